@@ -1,0 +1,189 @@
+#include "cryptopipe/app/cli.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <set>
+
+#include "cryptopipe/core/error.h"
+#include "cryptopipe/pipeline/asset_graph.h"
+#include "cryptopipe/pipeline/config.h"
+#include "cryptopipe/pipeline/executor.h"
+#include "cryptopipe/pipeline/run_context.h"
+
+namespace cryptopipe::app {
+namespace {
+
+constexpr const char* kExitCodesHelp =
+    "Exit codes: 0 every selected asset materialized; 1 an asset failed (or the run could not "
+    "complete); 2 bad usage or configuration (nothing was run).";
+
+struct MaterializeOptions {
+  std::string select;
+  std::string partition;
+  std::string from;
+  std::string to;
+};
+
+std::vector<UtcDay> partitions_of(const MaterializeOptions& options, TimestampMs now) {
+  std::vector<UtcDay> days;
+  if (!options.partition.empty()) {
+    if (!options.from.empty() || !options.to.empty()) {
+      throw Error(ErrorKind::kInvalidInput, "give either --partition or --from/--to, not both");
+    }
+    days.push_back(UtcDay::parse(options.partition));
+  } else if (!options.from.empty() && !options.to.empty()) {
+    const UtcDay from = UtcDay::parse(options.from);
+    const UtcDay to = UtcDay::parse(options.to);
+    if (to < from) {
+      throw Error(ErrorKind::kInvalidInput,
+                  "bad range: --to " + options.to + " is before --from " + options.from);
+    }
+    for (UtcDay day = from; day <= to; day = day.next()) days.push_back(day);
+  } else {
+    throw Error(ErrorKind::kInvalidInput,
+                "materialize needs --partition DAY or both --from DAY and --to DAY");
+  }
+  const UtcDay today = UtcDay::containing(now);
+  if (days.back() > today) {
+    throw Error(ErrorKind::kInvalidInput, "bad date " + days.back().to_string() +
+                                              ": it is in the future (today is " +
+                                              today.to_string() + " UTC)");
+  }
+  return days;
+}
+
+LogFormat log_format_for(const pipeline::Config& config) {
+  if (config.log_format) return *config.log_format;
+  return ::isatty(STDERR_FILENO) ? LogFormat::kText : LogFormat::kJson;
+}
+
+void print_summary(const pipeline::RunSummary& summary, pipeline::RunContext& context,
+                   std::size_t partitions) {
+  std::printf("run %s: %zu asset(s) x %zu partition(s)\n", context.run_id().c_str(),
+              summary.assets.size(), partitions);
+  std::printf("%-26s %-8s %10s %8s %8s %8s %9s\n", "asset", "status", "rows", "rejects", "gaps",
+              "objects", "seconds");
+  for (const pipeline::AssetSummary& asset : summary.assets) {
+    const char* status = asset.failed > 0    ? "FAILED"
+                         : asset.skipped > 0 ? "skipped"
+                                             : "ok";
+    std::printf("%-26s %-8s %10lld %8lld %8lld %8lld %9.2f\n", asset.key.c_str(), status,
+                static_cast<long long>(asset.rows), static_cast<long long>(asset.rejects),
+                static_cast<long long>(asset.gaps), static_cast<long long>(asset.objects),
+                asset.seconds);
+    if (!asset.first_error.empty()) std::printf("  error: %s\n", asset.first_error.c_str());
+  }
+  std::printf("lake: %s\nwarehouse: %s\n", context.lake().url().c_str(),
+              context.open_warehouse()->describe().c_str());
+  std::fflush(stdout);
+}
+
+// Unknown symbols fail fast, before anything is fetched or stored.
+void check_symbols(pipeline::RunContext& context, const pipeline::AssetGraph& graph,
+                   const std::vector<std::string>& selection) {
+  std::set<std::string> exchanges;
+  for (const std::string& key : selection) {
+    if (const auto& exchange = graph.get(key).exchange) exchanges.insert(*exchange);
+  }
+  for (const std::string& exchange : exchanges) {
+    context.connect(exchange)->check_symbols(context.exchange_config(exchange).symbols);
+  }
+}
+
+int run_materialize(const pipeline::Config& config, const MaterializeOptions& options) {
+  SystemClock clock;
+  const pipeline::AssetGraph graph = pipeline::AssetGraph::from_config(config);
+  const std::vector<std::string> selection = pipeline::resolve_selection(graph, options.select);
+  const std::vector<UtcDay> days = partitions_of(options, clock.now_ms());
+  const std::string run_id = pipeline::new_run_id(clock.now_ms());
+  Logger logger(run_id, log_format_for(config), config.log_level);
+  pipeline::RunContext context(config, run_id, logger, clock, lake::open_object_store(config.lake));
+  context.open_warehouse();  // a bad warehouse fails the run before anything is fetched
+
+  check_symbols(context, graph, selection);
+  logger.info("run started", {{"select", options.select},
+                              {"assets", selection},
+                              {"partitions", days.size()},
+                              {"first_partition", days.front().to_string()},
+                              {"last_partition", days.back().to_string()},
+                              {"config", config.source}});
+  const pipeline::RunSummary summary = pipeline::materialize(context, graph, selection, days);
+  logger.info("run finished", {{"success", summary.all_succeeded()}});
+  print_summary(summary, context, days.size());
+  return summary.all_succeeded() ? kExitOk : kExitAssetFailed;
+}
+
+int run_assets(const pipeline::Config& config, bool as_json) {
+  const pipeline::AssetGraph graph = pipeline::AssetGraph::from_config(config);
+  if (as_json) {
+    std::cout << graph.to_json().dump(2) << "\n";
+    return kExitOk;
+  }
+  for (const pipeline::AssetSpec& asset : graph.assets()) {
+    std::string deps;
+    for (const std::string& dep : asset.deps) deps += (deps.empty() ? "" : ", ") + dep;
+    std::cout << asset.key << "  [" << asset.group << ", " << asset.partitioning << "]"
+              << (deps.empty() ? "" : "  <- " + deps) << "\n    " << asset.description << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{
+      "cryptopipe: crypto market data from exchange REST APIs to a data lake (bronze, silver) "
+      "and a warehouse (gold)."};
+  app.footer(kExitCodesHelp);
+  app.require_subcommand(1);
+  pipeline::ConfigFlags flags;
+  app.add_option("--config", flags.config_file, "YAML configuration file (default: ./cryptopipe.yaml when present)");
+  app.add_option("--lake", flags.lake, "lake URL: file:///abs/path (env CRYPTOPIPE_LAKE)");
+  app.add_option("--warehouse", flags.warehouse, "warehouse URL: sqlite:///abs/path.db (env CRYPTOPIPE_WAREHOUSE)");
+  app.add_option("--log-level", flags.log_level, "debug, info, warn or error (env CRYPTOPIPE_LOG_LEVEL)");
+  app.add_option("--log-format", flags.log_format, "json or text; default text on a terminal, JSON otherwise (env CRYPTOPIPE_LOG_FORMAT)");
+
+  bool assets_json = false;
+  CLI::App* assets = app.add_subcommand("assets", "List the asset graph generated from the configuration");
+  assets->add_flag("--json", assets_json, "machine-readable output (the Dagster code location reads it)");
+
+  MaterializeOptions options;
+  CLI::App* materialize = app.add_subcommand(
+      "materialize", "Materialize selected assets for UTC-day partitions, in dependency order");
+  materialize->footer(std::string("Selection: '*', 'a,b', '+a' (with upstream), 'a+' (with downstream), "
+                                  "'*a' / 'a*' (all levels), 'group:bronze|silver|gold'.\n") +
+                      kExitCodesHelp);
+  materialize->add_option("--select", options.select, "assets to materialize")->required();
+  materialize->add_option("--partition", options.partition, "one UTC day, YYYY-MM-DD");
+  materialize->add_option("--from", options.from, "first UTC day of a range, YYYY-MM-DD");
+  materialize->add_option("--to", options.to, "last UTC day of a range (inclusive), YYYY-MM-DD");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "cryptopipe: error: " << e.what() << " (see cryptopipe --help)\n";
+    return kExitUsage;
+  }
+
+  try {
+    const pipeline::Config config =
+        pipeline::load_config(flags, pipeline::Environment::from_process(".env"));
+    if (*assets) return run_assets(config, assets_json);
+    return run_materialize(config, options);
+  } catch (const Error& e) {
+    std::cerr << "cryptopipe: error: " << e.what() << "\n";
+    return e.is_usage_error() ? kExitUsage : kExitAssetFailed;
+  } catch (const std::exception& e) {
+    std::cerr << "cryptopipe: internal error: " << e.what() << "\n";
+    return kExitAssetFailed;
+  }
+}
+
+}  // namespace cryptopipe::app

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+namespace cryptopipe {
+
+enum class LogLevel { kDebug, kInfo, kWarn, kError };
+enum class LogFormat { kJson, kText };
+
+// Parses debug|info|warn|error and json|text; throws Error(kConfig) naming the bad value.
+LogLevel parse_log_level(std::string_view text);
+LogFormat parse_log_format(std::string_view text);
+
+// Structured logs: one JSON object per line (ts, level, run_id, msg, then the logger's and the
+// call's fields), or readable text for a terminal. Every line carries the run id. Copies of a
+// Logger (and loggers made by with()) share one sink; writing is thread safe.
+class Logger {
+ public:
+  Logger(std::string run_id, LogFormat format, LogLevel min_level, std::FILE* out = stderr);
+
+  // A logger that adds `fields` (e.g. asset, partition) to every line.
+  Logger with(const nlohmann::json& fields) const;
+
+  void log(LogLevel level, std::string_view message, const nlohmann::json& fields = {}) const;
+  void debug(std::string_view m, const nlohmann::json& f = {}) const { log(LogLevel::kDebug, m, f); }
+  void info(std::string_view m, const nlohmann::json& f = {}) const { log(LogLevel::kInfo, m, f); }
+  void warn(std::string_view m, const nlohmann::json& f = {}) const { log(LogLevel::kWarn, m, f); }
+  void error(std::string_view m, const nlohmann::json& f = {}) const { log(LogLevel::kError, m, f); }
+
+  const std::string& run_id() const { return sink_->run_id; }
+
+ private:
+  struct Sink {
+    std::string run_id;
+    LogFormat format;
+    LogLevel min_level;
+    std::FILE* out;
+    std::mutex mutex;
+  };
+  Logger(std::shared_ptr<Sink> sink, nlohmann::json context)
+      : sink_(std::move(sink)), context_(std::move(context)) {}
+
+  std::shared_ptr<Sink> sink_;
+  nlohmann::json context_;
+};
+
+}  // namespace cryptopipe

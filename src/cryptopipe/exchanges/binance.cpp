@@ -1,0 +1,179 @@
+#include "cryptopipe/exchanges/binance.h"
+
+#include <charconv>
+#include <set>
+
+#include "cryptopipe/core/error.h"
+#include "cryptopipe/exchanges/json_text.h"
+
+namespace cryptopipe::exchanges {
+namespace {
+
+constexpr double kKlinesWeight = 2;
+constexpr double kExchangeInfoWeight = 20;
+constexpr std::size_t kKlineMinFields = 9;
+
+std::optional<std::int64_t> parse_int(const std::string* text) {
+  if (text == nullptr) return std::nullopt;
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc{} || end != text->data() + text->size()) return std::nullopt;
+  return value;
+}
+
+// "code -1121: Invalid symbol." from Binance's {code, msg} body, or the raw body.
+std::string describe_error_body(const std::string& body) {
+  std::string copy = body;
+  simdjson::ondemand::document doc;
+  std::int64_t code = 0;
+  std::string_view msg;
+  if (thread_parser().iterate(padded_view(copy)).get(doc) == simdjson::SUCCESS &&
+      doc["code"].get_int64().get(code) == simdjson::SUCCESS &&
+      doc["msg"].get_string().get(msg) == simdjson::SUCCESS) {
+    return "code " + std::to_string(code) + ": " + std::string(msg);
+  }
+  return body.size() > 200 ? body.substr(0, 200) + "..." : body;
+}
+
+void check_response(const RawResponse& raw, const net::HttpResponse& response) {
+  if (raw.status == 200) return;
+  const std::string what = "binance: GET " + raw.url + " answered HTTP " +
+                           std::to_string(raw.status) + " (" + describe_error_body(raw.body) + ")";
+  const auto retry_after_s = parse_int(response.header("retry-after"));
+  const auto retry_after = std::chrono::milliseconds(retry_after_s.value_or(1) * 1000);
+  if (raw.status == 429) throw Error(ErrorKind::kRateLimited, what, retry_after);
+  if (raw.status == 418) {
+    throw Error(ErrorKind::kBanned,
+                what + "; the IP is banned for " + std::to_string(retry_after.count() / 1000) +
+                    " s, stopping binance",
+                retry_after);
+  }
+  if (raw.status >= 500) throw Error(ErrorKind::kTransient, what);
+  throw Error(ErrorKind::kPermanent, what);
+}
+
+}  // namespace
+
+Binance::Binance(std::unique_ptr<RestSession> session) : session_(std::move(session)) {}
+
+std::string Binance::market_id(const Symbol& symbol) const {
+  return symbol.base() + symbol.quote();
+}
+
+RawResponse Binance::get(const std::string& path, const QueryParams& params, double weight) {
+  net::RateLimiter& limiter = session_->limiter();
+  return session_->get(path, params, weight, check_response,
+                       [&limiter](const net::HttpResponse& response) {
+                         if (const auto used = parse_int(response.header("x-mbx-used-weight-1m"))) {
+                           limiter.observe_used(static_cast<double>(*used));
+                         }
+                       });
+}
+
+void Binance::check_symbols(const std::vector<Symbol>& symbols) {
+  RawResponse raw = get("/api/v3/exchangeInfo", {}, kExchangeInfoWeight);
+  std::set<std::pair<std::string, std::string>> listed;
+  simdjson::ondemand::document doc;
+  simdjson::ondemand::array markets;
+  auto error = thread_parser().iterate(padded_view(raw.body)).get(doc);
+  if (!error) error = doc["symbols"].get_array().get(markets);
+  if (!error) {
+    for (auto market : markets) {
+      std::string_view base, quote;
+      simdjson::ondemand::object object;
+      if ((error = market.get_object().get(object))) break;
+      if ((error = object["baseAsset"].get_string().get(base))) break;
+      if ((error = object["quoteAsset"].get_string().get(quote))) break;
+      listed.emplace(std::string(base), std::string(quote));
+    }
+  }
+  if (error) throw bad_payload(kName, "exchangeInfo from " + raw.url, error);
+
+  std::string unknown;
+  for (const Symbol& symbol : symbols) {
+    if (!listed.contains({symbol.base(), symbol.quote()})) {
+      unknown += (unknown.empty() ? "" : ", ") + symbol.unified();
+    }
+  }
+  if (!unknown.empty()) {
+    throw Error(ErrorKind::kInvalidInput,
+                "unknown symbol " + unknown + " on binance (not listed by " + raw.url + ")");
+  }
+}
+
+RawResponse Binance::fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe,
+                                 TimestampMs start, TimestampMs end_inclusive, int limit) {
+  return get("/api/v3/klines",
+             {{"symbol", market_id(symbol)},
+              {"interval", std::string(timeframe.name())},  // canonical names are Binance's
+              {"startTime", std::to_string(start)},
+              {"endTime", std::to_string(end_inclusive)},
+              {"limit", std::to_string(limit)}},
+             kKlinesWeight);
+}
+
+void Binance::parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const {
+  rows.clear();
+  simdjson::ondemand::document doc;
+  simdjson::ondemand::array array;
+  auto error = thread_parser().iterate(padded_view(body)).get(doc);
+  if (!error) error = doc.get_array().get(array);
+  if (!error) {
+    for (auto row_value : array) {
+      simdjson::ondemand::array fields;
+      if ((error = row_value.get_array().get(fields))) {
+        if (error != simdjson::INCORRECT_TYPE) break;
+        RawCandle malformed;
+        malformed.malformed = "row is not an array";
+        rows.push_back(malformed);
+        error = simdjson::SUCCESS;
+        continue;
+      }
+      RawCandle row;
+      std::size_t index = 0;
+      for (auto field_result : fields) {
+        simdjson::ondemand::value field;
+        if ((error = field_result.get(field))) break;
+        switch (index) {
+          case 0:
+            if (field.get_int64().get(row.open_time)) row.malformed = "open time is not an integer";
+            break;
+          case 1: row.open = exact_number_text(field); break;
+          case 2: row.high = exact_number_text(field); break;
+          case 3: row.low = exact_number_text(field); break;
+          case 4: row.close = exact_number_text(field); break;
+          case 5: row.volume = exact_number_text(field); break;
+          case 6: {
+            std::int64_t close_time = 0;
+            if (field.get_int64().get(close_time)) {
+              row.malformed = "close time is not an integer";
+            } else {
+              row.close_time = close_time;
+            }
+            break;
+          }
+          case 7: row.quote_volume = exact_number_text(field); break;
+          case 8: {
+            std::int64_t trades = 0;
+            if (field.get_int64().get(trades)) {
+              row.malformed = "trade count is not an integer";
+            } else {
+              row.trade_count = trades;
+            }
+            break;
+          }
+          default: break;
+        }
+        ++index;
+      }
+      if (error) break;
+      if (index < kKlineMinFields && row.malformed.empty()) {
+        row.malformed = "row has fewer than 9 fields";
+      }
+      rows.push_back(row);
+    }
+  }
+  if (error) throw bad_payload(kName, "klines response", error);
+}
+
+}  // namespace cryptopipe::exchanges

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <memory>
+
+#include "cryptopipe/exchanges/exchange.h"
+#include "cryptopipe/exchanges/rest_session.h"
+
+namespace cryptopipe::exchanges {
+
+// Binance spot (https://api.binance.com): GET /api/v3/klines (weight 2, at most 1000 rows)
+// and /api/v3/exchangeInfo (weight 20). Errors arrive as HTTP 4xx with {code, msg}; 429 and
+// 418 carry Retry-After in seconds; X-MBX-USED-WEIGHT-1M reports the weight spent this minute.
+class Binance final : public Exchange {
+ public:
+  static constexpr std::string_view kName = "binance";
+  static constexpr std::string_view kDefaultBaseUrl = "https://api.binance.com";
+
+  explicit Binance(std::unique_ptr<RestSession> session);
+
+  std::string_view name() const override { return kName; }
+  std::string market_id(const Symbol& symbol) const override;
+  void check_symbols(const std::vector<Symbol>& symbols) override;
+  int max_ohlcv_limit() const override { return 1000; }
+  RawResponse fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe, TimestampMs start,
+                          TimestampMs end_inclusive, int limit) override;
+  void parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const override;
+
+ private:
+  RawResponse get(const std::string& path, const QueryParams& params, double weight);
+
+  std::unique_ptr<RestSession> session_;
+};
+
+}  // namespace cryptopipe::exchanges

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "cryptopipe/core/symbol.h"
+#include "cryptopipe/core/time.h"
+#include "cryptopipe/core/timeframe.h"
+
+namespace cryptopipe::exchanges {
+
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+
+// One HTTP exchange as bronze keeps it: the body byte for byte and where it came from.
+struct RawResponse {
+  std::string url;  // the full request URL, query included
+  QueryParams params;
+  long status = 0;
+  std::string body;
+  TimestampMs requested_at = 0;  // when the (successful) attempt was sent
+  TimestampMs received_at = 0;
+};
+
+// One candle row as the exchange wrote it. The text fields are views into the response body
+// (the exact digits, quotes stripped); they live as long as that body.
+struct RawCandle {
+  TimestampMs open_time = 0;
+  std::optional<TimestampMs> close_time;  // where the exchange gives one
+  std::string_view open, high, low, close, volume, quote_volume;
+  std::optional<std::int64_t> trade_count;
+  std::optional<bool> closed;  // where the exchange flags unfinished candles itself
+  std::string_view malformed;  // non-empty: why this row could not be read
+};
+
+// A spot exchange's public market-data API. Implementations: one file each.
+class Exchange {
+ public:
+  virtual ~Exchange() = default;
+
+  virtual std::string_view name() const = 0;
+  virtual std::string market_id(const Symbol& symbol) const = 0;
+
+  // Asks the exchange which markets it lists; throws Error(kInvalidInput) naming every
+  // symbol in `symbols` that it does not list.
+  virtual void check_symbols(const std::vector<Symbol>& symbols) = 0;
+
+  // The most candles one request may return.
+  virtual int max_ohlcv_limit() const = 0;
+
+  // Candles with open time in [start, end_inclusive], oldest first, at most `limit`. Retries
+  // and rate limits are handled inside; throws Error when the request finally fails.
+  virtual RawResponse fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe,
+                                  TimestampMs start, TimestampMs end_inclusive, int limit) = 0;
+
+  // Reads a candle response body into `rows` (replaced), whose views point into `body`. The
+  // body's capacity may grow (never its content) to give the JSON parser its padding. Throws
+  // Error(kBadPayload) when the body is not the expected document (malformed JSON, not an
+  // array, an error object); a row that cannot be read is returned with `malformed` set.
+  virtual void parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const = 0;
+};
+
+}  // namespace cryptopipe::exchanges

@@ -1,0 +1,43 @@
+#include "cryptopipe/exchanges/rest_session.h"
+
+namespace cryptopipe::exchanges {
+
+RestSession::RestSession(std::string exchange, RestSettings settings, net::RateLimiter& limiter,
+                         Clock& clock, Logger logger)
+    : exchange_(std::move(exchange)),
+      settings_(std::move(settings)),
+      clock_(clock),
+      logger_(std::move(logger)),
+      retry_(settings_.retry, clock),
+      limiter_(limiter),
+      http_(settings_.http) {}
+
+RawResponse RestSession::get(const std::string& path, const QueryParams& params, double weight,
+                             const ResponseCheck& check, const ResponseObserver& observe) {
+  std::string url = settings_.base_url + path;
+  if (!params.empty()) url += "?" + net::build_query(params);
+
+  std::lock_guard lock(mutex_);
+  return retry_.run(
+      [&] {
+        limiter_.acquire(weight);
+        RawResponse raw;
+        raw.url = url;
+        raw.params = params;
+        raw.requested_at = clock_.now_ms();
+        net::HttpResponse response = http_.get(url);
+        raw.received_at = clock_.now_ms();
+        raw.status = response.status;
+        if (observe) observe(response);
+        raw.body = std::move(response.body);
+        check(raw, response);
+        return raw;
+      },
+      [&](int attempt, const Error& error, std::chrono::milliseconds wait) {
+        logger_.warn("request failed, retrying",
+                     {{"exchange", exchange_}, {"url", url}, {"attempt", attempt},
+                      {"error", error.what()}, {"wait_ms", wait.count()}});
+      });
+}
+
+}  // namespace cryptopipe::exchanges

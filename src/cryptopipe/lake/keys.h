@@ -1,0 +1,43 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "cryptopipe/core/symbol.h"
+#include "cryptopipe/core/time.h"
+#include "cryptopipe/core/timeframe.h"
+
+namespace cryptopipe::lake {
+
+// The key layout of the lake (docs/lake.md has the full picture):
+//
+//   bronze/{exchange}/{dataset}/{BASE-QUOTE}/{timeframe}/dt={day}/{fetched}-{seq}-{sha12}.json
+//   bronze/{exchange}/{dataset}/{BASE-QUOTE}/{timeframe}/dt={day}/_extractions/{run_id}.json
+//   silver/{dataset}/dt={day}/run={run_id}/{part}.csv.zst   and   .../manifest.json
+//
+// Keys are relative, '/'-separated, made of [A-Za-z0-9._=-] segments; no segment may be
+// empty, "." or "..", or start with '.', so a key can never escape the lake's root or collide
+// with the stores' own bookkeeping. validate_key() throws Error(kInvalidInput) naming the key.
+void validate_key(std::string_view key);
+
+struct SeriesId {
+  std::string exchange;
+  std::string dataset;
+  Symbol symbol;
+  std::string timeframe;
+};
+
+// bronze/{exchange}/{dataset}/{BASE-QUOTE}/{timeframe}/dt={day}/
+std::string bronze_partition_prefix(const SeriesId& series, const UtcDay& day);
+// {prefix}{fetched}-{seq:04}-{sha12}.json
+std::string bronze_object_key(const SeriesId& series, const UtcDay& day, TimestampMs fetched_at,
+                              int sequence, std::string_view body_sha256_hex);
+std::string extraction_manifest_key(const SeriesId& series, const UtcDay& day,
+                                    std::string_view run_id);
+std::string extraction_manifest_prefix(const SeriesId& series, const UtcDay& day);
+
+std::string silver_partition_prefix(std::string_view dataset, const UtcDay& day);
+std::string silver_run_prefix(std::string_view dataset, const UtcDay& day,
+                              std::string_view run_id);
+
+}  // namespace cryptopipe::lake

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cryptopipe::lake {
+
+// Metadata stored with an object (provenance of a raw response: URL, parameters, status,
+// fetch time, run id). Values are text.
+using ObjectMetadata = std::map<std::string, std::string>;
+
+// A streaming upload. Nothing is visible under the key until commit() succeeds; destroying an
+// uncommitted writer aborts the upload and leaves no trace.
+class ObjectWriter {
+ public:
+  virtual ~ObjectWriter() = default;
+  virtual void write(std::string_view bytes) = 0;
+  // Publishes the object. Throws Error(kAlreadyExists) if another writer got there first:
+  // objects are never overwritten.
+  virtual void commit() = 0;
+};
+
+// The data lake: immutable objects under validated keys (see keys.h). Implementations are
+// thread safe.
+class ObjectStore {
+ public:
+  virtual ~ObjectStore() = default;
+
+  // A location for humans: file:///abs/path or s3://bucket/prefix.
+  virtual std::string url() const = 0;
+
+  virtual std::unique_ptr<ObjectWriter> create(const std::string& key,
+                                               const ObjectMetadata& metadata = {}) = 0;
+  // Reads the whole object into `out` (replacing its content, reusing its capacity).
+  // Throws Error(kNotFound) when there is no such object.
+  virtual void read(const std::string& key, std::string& out) const = 0;
+  virtual ObjectMetadata metadata(const std::string& key) const = 0;
+  virtual bool exists(const std::string& key) const = 0;
+  // Keys starting with `prefix`, sorted.
+  virtual std::vector<std::string> list(const std::string& prefix) const = 0;
+  // Where a human can find the object (a path or URL), for logs and summaries.
+  virtual std::string locate(const std::string& key) const = 0;
+
+  // Convenience: create, write everything, commit.
+  void put(const std::string& key, std::string_view bytes, const ObjectMetadata& metadata = {});
+  std::string read(const std::string& key) const;
+};
+
+// file:///abs/path, file://relative/path or a bare path → a FileStore; other schemes are a
+// configuration error naming the URL.
+std::unique_ptr<ObjectStore> open_object_store(const std::string& url);
+
+}  // namespace cryptopipe::lake

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace cryptopipe::net {
+
+struct HttpOptions {
+  std::chrono::milliseconds connect_timeout{5000};
+  std::chrono::milliseconds total_timeout{30000};
+  std::string user_agent = "cryptopipe/0.1";
+};
+
+// Header names are stored lower-cased.
+struct HttpResponse {
+  long status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;
+
+  const std::string* header(const std::string& lower_case_name) const;
+};
+
+// A blocking HTTP client on one libcurl easy handle, reused so that connections (and TLS
+// sessions) stay open between requests. Asks for gzip, verifies TLS peers and hosts, and
+// applies the connect and total timeouts to every request.
+//
+// get() returns any HTTP status as a response; it throws Error(kTransient) for connect
+// failures, timeouts and broken transfers (safe to retry) and Error(kPermanent) for the
+// rest (bad URL, TLS verification). Not thread safe: one client per thread.
+class HttpClient {
+ public:
+  explicit HttpClient(HttpOptions options = {});
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  HttpResponse get(const std::string& url);
+
+ private:
+  struct Handle;
+  HttpOptions options_;
+  std::unique_ptr<Handle> handle_;
+};
+
+// Percent-encodes a query parameter value (RFC 3986 unreserved characters pass through).
+std::string url_encode(const std::string& value);
+std::string build_query(const std::vector<std::pair<std::string, std::string>>& params);
+
+}  // namespace cryptopipe::net

@@ -1,0 +1,181 @@
+#include "cryptopipe/pipeline/asset_graph.h"
+
+#include <set>
+
+#include "cryptopipe/core/error.h"
+
+namespace cryptopipe::pipeline {
+namespace {
+
+constexpr int kAllLevels = 1 << 20;
+
+std::string known_keys(const AssetGraph& graph) {
+  std::string list;
+  for (const AssetSpec& asset : graph.assets()) list += (list.empty() ? "" : ", ") + asset.key;
+  return list;
+}
+
+void walk(const AssetGraph& graph, const std::string& key, int levels, bool upstream,
+          std::set<std::string>& out) {
+  out.insert(key);
+  if (levels == 0) return;
+  const std::vector<std::string> next =
+      upstream ? graph.get(key).deps : graph.dependents(key);
+  for (const std::string& neighbour : next) walk(graph, neighbour, levels - 1, upstream, out);
+}
+
+// Counts leading (or trailing) '+' signs, or a '*', and strips them.
+int take_levels(std::string_view& term, bool leading) {
+  if (term.empty()) return 0;
+  const char edge = leading ? term.front() : term.back();
+  const auto strip = [&] {
+    if (leading) {
+      term.remove_prefix(1);
+    } else {
+      term.remove_suffix(1);
+    }
+  };
+  if (edge == '*') {
+    strip();
+    return kAllLevels;
+  }
+  int levels = 0;
+  while (!term.empty() && (leading ? term.front() : term.back()) == '+') {
+    strip();
+    ++levels;
+  }
+  return levels;
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  return text;
+}
+
+}  // namespace
+
+AssetGraph AssetGraph::from_config(const Config& config) {
+  AssetGraph graph;
+  std::vector<std::string> extract_keys;
+  for (const ExchangeConfig& exchange : config.exchanges) {
+    AssetSpec extract{
+        .key = "extract_" + exchange.name + "_ohlcv",
+        .group = "bronze",
+        .kind = AssetKind::kExtractOhlcv,
+        .exchange = exchange.name,
+        .deps = {},
+        .partitioning = "daily",
+        .description = "Raw " + exchange.name +
+                       " OHLCV responses for each configured symbol and timeframe of a UTC day, "
+                       "stored byte for byte in the lake's bronze layer",
+        .checks = {}};
+    extract_keys.push_back(extract.key);
+    graph.assets_.push_back(std::move(extract));
+  }
+  graph.assets_.push_back(AssetSpec{
+      .key = "transform_ohlcv",
+      .group = "silver",
+      .kind = AssetKind::kTransformOhlcv,
+      .exchange = std::nullopt,
+      .deps = extract_keys,
+      .partitioning = "daily",
+      .description = "Validated, de-duplicated OHLCV candles of every exchange for a UTC day "
+                     "(zstd CSV in silver), with rejects and gaps",
+      .checks = {"ohlcv_no_rejects", "ohlcv_no_gaps"}});
+  graph.assets_.push_back(AssetSpec{
+      .key = "load_ohlcv_to_postgres",
+      .group = "gold",
+      .kind = AssetKind::kLoadOhlcv,
+      .exchange = std::nullopt,
+      .deps = {"transform_ohlcv"},
+      .partitioning = "daily",
+      .description = "OHLCV candles upserted into the warehouse table ohlcv",
+      .checks = {}});
+  return graph;
+}
+
+const AssetSpec& AssetGraph::get(std::string_view key) const {
+  for (const AssetSpec& asset : assets_) {
+    if (asset.key == key) return asset;
+  }
+  throw Error(ErrorKind::kInvalidInput,
+              "unknown asset '" + std::string(key) + "' (known assets: " + known_keys(*this) + ")");
+}
+
+bool AssetGraph::contains(std::string_view key) const {
+  for (const AssetSpec& asset : assets_) {
+    if (asset.key == key) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> AssetGraph::dependents(std::string_view key) const {
+  std::vector<std::string> out;
+  for (const AssetSpec& asset : assets_) {
+    for (const std::string& dep : asset.deps) {
+      if (dep == key) out.push_back(asset.key);
+    }
+  }
+  return out;
+}
+
+nlohmann::json AssetGraph::to_json() const {
+  nlohmann::json assets = nlohmann::json::array();
+  for (const AssetSpec& asset : assets_) {
+    assets.push_back({{"key", asset.key},
+                      {"group", asset.group},
+                      {"deps", asset.deps},
+                      {"partitioning", asset.partitioning},
+                      {"description", asset.description},
+                      {"checks", asset.checks},
+                      {"exchange", asset.exchange ? nlohmann::json(*asset.exchange) : nullptr}});
+  }
+  return {{"assets", assets}};
+}
+
+std::vector<std::string> resolve_selection(const AssetGraph& graph, std::string_view selection) {
+  std::set<std::string> chosen;
+  std::size_t start = 0;
+  if (trim(selection).empty()) throw Error(ErrorKind::kInvalidInput, "empty --select");
+  while (start <= selection.size()) {
+    const std::size_t comma = std::min(selection.find(',', start), selection.size());
+    std::string_view term = trim(selection.substr(start, comma - start));
+    start = comma + 1;
+    if (term.empty()) {
+      throw Error(ErrorKind::kInvalidInput, "empty term in --select '" + std::string(selection) + "'");
+    }
+    if (term == "*") {
+      for (const AssetSpec& asset : graph.assets()) chosen.insert(asset.key);
+      continue;
+    }
+    if (term.rfind("group:", 0) == 0) {
+      const std::string_view group = term.substr(6);
+      bool any = false;
+      for (const AssetSpec& asset : graph.assets()) {
+        if (asset.group == group) {
+          chosen.insert(asset.key);
+          any = true;
+        }
+      }
+      if (!any) {
+        throw Error(ErrorKind::kInvalidInput, "unknown group '" + std::string(group) +
+                                                  "' in --select (groups: bronze, silver, gold)");
+      }
+      continue;
+    }
+    const int up = take_levels(term, true);
+    const int down = take_levels(term, false);
+    const std::string key(term);
+    graph.get(key);  // throws for an unknown asset
+    walk(graph, key, up, true, chosen);
+    walk(graph, key, down, false, chosen);
+  }
+  std::vector<std::string> ordered;
+  for (const AssetSpec& asset : graph.assets()) {
+    if (chosen.contains(asset.key)) ordered.push_back(asset.key);
+  }
+  return ordered;
+}
+
+}  // namespace cryptopipe::pipeline

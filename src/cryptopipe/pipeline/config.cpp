@@ -1,0 +1,266 @@
+#include "cryptopipe/pipeline/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <set>
+#include <unistd.h>
+
+#include "cryptopipe/core/error.h"
+#include "cryptopipe/exchanges/binance.h"
+
+extern char** environ;
+
+namespace cryptopipe::pipeline {
+namespace {
+
+Error config_error(const std::string& where, const std::string& what) {
+  return Error(ErrorKind::kConfig, where + ": " + what);
+}
+
+std::string upper(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return text;
+}
+
+void check_known_keys(const YAML::Node& map, const std::string& where,
+                      const std::set<std::string>& known) {
+  for (const auto& entry : map) {
+    const auto key = entry.first.as<std::string>();
+    if (!known.contains(key)) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      throw config_error(where, "unknown key '" + key + "' (known keys: " + list + ")");
+    }
+  }
+}
+
+template <typename T>
+T scalar(const YAML::Node& node, const std::string& where) {
+  try {
+    return node.as<T>();
+  } catch (const YAML::Exception&) {
+    throw config_error(where, "bad value '" + YAML::Dump(node) + "'");
+  }
+}
+
+int positive_int(const YAML::Node& node, const std::string& where) {
+  const int value = scalar<int>(node, where);
+  if (value <= 0) throw config_error(where, "must be a positive integer, got " + std::to_string(value));
+  return value;
+}
+
+ExchangeConfig default_exchange(const std::string& name) {
+  ExchangeConfig exchange;
+  exchange.name = name;
+  exchange.base_url = supported_exchanges().at(name);
+  exchange.symbols = {Symbol::parse("BTC/USDT"), Symbol::parse("ETH/USDT")};
+  exchange.timeframes = {Timeframe::parse("1m"), Timeframe::parse("1h")};
+  return exchange;
+}
+
+void validate_url(const std::string& url, const std::string& where) {
+  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
+    throw config_error(where, "bad URL '" + url + "': expected http:// or https://");
+  }
+}
+
+ExchangeConfig read_exchange(const std::string& name, const YAML::Node& node,
+                             const std::string& where) {
+  if (!supported_exchanges().contains(name)) {
+    std::string list;
+    for (const auto& [known, url] : supported_exchanges()) list += (list.empty() ? "" : ", ") + known;
+    throw config_error(where, "unknown exchange '" + name + "' (supported: " + list + ")");
+  }
+  ExchangeConfig exchange = default_exchange(name);
+  if (node.IsNull()) return exchange;
+  if (!node.IsMap()) throw config_error(where, "expected a mapping of settings");
+  check_known_keys(node, where, {"base_url", "symbols", "timeframes", "depth"});
+  if (node["base_url"]) {
+    exchange.base_url = scalar<std::string>(node["base_url"], where + ".base_url");
+    validate_url(exchange.base_url, where + ".base_url");
+  }
+  const auto read_list = [&](const char* key, auto parse) {
+    const YAML::Node list = node[key];
+    const std::string list_where = where + "." + key;
+    if (!list.IsSequence() || list.size() == 0) {
+      throw config_error(list_where, "expected a non-empty list");
+    }
+    using Item = decltype(parse(std::string()));
+    std::vector<Item> items;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string item_where = list_where + "[" + std::to_string(i) + "]";
+      try {
+        items.push_back(parse(scalar<std::string>(list[i], item_where)));
+      } catch (const Error& e) {
+        if (e.kind() == ErrorKind::kConfig) throw;
+        throw config_error(item_where, e.what());
+      }
+    }
+    return items;
+  };
+  if (node["symbols"]) {
+    exchange.symbols = read_list("symbols", [](const std::string& s) { return Symbol::parse(s); });
+  }
+  if (node["timeframes"]) {
+    exchange.timeframes =
+        read_list("timeframes", [](const std::string& s) { return Timeframe::parse(s); });
+  }
+  if (node["depth"]) exchange.depth = positive_int(node["depth"], where + ".depth");
+  return exchange;
+}
+
+void apply_yaml(Config& config, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    throw Error(ErrorKind::kConfig, "cannot read the configuration file " + path + ": " +
+                                        (access(path.c_str(), F_OK) == 0 ? "permission denied"
+                                                                          : "no such file"));
+  }
+  YAML::Node root;
+  try {
+    root = YAML::Load(in);
+  } catch (const YAML::Exception& e) {
+    throw config_error(path, "not valid YAML: " + e.msg + " (line " +
+                                 std::to_string(e.mark.line + 1) + ")");
+  }
+  config.source = path;
+  if (root.IsNull()) return;
+  if (!root.IsMap()) throw config_error(path, "expected a mapping at the top level");
+  const std::string where = path + ": ";
+  check_known_keys(root, path,
+                   {"lake", "warehouse", "exchanges", "log_level", "log_format", "http",
+                    "concurrency", "silver_compression"});
+  if (root["lake"]) config.lake = scalar<std::string>(root["lake"], where + "lake");
+  if (root["warehouse"]) {
+    config.warehouse = scalar<std::string>(root["warehouse"], where + "warehouse");
+  }
+  if (root["log_level"]) {
+    config.log_level = parse_log_level(scalar<std::string>(root["log_level"], where + "log_level"));
+  }
+  if (root["log_format"]) {
+    config.log_format =
+        parse_log_format(scalar<std::string>(root["log_format"], where + "log_format"));
+  }
+  if (root["concurrency"]) {
+    config.concurrency = positive_int(root["concurrency"], where + "concurrency");
+  }
+  if (root["silver_compression"]) {
+    config.silver_compression = scalar<int>(root["silver_compression"], where + "silver_compression");
+    if (config.silver_compression < -7 || config.silver_compression > 19) {
+      throw config_error(where + "silver_compression", "must be a zstd level from -7 to 19");
+    }
+  }
+  if (const YAML::Node http = root["http"]) {
+    if (!http.IsMap()) throw config_error(where + "http", "expected a mapping");
+    check_known_keys(http, where + "http", {"connect_timeout_ms", "timeout_ms", "max_attempts"});
+    if (http["connect_timeout_ms"]) {
+      config.connect_timeout_ms = positive_int(http["connect_timeout_ms"], where + "http.connect_timeout_ms");
+    }
+    if (http["timeout_ms"]) {
+      config.request_timeout_ms = positive_int(http["timeout_ms"], where + "http.timeout_ms");
+    }
+    if (http["max_attempts"]) {
+      config.max_attempts = positive_int(http["max_attempts"], where + "http.max_attempts");
+    }
+  }
+  if (const YAML::Node exchanges = root["exchanges"]) {
+    if (!exchanges.IsMap() || exchanges.size() == 0) {
+      throw config_error(where + "exchanges", "expected a non-empty mapping of exchange names");
+    }
+    config.exchanges.clear();
+    for (const auto& entry : exchanges) {
+      const auto name = entry.first.as<std::string>();
+      config.exchanges.push_back(read_exchange(name, entry.second, where + "exchanges." + name));
+    }
+  }
+}
+
+std::map<std::string, std::string> parse_dotenv(const std::filesystem::path& path) {
+  std::map<std::string, std::string> variables;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto first = line.find_first_not_of(" \t");
+    if (first == std::string::npos || line[first] == '#') continue;
+    line = line.substr(first);
+    if (line.rfind("export ", 0) == 0) line = line.substr(7);
+    const auto equals = line.find('=');
+    if (equals == std::string::npos) continue;
+    std::string name = line.substr(0, equals);
+    std::string value = line.substr(equals + 1);
+    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.pop_back();
+    while (!value.empty() && (value.back() == '\r' || value.back() == ' ')) value.pop_back();
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+        value.back() == value.front()) {
+      value = value.substr(1, value.size() - 2);
+    }
+    variables[name] = value;
+  }
+  return variables;
+}
+
+}  // namespace
+
+const std::map<std::string, std::string>& supported_exchanges() {
+  static const std::map<std::string, std::string> kExchanges = {
+      {std::string(exchanges::Binance::kName), std::string(exchanges::Binance::kDefaultBaseUrl)},
+  };
+  return kExchanges;
+}
+
+Environment Environment::from_process(const std::filesystem::path& dotenv) {
+  std::map<std::string, std::string> variables = parse_dotenv(dotenv);
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string text(*entry);
+    const auto equals = text.find('=');
+    if (equals != std::string::npos) variables[text.substr(0, equals)] = text.substr(equals + 1);
+  }
+  return Environment(std::move(variables));
+}
+
+std::optional<std::string> Environment::get(const std::string& name) const {
+  const auto it = variables_.find(name);
+  if (it == variables_.end() || it->second.empty()) return std::nullopt;
+  return it->second;
+}
+
+Config load_config(const ConfigFlags& flags, const Environment& env) {
+  Config config;
+  for (const auto& [name, url] : supported_exchanges()) {
+    config.exchanges.push_back(default_exchange(name));
+  }
+
+  if (flags.config_file) {
+    apply_yaml(config, *flags.config_file);
+  } else if (const auto from_env = env.get("CRYPTOPIPE_CONFIG")) {
+    apply_yaml(config, *from_env);
+  } else if (std::filesystem::exists("cryptopipe.yaml")) {
+    apply_yaml(config, "cryptopipe.yaml");
+  }
+
+  if (const auto lake = env.get("CRYPTOPIPE_LAKE")) config.lake = *lake;
+  if (const auto warehouse = env.get("CRYPTOPIPE_WAREHOUSE")) config.warehouse = *warehouse;
+  if (const auto level = env.get("CRYPTOPIPE_LOG_LEVEL")) config.log_level = parse_log_level(*level);
+  if (const auto format = env.get("CRYPTOPIPE_LOG_FORMAT")) {
+    config.log_format = parse_log_format(*format);
+  }
+  for (ExchangeConfig& exchange : config.exchanges) {
+    const std::string variable = "CRYPTOPIPE_" + upper(exchange.name) + "_URL";
+    if (const auto url = env.get(variable)) {
+      validate_url(*url, variable);
+      exchange.base_url = *url;
+    }
+  }
+
+  if (flags.lake) config.lake = *flags.lake;
+  if (flags.warehouse) config.warehouse = *flags.warehouse;
+  if (flags.log_level) config.log_level = parse_log_level(*flags.log_level);
+  if (flags.log_format) config.log_format = parse_log_format(*flags.log_format);
+  return config;
+}
+
+}  // namespace cryptopipe::pipeline

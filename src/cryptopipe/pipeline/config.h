@@ -1,0 +1,68 @@
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cryptopipe/core/log.h"
+#include "cryptopipe/core/symbol.h"
+#include "cryptopipe/core/timeframe.h"
+
+namespace cryptopipe::pipeline {
+
+struct ExchangeConfig {
+  std::string name;      // binance
+  std::string base_url;  // the REST root, e.g. https://api.binance.com
+  std::vector<Symbol> symbols;
+  std::vector<Timeframe> timeframes;
+  int depth = 20;  // order-book levels
+};
+
+struct Config {
+  std::string lake = "file://./data/lake";
+  std::string warehouse = "sqlite://./data/warehouse.db";
+  std::vector<ExchangeConfig> exchanges;
+  LogLevel log_level = LogLevel::kInfo;
+  std::optional<LogFormat> log_format;  // unset: text on a terminal, JSON otherwise
+  int connect_timeout_ms = 5'000;
+  int request_timeout_ms = 30'000;
+  int max_attempts = 6;
+  int concurrency = 4;          // assets materialized at once
+  int silver_compression = 3;   // zstd level
+  std::string source = "defaults";  // where the configuration came from, for messages
+};
+
+// Process environment with a .env file underneath it: a variable set in the real
+// environment wins over the same name in .env (the usual dotenv rule).
+class Environment {
+ public:
+  static Environment from_process(const std::filesystem::path& dotenv);
+  explicit Environment(std::map<std::string, std::string> variables)
+      : variables_(std::move(variables)) {}
+
+  std::optional<std::string> get(const std::string& name) const;
+
+ private:
+  std::map<std::string, std::string> variables_;
+};
+
+// Flags given on the command line: the highest precedence.
+struct ConfigFlags {
+  std::optional<std::string> config_file;
+  std::optional<std::string> lake;
+  std::optional<std::string> warehouse;
+  std::optional<std::string> log_level;
+  std::optional<std::string> log_format;
+};
+
+// Builds the configuration: defaults, then the YAML file (--config, CRYPTOPIPE_CONFIG, or
+// ./cryptopipe.yaml when present), then the environment (with .env), then flags. Throws
+// Error(kConfig) with a message naming the file, the key and the bad value.
+Config load_config(const ConfigFlags& flags, const Environment& env);
+
+// The exchanges the engine can talk to, and each one's live endpoint.
+const std::map<std::string, std::string>& supported_exchanges();
+
+}  // namespace cryptopipe::pipeline

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cryptopipe/core/time.h"
+#include "cryptopipe/pipeline/asset_graph.h"
+#include "cryptopipe/pipeline/run_context.h"
+
+namespace cryptopipe::pipeline {
+
+// One asset's totals over the partitions of a run.
+struct AssetSummary {
+  std::string key;
+  int succeeded = 0;
+  int failed = 0;
+  int skipped = 0;  // an upstream asset of the selection failed for that partition
+  std::int64_t rows = 0, rejects = 0, gaps = 0, objects = 0;
+  double seconds = 0;
+  std::string first_error;
+};
+
+struct RunSummary {
+  std::vector<AssetSummary> assets;
+  bool all_succeeded() const;
+};
+
+// Materializes the selected assets for each partition, in dependency order; assets whose
+// selected dependencies are done run concurrently (up to config.concurrency). A failed asset
+// fails only itself and what depends on it. Every materialization is recorded in the
+// warehouse's run_audit table.
+RunSummary materialize(RunContext& context, const AssetGraph& graph,
+                       const std::vector<std::string>& selection,
+                       const std::vector<UtcDay>& partitions);
+
+}  // namespace cryptopipe::pipeline

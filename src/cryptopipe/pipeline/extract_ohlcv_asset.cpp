@@ -1,0 +1,138 @@
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "cryptopipe/core/error.h"
+#include "cryptopipe/lake/content_hash.h"
+#include "cryptopipe/lake/keys.h"
+#include "cryptopipe/pipeline/ohlcv_assets.h"
+
+namespace cryptopipe::pipeline {
+namespace {
+
+struct SeriesExtraction {
+  nlohmann::json pages = nlohmann::json::array();
+  std::int64_t rows = 0;
+  std::int64_t objects = 0;
+  TimestampMs last_requested_at = 0;
+};
+
+// Stores one raw response; the key is unique per fetch and never reused.
+std::string store_page(RunContext& context, const lake::SeriesId& series, const UtcDay& day,
+                       int sequence, const exchanges::RawResponse& raw) {
+  const std::string sha256 = lake::sha256_hex(raw.body);
+  const std::string key =
+      lake::bronze_object_key(series, day, raw.received_at, sequence, sha256);
+  nlohmann::json params = nlohmann::json::object();
+  for (const auto& [name, value] : raw.params) params[name] = value;
+  context.lake().put(key, raw.body,
+                     {{"url", raw.url},
+                      {"params", params.dump()},
+                      {"status", std::to_string(raw.status)},
+                      {"requested_at", format_iso8601(raw.requested_at)},
+                      {"fetched_at", format_iso8601(raw.received_at)},
+                      {"run_id", context.run_id()},
+                      {"sha256", sha256},
+                      {"content-type", "application/json"}});
+  return key;
+}
+
+SeriesExtraction extract_series(RunContext& context, exchanges::Exchange& exchange,
+                                const lake::SeriesId& series, const Timeframe& timeframe,
+                                const UtcDay& day) {
+  SeriesExtraction result;
+  const TimestampMs step = timeframe.duration_ms();
+  const TimestampMs aligned = timeframe.align(day.start_ms());
+  TimestampMs cursor = aligned < day.start_ms() ? aligned + step : aligned;
+  // Never ask for candles that cannot exist yet.
+  const TimestampMs until = std::min(day.end_ms(), timeframe.align(context.clock().now_ms()) + step);
+  const int limit = exchange.max_ohlcv_limit();
+  std::vector<exchanges::RawCandle> rows;
+
+  for (int sequence = 0; cursor < until; ++sequence) {
+    exchanges::RawResponse raw =
+        exchange.fetch_ohlcv(series.symbol, timeframe, cursor, day.end_ms() - 1, limit);
+    const std::string key = store_page(context, series, day, sequence, raw);
+    ++result.objects;
+    result.last_requested_at = raw.requested_at;
+    try {
+      exchange.parse_ohlcv(raw.body, rows);
+    } catch (const Error& e) {
+      throw Error(e.kind(), std::string(e.what()) + " (GET " + raw.url + ", kept as " + key + ")");
+    }
+    result.pages.push_back({{"key", key},
+                            {"url", raw.url},
+                            {"status", raw.status},
+                            {"requested_at", raw.requested_at},
+                            {"received_at", raw.received_at},
+                            {"rows", rows.size()},
+                            {"bytes", raw.body.size()}});
+    result.rows += static_cast<std::int64_t>(rows.size());
+
+    TimestampMs last_open = cursor - step;
+    for (const exchanges::RawCandle& row : rows) {
+      if (row.malformed.empty()) last_open = std::max(last_open, row.open_time);
+    }
+    if (static_cast<int>(rows.size()) < limit) break;  // the exchange has nothing more
+    if (last_open < cursor) {
+      throw Error(ErrorKind::kBadPayload,
+                  std::string(exchange.name()) + ": paging made no progress at " +
+                      format_iso8601(cursor) + " (GET " + raw.url + ")");
+    }
+    // Binance's startTime selects open time >= startTime: start right after the last candle.
+    cursor = last_open + step;
+  }
+  return result;
+}
+
+}  // namespace
+
+AssetResult extract_ohlcv(RunContext& context, const std::string& exchange_name,
+                          const UtcDay& day) {
+  const ExchangeConfig& settings = context.exchange_config(exchange_name);
+  const std::unique_ptr<exchanges::Exchange> exchange = context.connect(exchange_name);
+  AssetResult result;
+  nlohmann::json series_meta = nlohmann::json::array();
+
+  for (const Symbol& symbol : settings.symbols) {
+    for (const Timeframe& timeframe : settings.timeframes) {
+      const lake::SeriesId series{exchange_name, "ohlcv", symbol, std::string(timeframe.name())};
+      const TimestampMs started = context.clock().now_ms();
+      SeriesExtraction extraction = extract_series(context, *exchange, series, timeframe, day);
+      const TimestampMs step = timeframe.duration_ms();
+      const TimestampMs expected_until =
+          std::min(day.end_ms(), timeframe.align(extraction.last_requested_at) + step);
+      const std::string manifest_key = lake::extraction_manifest_key(series, day, context.run_id());
+      const nlohmann::json manifest = {
+          {"run_id", context.run_id()},
+          {"exchange", exchange_name},
+          {"dataset", "ohlcv"},
+          {"symbol", symbol.unified()},
+          {"timeframe", series.timeframe},
+          {"partition", day.to_string()},
+          {"started_at", format_iso8601(started)},
+          {"completed_at", format_iso8601(context.clock().now_ms())},
+          {"expected_until", expected_until},
+          {"rows", extraction.rows},
+          {"pages", extraction.pages}};
+      context.lake().put(manifest_key, manifest.dump(2), {{"content-type", "application/json"}});
+      result.objects += extraction.objects + 1;
+      result.rows += extraction.rows;
+      series_meta.push_back({{"symbol", symbol.unified()},
+                             {"timeframe", series.timeframe},
+                             {"rows", extraction.rows},
+                             {"pages", extraction.objects},
+                             {"manifest", manifest_key}});
+      context.logger().info("extracted series", {{"exchange", exchange_name},
+                                                 {"symbol", symbol.unified()},
+                                                 {"timeframe", series.timeframe},
+                                                 {"partition", day.to_string()},
+                                                 {"rows", extraction.rows},
+                                                 {"pages", extraction.objects}});
+    }
+  }
+  result.metadata = {{"series", series_meta},
+                     {"lake_prefix", "bronze/" + exchange_name + "/ohlcv/"}};
+  return result;
+}
+
+}  // namespace cryptopipe::pipeline

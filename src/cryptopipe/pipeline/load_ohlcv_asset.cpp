@@ -1,0 +1,92 @@
+#include <nlohmann/json.hpp>
+
+#include "cryptopipe/core/error.h"
+#include "cryptopipe/lake/keys.h"
+#include "cryptopipe/pipeline/ohlcv_assets.h"
+#include "cryptopipe/transform/ohlcv_transform.h"
+#include "cryptopipe/transform/silver_csv.h"
+
+namespace cryptopipe::pipeline {
+namespace {
+
+constexpr std::string_view kManifestName = "/manifest.json";
+
+std::string latest_silver_manifest(const lake::ObjectStore& lake, const UtcDay& day) {
+  std::string latest;
+  for (const std::string& key : lake.list(lake::silver_partition_prefix("ohlcv", day))) {
+    if (key.size() > kManifestName.size() &&
+        key.compare(key.size() - kManifestName.size(), kManifestName.size(), kManifestName) == 0) {
+      latest = key;  // sorted by run id, which sorts in time order
+    }
+  }
+  if (latest.empty()) {
+    throw Error(ErrorKind::kNotFound, "no silver ohlcv table for " + day.to_string() +
+                                          " in the lake; materialize transform_ohlcv first");
+  }
+  return latest;
+}
+
+std::optional<std::int64_t> parse_count(std::string_view text, const std::string& key) {
+  if (text.empty()) return std::nullopt;
+  std::int64_t value = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') {
+      throw Error(ErrorKind::kBadPayload, "silver table " + key + " has a bad trade_count '" +
+                                              std::string(text) + "'");
+    }
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+
+}  // namespace
+
+AssetResult load_ohlcv(RunContext& context, const UtcDay& day) {
+  const lake::ObjectStore& lake = context.lake();
+  const std::string manifest_key = latest_silver_manifest(lake, day);
+  std::string data_key;
+  try {
+    data_key = nlohmann::json::parse(lake.read(manifest_key)).at("data_key").get<std::string>();
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(ErrorKind::kBadPayload, "silver manifest " + manifest_key + " is unreadable: " + e.what());
+  }
+
+  transform::SilverCsvReader reader(lake, data_key, transform::ohlcv_columns());
+  std::vector<std::string_view> fields;
+  const auto next_row = [&](warehouse::OhlcvRow& row) {
+    if (!reader.next(fields)) return false;
+    row = {.exchange = fields[0],
+           .symbol = fields[1],
+           .timeframe = fields[2],
+           .open_time = fields[3],
+           .open = fields[4],
+           .high = fields[5],
+           .low = fields[6],
+           .close = fields[7],
+           .volume = fields[8],
+           .quote_volume = fields[9],
+           .trade_count = parse_count(fields[10], data_key),
+           .is_closed = fields[11] == "true"};
+    return true;
+  };
+
+  const std::unique_ptr<warehouse::Warehouse> warehouse = context.open_warehouse();
+  const warehouse::LoadStats stats = warehouse->upsert_ohlcv(next_row);
+
+  AssetResult result;
+  result.rows = stats.rows_in;
+  result.metadata = {{"rows", stats.rows_in},
+                     {"inserted", stats.inserted},
+                     {"updated", stats.updated},
+                     {"unchanged", stats.unchanged},
+                     {"silver_manifest", manifest_key},
+                     {"warehouse", warehouse->describe()},
+                     {"table", "ohlcv"}};
+  context.logger().info("loaded ohlcv", {{"partition", day.to_string()},
+                                         {"inserted", stats.inserted},
+                                         {"updated", stats.updated},
+                                         {"unchanged", stats.unchanged}});
+  return result;
+}
+
+}  // namespace cryptopipe::pipeline

@@ -1,0 +1,61 @@
+#include "cryptopipe/pipeline/run_context.h"
+
+#include <random>
+
+#include "cryptopipe/core/error.h"
+#include "cryptopipe/exchanges/binance.h"
+#include "cryptopipe/exchanges/rest_session.h"
+
+namespace cryptopipe::pipeline {
+
+RunContext::RunContext(const Config& config, std::string run_id, Logger logger, Clock& clock,
+                       std::unique_ptr<lake::ObjectStore> lake)
+    : config_(config),
+      run_id_(std::move(run_id)),
+      logger_(std::move(logger)),
+      clock_(clock),
+      lake_(std::move(lake)) {
+  for (const ExchangeConfig& exchange : config_.exchanges) {
+    // Binance's documented budget: 6000 request weight per minute per IP.
+    limiters_[exchange.name] =
+        std::make_unique<net::RateLimiter>(6000, std::chrono::minutes(1), clock_);
+  }
+}
+
+const ExchangeConfig& RunContext::exchange_config(const std::string& name) const {
+  for (const ExchangeConfig& exchange : config_.exchanges) {
+    if (exchange.name == name) return exchange;
+  }
+  throw Error(ErrorKind::kConfig, "exchange '" + name + "' is not configured");
+}
+
+std::unique_ptr<exchanges::Exchange> RunContext::connect(const std::string& exchange) {
+  const ExchangeConfig& settings = exchange_config(exchange);
+  exchanges::RestSettings rest;
+  rest.base_url = settings.base_url;
+  rest.http.connect_timeout = std::chrono::milliseconds(config_.connect_timeout_ms);
+  rest.http.total_timeout = std::chrono::milliseconds(config_.request_timeout_ms);
+  rest.retry.max_attempts = config_.max_attempts;
+  auto session = std::make_unique<exchanges::RestSession>(
+      exchange, rest, *limiters_.at(exchange), clock_, logger_.with({{"exchange", exchange}}));
+  if (exchange == exchanges::Binance::kName) {
+    return std::make_unique<exchanges::Binance>(std::move(session));
+  }
+  throw Error(ErrorKind::kConfig, "no client for exchange '" + exchange + "'");
+}
+
+std::unique_ptr<warehouse::Warehouse> RunContext::open_warehouse() const {
+  auto warehouse = warehouse::open_warehouse(config_.warehouse);
+  warehouse->migrate();
+  return warehouse;
+}
+
+std::string new_run_id(TimestampMs now) {
+  std::random_device device;
+  std::uniform_int_distribution<unsigned> digit(0, 15);
+  std::string suffix;
+  for (int i = 0; i < 6; ++i) suffix += "0123456789abcdef"[digit(device)];
+  return format_compact_utc(now) + "-" + suffix;
+}
+
+}  // namespace cryptopipe::pipeline

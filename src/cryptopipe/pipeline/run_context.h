@@ -1,0 +1,59 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "cryptopipe/core/log.h"
+#include "cryptopipe/core/time.h"
+#include "cryptopipe/exchanges/exchange.h"
+#include "cryptopipe/lake/object_store.h"
+#include "cryptopipe/net/rate_limiter.h"
+#include "cryptopipe/pipeline/config.h"
+#include "cryptopipe/warehouse/warehouse.h"
+
+namespace cryptopipe::pipeline {
+
+// What one materialization of one asset for one partition produced.
+struct AssetResult {
+  std::int64_t rows = 0;
+  std::int64_t rejects = 0;
+  std::int64_t gaps = 0;     // missing candles
+  std::int64_t objects = 0;  // lake objects written
+  nlohmann::json metadata = nlohmann::json::object();
+};
+
+// Everything an asset needs from the outside world, shared by the assets of one run.
+class RunContext {
+ public:
+  RunContext(const Config& config, std::string run_id, Logger logger, Clock& clock,
+             std::unique_ptr<lake::ObjectStore> lake);
+
+  const Config& config() const { return config_; }
+  const std::string& run_id() const { return run_id_; }
+  const Logger& logger() const { return logger_; }
+  Clock& clock() { return clock_; }
+  lake::ObjectStore& lake() { return *lake_; }
+
+  const ExchangeConfig& exchange_config(const std::string& name) const;
+  // A new client for the exchange (its own connection); all clients of one exchange share its
+  // rate limiter, so concurrent assets respect the exchange's limit together.
+  std::unique_ptr<exchanges::Exchange> connect(const std::string& exchange);
+  // A new connection to the configured warehouse, migrated to the current schema.
+  std::unique_ptr<warehouse::Warehouse> open_warehouse() const;
+
+ private:
+  const Config& config_;
+  std::string run_id_;
+  Logger logger_;
+  Clock& clock_;
+  std::unique_ptr<lake::ObjectStore> lake_;
+  std::map<std::string, std::unique_ptr<net::RateLimiter>> limiters_;
+};
+
+// A run id that sorts in time order: 20261127T050102123Z-1a2b3c.
+std::string new_run_id(TimestampMs now);
+
+}  // namespace cryptopipe::pipeline

@@ -1,0 +1,133 @@
+#include "cryptopipe/transform/ohlcv_transform.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace cryptopipe::transform {
+namespace {
+
+void append_int(std::string& out, std::int64_t value) {
+  std::array<char, 24> buffer{};
+  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  out.append(buffer.data(), result.ptr);
+}
+
+std::vector<Gap> find_gaps(const std::vector<TimestampMs>& accepted, TimestampMs first_expected,
+                           TimestampMs expected_until, TimestampMs step) {
+  std::vector<Gap> gaps;
+  TimestampMs expected = first_expected;
+  const auto close_gap_before = [&](TimestampMs present) {
+    if (present > expected) {
+      gaps.push_back({expected, present - step, (present - expected) / step});
+    }
+  };
+  for (const TimestampMs open_time : accepted) {
+    if (open_time >= expected_until) break;
+    close_gap_before(open_time);
+    expected = open_time + step;
+  }
+  close_gap_before(std::max(expected, expected_until));
+  return gaps;
+}
+
+}  // namespace
+
+const std::vector<std::string_view>& ohlcv_columns() {
+  static const std::vector<std::string_view> kColumns = {
+      "exchange", "symbol", "timeframe",    "open_time",   "open",      "high",
+      "low",      "close",  "volume",       "quote_volume", "trade_count", "is_closed"};
+  return kColumns;
+}
+
+const std::vector<std::string_view>& ohlcv_reject_columns() {
+  static const std::vector<std::string_view> kColumns = {
+      "exchange", "symbol", "timeframe", "bronze_key", "row", "open_time", "reason"};
+  return kColumns;
+}
+
+OhlcvSeriesTransformer::OhlcvSeriesTransformer(const lake::ObjectStore& lake,
+                                               const exchanges::Exchange& exchange)
+    : lake_(lake), exchange_(exchange) {}
+
+void OhlcvSeriesTransformer::reject(const SeriesInput& input, const std::string& key,
+                                    std::size_t row_index, const exchanges::RawCandle& row,
+                                    RejectReason reason, SeriesStats& stats,
+                                    SilverCsvWriter& rejects) {
+  ++stats.rejects;
+  ++stats.rejects_by_reason[static_cast<std::size_t>(reason)];
+  std::string& out = rejects.row_buffer();
+  out += input.series.exchange;
+  out += ',';
+  out += input.series.symbol.unified();
+  out += ',';
+  out += input.series.timeframe;
+  out += ',';
+  out += key;
+  out += ',';
+  append_int(out, static_cast<std::int64_t>(row_index));
+  out += ',';
+  if (row.malformed.empty()) append_int(out, row.open_time);
+  out += ',';
+  out += to_string(reason);
+  rejects.end_row();
+}
+
+SeriesStats OhlcvSeriesTransformer::run(const SeriesInput& input, SilverCsvWriter& rows,
+                                        SilverCsvWriter& rejects) {
+  SeriesStats stats;
+  accepted_.clear();
+  const TimestampMs step = input.timeframe.duration_ms();
+  const TimestampMs day_start = input.day.start_ms();
+  const TimestampMs day_end = input.day.end_ms();
+  const std::string symbol = input.series.symbol.unified();
+
+  for (const BronzePage& page : input.pages) {
+    lake_.read(page.key, body_);
+    stats.bytes_in += static_cast<std::int64_t>(body_.size());
+    exchange_.parse_ohlcv(body_, page_rows_);
+    for (std::size_t index = 0; index < page_rows_.size(); ++index) {
+      const exchanges::RawCandle& row = page_rows_[index];
+      if (auto reason = validate_candle(row, input.timeframe, day_start, day_end)) {
+        reject(input, page.key, index, row, *reason, stats, rejects);
+        continue;
+      }
+      // Pages are fetched forward in time, so accepted open times only ever grow.
+      if (!accepted_.empty() && row.open_time <= accepted_.back()) {
+        const bool seen = std::binary_search(accepted_.begin(), accepted_.end(), row.open_time);
+        reject(input, page.key, index, row,
+               seen ? RejectReason::kDuplicate : RejectReason::kOutOfOrder, stats, rejects);
+        continue;
+      }
+      accepted_.push_back(row.open_time);
+      const bool closed = row.open_time + step <= page.requested_at && row.closed.value_or(true);
+      if (!closed) ++stats.open_rows;
+
+      std::string& out = rows.row_buffer();
+      out += input.series.exchange;
+      out += ',';
+      out += symbol;
+      out += ',';
+      out += input.series.timeframe;
+      out += ',';
+      iso_.append(out, row.open_time);
+      for (const std::string_view value : {row.open, row.high, row.low, row.close, row.volume,
+                                           row.quote_volume}) {
+        out += ',';
+        out += value;
+      }
+      out += ',';
+      if (row.trade_count) append_int(out, *row.trade_count);
+      out += closed ? ",true" : ",false";
+      rows.end_row();
+      ++stats.rows;
+    }
+  }
+
+  const TimestampMs aligned = input.timeframe.align(day_start);
+  const TimestampMs first_expected = aligned < day_start ? aligned + step : aligned;
+  stats.gaps = find_gaps(accepted_, first_expected, std::min(input.expected_until, day_end), step);
+  for (const Gap& gap : stats.gaps) stats.missing += gap.missing;
+  return stats;
+}
+
+}  // namespace cryptopipe::transform

@@ -1,0 +1,47 @@
+#include "cryptopipe/warehouse/migrations.h"
+
+namespace cryptopipe::warehouse {
+
+const std::vector<Migration>& sqlite_migrations() {
+  // Decimals are TEXT so that SQLite never rounds them through a double; times are ISO-8601
+  // UTC text, which sorts in time order.
+  static const std::vector<Migration> kMigrations = {
+      {1, "ohlcv and run audit", R"sql(
+CREATE TABLE ohlcv (
+  exchange     TEXT    NOT NULL,
+  symbol       TEXT    NOT NULL,
+  timeframe    TEXT    NOT NULL,
+  open_time    TEXT    NOT NULL,
+  open         TEXT    NOT NULL,
+  high         TEXT    NOT NULL,
+  low          TEXT    NOT NULL,
+  close        TEXT    NOT NULL,
+  volume       TEXT    NOT NULL,
+  quote_volume TEXT,
+  trade_count  INTEGER,
+  is_closed    INTEGER NOT NULL CHECK (is_closed IN (0, 1)),
+  loaded_at    TEXT    NOT NULL,
+  PRIMARY KEY (exchange, symbol, timeframe, open_time)
+) WITHOUT ROWID;
+
+CREATE TABLE run_audit (
+  run_id      TEXT    NOT NULL,
+  asset       TEXT    NOT NULL,
+  partition_key TEXT  NOT NULL,
+  status      TEXT    NOT NULL CHECK (status IN ('success', 'failed', 'skipped')),
+  started_at  TEXT    NOT NULL,
+  finished_at TEXT    NOT NULL,
+  seconds     REAL    NOT NULL,
+  rows        INTEGER NOT NULL,
+  rejects     INTEGER NOT NULL,
+  gaps        INTEGER NOT NULL,
+  objects     INTEGER NOT NULL,
+  error       TEXT,
+  PRIMARY KEY (run_id, asset, partition_key)
+);
+)sql"},
+  };
+  return kMigrations;
+}
+
+}  // namespace cryptopipe::warehouse

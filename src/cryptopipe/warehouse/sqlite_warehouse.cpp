@@ -1,0 +1,234 @@
+#include "cryptopipe/warehouse/sqlite_warehouse.h"
+
+#include <string>
+
+#include "cryptopipe/core/error.h"
+#include "cryptopipe/core/time.h"
+#include "cryptopipe/warehouse/migrations.h"
+
+namespace cryptopipe::warehouse {
+namespace {
+
+constexpr int kBusyTimeoutMs = 60'000;
+
+Error sqlite_error(sqlite3* db, const std::string& what) {
+  return Error(ErrorKind::kStorage, "sqlite: " + what + ": " + sqlite3_errmsg(db));
+}
+
+// A prepared statement, finalized on destruction.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) {
+      throw sqlite_error(db, std::string("cannot prepare ") + sql);
+    }
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(int index, std::string_view text) {
+    check(sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
+                            SQLITE_TRANSIENT));
+    return *this;
+  }
+  Statement& bind_optional_text(int index, std::string_view text) {
+    return text.empty() ? bind_null(index) : bind(index, text);
+  }
+  Statement& bind(int index, std::int64_t value) {
+    check(sqlite3_bind_int64(stmt_, index, value));
+    return *this;
+  }
+  Statement& bind(int index, double value) {
+    check(sqlite3_bind_double(stmt_, index, value));
+    return *this;
+  }
+  Statement& bind_null(int index) {
+    check(sqlite3_bind_null(stmt_, index));
+    return *this;
+  }
+  // True while a row is available.
+  bool step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw sqlite_error(db_, "statement failed");
+  }
+  void reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  std::int64_t column_int(int index) { return sqlite3_column_int64(stmt_, index); }
+
+ private:
+  void check(int rc) {
+    if (rc != SQLITE_OK) throw sqlite_error(db_, "cannot bind a parameter");
+  }
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// Rolls back unless committed: an exception mid-load leaves the warehouse as it was.
+class Transaction {
+ public:
+  explicit Transaction(sqlite3* db) : db_(db) { run("BEGIN IMMEDIATE"); }
+  ~Transaction() {
+    if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit() {
+    run("COMMIT");
+    done_ = true;
+  }
+
+ private:
+  void run(const char* sql) {
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
+      throw sqlite_error(db_, sql);
+    }
+  }
+  sqlite3* db_;
+  bool done_ = false;
+};
+
+constexpr const char* kUpsertOhlcv = R"sql(
+INSERT INTO ohlcv (exchange, symbol, timeframe, open_time, open, high, low, close, volume,
+                   quote_volume, trade_count, is_closed, loaded_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+ON CONFLICT (exchange, symbol, timeframe, open_time) DO UPDATE SET
+  open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
+  volume = excluded.volume, quote_volume = excluded.quote_volume,
+  trade_count = excluded.trade_count, is_closed = excluded.is_closed,
+  loaded_at = excluded.loaded_at
+WHERE NOT (ohlcv.is_closed = 1 AND excluded.is_closed = 0)
+  AND (ohlcv.open IS NOT excluded.open OR ohlcv.high IS NOT excluded.high
+       OR ohlcv.low IS NOT excluded.low OR ohlcv.close IS NOT excluded.close
+       OR ohlcv.volume IS NOT excluded.volume OR ohlcv.quote_volume IS NOT excluded.quote_volume
+       OR ohlcv.trade_count IS NOT excluded.trade_count
+       OR ohlcv.is_closed IS NOT excluded.is_closed)
+)sql";
+
+constexpr const char* kOhlcvExists = R"sql(
+SELECT 1 FROM ohlcv WHERE exchange = ?1 AND symbol = ?2 AND timeframe = ?3 AND open_time = ?4
+)sql";
+
+}  // namespace
+
+SqliteWarehouse::SqliteWarehouse(std::filesystem::path path) : path_(std::move(path)) {
+  std::error_code ignored;
+  if (path_.has_parent_path()) std::filesystem::create_directories(path_.parent_path(), ignored);
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path_.c_str(), &raw,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                                 nullptr);
+  db_.reset(raw);
+  if (rc != SQLITE_OK) {
+    throw Error(ErrorKind::kStorage, "cannot open the SQLite warehouse " + path_.string() + ": " +
+                                         (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+  }
+  sqlite3_busy_timeout(db_.get(), kBusyTimeoutMs);
+  exec("PRAGMA journal_mode = WAL");
+  exec("PRAGMA synchronous = NORMAL");
+  exec("PRAGMA foreign_keys = ON");
+}
+
+std::string SqliteWarehouse::describe() const { return "sqlite://" + path_.string(); }
+
+void SqliteWarehouse::exec(const char* sql) {
+  if (sqlite3_exec(db_.get(), sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
+    throw sqlite_error(db_.get(), sql);
+  }
+}
+
+int SqliteWarehouse::schema_version() {
+  Statement query(db_.get(), "SELECT coalesce(max(version), 0) FROM schema_migrations");
+  query.step();
+  return static_cast<int>(query.column_int(0));
+}
+
+void SqliteWarehouse::migrate() {
+  exec(R"sql(CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL))sql");
+  for (const Migration& migration : sqlite_migrations()) {
+    Transaction transaction(db_.get());
+    Statement applied(db_.get(), "SELECT 1 FROM schema_migrations WHERE version = ?1");
+    applied.bind(1, std::int64_t{migration.version});
+    if (applied.step()) continue;  // the transaction rolls back: nothing was written
+    exec(std::string(migration.sql).c_str());
+    Statement record(db_.get(),
+                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)");
+    record.bind(1, std::int64_t{migration.version})
+        .bind(2, migration.name)
+        .bind(3, format_iso8601(SystemClock().now_ms()));
+    record.step();
+    transaction.commit();
+  }
+}
+
+LoadStats SqliteWarehouse::upsert_ohlcv(const OhlcvRowSource& rows) {
+  LoadStats stats;
+  const std::string loaded_at = format_iso8601(SystemClock().now_ms());
+  Transaction transaction(db_.get());
+  Statement exists(db_.get(), kOhlcvExists);
+  Statement upsert(db_.get(), kUpsertOhlcv);
+  OhlcvRow row;
+  while (rows(row)) {
+    ++stats.rows_in;
+    exists.bind(1, row.exchange).bind(2, row.symbol).bind(3, row.timeframe).bind(4, row.open_time);
+    const bool existed = exists.step();
+    exists.reset();
+
+    upsert.bind(1, row.exchange)
+        .bind(2, row.symbol)
+        .bind(3, row.timeframe)
+        .bind(4, row.open_time)
+        .bind(5, row.open)
+        .bind(6, row.high)
+        .bind(7, row.low)
+        .bind(8, row.close)
+        .bind(9, row.volume)
+        .bind_optional_text(10, row.quote_volume)
+        .bind(12, std::int64_t{row.is_closed ? 1 : 0})
+        .bind(13, loaded_at);
+    if (row.trade_count) {
+      upsert.bind(11, *row.trade_count);
+    } else {
+      upsert.bind_null(11);
+    }
+    upsert.step();
+    upsert.reset();
+    const bool changed = sqlite3_changes(db_.get()) > 0;
+    if (!existed) {
+      ++stats.inserted;
+    } else if (changed) {
+      ++stats.updated;
+    } else {
+      ++stats.unchanged;
+    }
+  }
+  transaction.commit();
+  return stats;
+}
+
+void SqliteWarehouse::record_run(const RunRecord& r) {
+  Statement insert(db_.get(), R"sql(
+INSERT OR REPLACE INTO run_audit (run_id, asset, partition_key, status, started_at, finished_at,
+                                  seconds, rows, rejects, gaps, objects, error)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12))sql");
+  insert.bind(1, r.run_id)
+      .bind(2, r.asset)
+      .bind(3, r.partition)
+      .bind(4, r.status)
+      .bind(5, r.started_at)
+      .bind(6, r.finished_at)
+      .bind(7, r.seconds)
+      .bind(8, r.rows)
+      .bind(9, r.rejects)
+      .bind(10, r.gaps)
+      .bind(11, r.objects)
+      .bind_optional_text(12, r.error);
+  insert.step();
+}
+
+}  // namespace cryptopipe::warehouse

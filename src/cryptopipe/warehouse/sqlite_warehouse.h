@@ -1,0 +1,35 @@
+#pragma once
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <memory>
+
+#include "cryptopipe/warehouse/warehouse.h"
+
+namespace cryptopipe::warehouse {
+
+// The zero-setup warehouse: one SQLite file in WAL mode. Concurrent writers from other
+// processes wait (busy timeout) instead of failing.
+class SqliteWarehouse final : public Warehouse {
+ public:
+  explicit SqliteWarehouse(std::filesystem::path path);
+
+  std::string describe() const override;
+  void migrate() override;
+  int schema_version() override;
+  LoadStats upsert_ohlcv(const OhlcvRowSource& rows) override;
+  void record_run(const RunRecord& record) override;
+
+ private:
+  struct Closer {
+    void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+  };
+
+  void exec(const char* sql);
+
+  std::filesystem::path path_;
+  std::unique_ptr<sqlite3, Closer> db_;
+};
+
+}  // namespace cryptopipe::warehouse
