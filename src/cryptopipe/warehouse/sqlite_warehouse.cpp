@@ -115,7 +115,8 @@ SELECT 1 FROM ohlcv WHERE exchange = ?1 AND symbol = ?2 AND timeframe = ?3 AND o
 
 }  // namespace
 
-SqliteWarehouse::SqliteWarehouse(std::filesystem::path path) : path_(std::move(path)) {
+SqliteWarehouse::SqliteWarehouse(std::filesystem::path path)
+    : path_(std::filesystem::absolute(std::move(path)).lexically_normal()) {
   std::error_code ignored;
   if (path_.has_parent_path()) std::filesystem::create_directories(path_.parent_path(), ignored);
   sqlite3* raw = nullptr;

@@ -1,0 +1,264 @@
+// The whole path through the real binaries: simulator → extract → bronze → transform → silver
+// → load → SQLite, and the guarantees around it (idempotence, faults, replay).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "pipeline_harness.h"
+#include "support/binance_klines.h"
+
+namespace cryptopipe::testing {
+namespace {
+
+constexpr const char* kOhlcvDump =
+    "SELECT exchange, symbol, timeframe, open_time, open, high, low, close, volume, quote_volume, "
+    "trade_count, is_closed, loaded_at FROM ohlcv ORDER BY exchange, symbol, timeframe, open_time";
+constexpr const char* kOhlcvValues =
+    "SELECT exchange, symbol, timeframe, open_time, open, high, low, close, volume, quote_volume, "
+    "trade_count, is_closed FROM ohlcv ORDER BY exchange, symbol, timeframe, open_time";
+
+std::string context_of(const ProcessResult& r) {
+  return "exit " + std::to_string(r.exit_code) + "\nstdout:\n" + r.out + "\nstderr:\n" + r.err;
+}
+
+// The simulator's own candles for a whole day, straight from its API.
+std::vector<nlohmann::json> simulator_day(const Simulator& sim, const std::string& market_id,
+                                          const std::string& interval, std::int64_t start) {
+  std::vector<nlohmann::json> rows;
+  const std::int64_t end = start + 24LL * 3600 * 1000 - 1;
+  std::int64_t cursor = start;
+  for (;;) {
+    const nlohmann::json page =
+        sim.get_json("/binance/api/v3/klines?symbol=" + market_id + "&interval=" + interval +
+                     "&startTime=" + std::to_string(cursor) + "&endTime=" + std::to_string(end) +
+                     "&limit=1000");
+    for (const auto& row : page) rows.push_back(row);
+    if (page.size() < 1000) break;
+    cursor = page.back()[0].get<std::int64_t>() + 1;
+  }
+  return rows;
+}
+
+std::string iso_of(std::int64_t ms) {
+  const std::time_t seconds = ms / 1000;
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buffer[40];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buffer, static_cast<int>(ms % 1000));
+  return out;
+}
+
+class PipelineE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    harness_.write_config({"BTC/USDT", "ETH/USDT"}, {"1m", "1h"});
+  }
+
+  ProcessResult materialize(const std::string& select, const std::string& day) {
+    return harness_.cryptopipe({"materialize", "--select", select, "--partition", day});
+  }
+
+  Simulator sim_;
+  PipelineHarness harness_{sim_.base_url("binance")};
+  std::string day_ = yesterday_utc();
+};
+
+TEST_F(PipelineE2E, OneDayLandsCompleteAndExactlyAsTheExchangeSentIt) {
+  const ProcessResult run = materialize("*", day_);
+  ASSERT_EQ(run.exit_code, 0) << context_of(run);
+
+  const std::int64_t start = day_start_ms(day_);
+  for (const auto& [symbol, market_id] :
+       std::vector<std::pair<std::string, std::string>>{{"BTC/USDT", "BTCUSDT"}, {"ETH/USDT", "ETHUSDT"}}) {
+    for (const auto& [timeframe, expected_count] :
+         std::vector<std::pair<std::string, std::size_t>>{{"1m", 1440}, {"1h", 24}}) {
+      const auto gold = harness_.query(
+          "SELECT open_time, open, high, low, close, volume, quote_volume, trade_count, is_closed "
+          "FROM ohlcv WHERE exchange = 'binance' AND symbol = '" + symbol + "' AND timeframe = '" +
+          timeframe + "' ORDER BY open_time");
+      const auto truth = simulator_day(sim_, market_id, timeframe, start);
+      ASSERT_EQ(gold.size(), expected_count) << symbol << " " << timeframe;
+      ASSERT_EQ(truth.size(), expected_count);
+      for (std::size_t i = 0; i < gold.size(); ++i) {
+        const nlohmann::json& k = truth[i];
+        const std::vector<std::string> expected = {
+            iso_of(k[0].get<std::int64_t>()), k[1].get<std::string>(), k[2].get<std::string>(),
+            k[3].get<std::string>(), k[4].get<std::string>(), k[5].get<std::string>(),
+            k[7].get<std::string>(), std::to_string(k[8].get<std::int64_t>()), "1"};
+        ASSERT_EQ(gold[i], expected) << symbol << " " << timeframe << " row " << i;
+      }
+    }
+  }
+
+  // Logs: one JSON object per line on stderr, each with the run id.
+  std::set<std::string> run_ids;
+  std::istringstream lines(run.err);
+  for (std::string line; std::getline(lines, line);) {
+    const auto record = nlohmann::json::parse(line);
+    run_ids.insert(record.at("run_id").get<std::string>());
+    EXPECT_TRUE(record.contains("ts") && record.contains("level") && record.contains("msg"));
+  }
+  EXPECT_EQ(run_ids.size(), 1u);
+  EXPECT_NE(run.out.find("load_ohlcv_to_postgres"), std::string::npos);
+
+  const auto audit = harness_.query(
+      "SELECT asset, partition_key, status, rows FROM run_audit ORDER BY asset");
+  ASSERT_EQ(audit.size(), 3u);
+  for (const auto& row : audit) {
+    EXPECT_EQ(row[1], day_);
+    EXPECT_EQ(row[2], "success") << row[0];
+  }
+}
+
+TEST_F(PipelineE2E, BronzeKeepsEveryResponseByteForByteAndSilverNamesItsSources) {
+  ASSERT_EQ(materialize("*", day_).exit_code, 0);
+  int bronze_pages = 0;
+  for (const auto& [path, bytes] : harness_.lake_files()) {
+    if (path.rfind("bronze/", 0) != 0 || path.find("/_extractions/") != std::string::npos) continue;
+    ++bronze_pages;
+    const auto metadata = nlohmann::json::parse(
+        harness_.lake_files().at(".meta/" + path + ".json"));
+    const std::string url = metadata.at("url");
+    EXPECT_EQ(metadata.at("status"), "200");
+    EXPECT_FALSE(metadata.at("run_id").get<std::string>().empty());
+    EXPECT_FALSE(metadata.at("fetched_at").get<std::string>().empty());
+    // The simulator is deterministic for closed candles: the same request gives the same bytes.
+    const auto again = sim_.get(url.substr(url.find("/binance/")));
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->body, bytes) << path;
+  }
+  EXPECT_EQ(bronze_pages, 2 * (2 + 1));  // per symbol: 1m in two pages, 1h in one
+
+  int manifests = 0;
+  for (const auto& [path, bytes] : harness_.lake_files()) {
+    if (path.rfind("silver/ohlcv/dt=" + day_ + "/", 0) != 0 || !path.ends_with("manifest.json")) continue;
+    ++manifests;
+    const auto manifest = nlohmann::json::parse(bytes);
+    EXPECT_EQ(manifest.at("rows"), 2 * (1440 + 24));
+    EXPECT_EQ(manifest.at("rejects"), 0);
+    EXPECT_EQ(manifest.at("missing"), 0);
+    EXPECT_EQ(manifest.at("series").size(), 4u);
+    for (const auto& series : manifest.at("series")) EXPECT_FALSE(series.at("bronze").empty());
+  }
+  EXPECT_EQ(manifests, 1);
+}
+
+TEST_F(PipelineE2E, ASecondRunAddsAndChangesNothing) {
+  ASSERT_EQ(materialize("*", day_).exit_code, 0);
+  const auto before = harness_.query(kOhlcvDump);
+  const auto lake_before = harness_.lake_files();
+
+  const ProcessResult again = materialize("*", day_);
+  ASSERT_EQ(again.exit_code, 0) << context_of(again);
+  EXPECT_EQ(harness_.query(kOhlcvDump), before);  // loaded_at included: no row was rewritten
+
+  // The lake only grew: every earlier object is still there, unchanged.
+  const auto lake_after = harness_.lake_files();
+  EXPECT_GT(lake_after.size(), lake_before.size());
+  for (const auto& [path, bytes] : lake_before) {
+    if (path.rfind(".tmp", 0) == 0) continue;
+    ASSERT_TRUE(lake_after.contains(path)) << path;
+    EXPECT_EQ(lake_after.at(path), bytes) << path;
+  }
+  EXPECT_NE(again.err.find("\"unchanged\":2928"), std::string::npos) << again.err;
+  EXPECT_EQ(harness_.query("SELECT DISTINCT run_id FROM run_audit").size(), 2u);
+}
+
+TEST_F(PipelineE2E, ReplayRebuildsGoldFromTheLakeAloneWithoutTheExchange) {
+  ASSERT_EQ(materialize("*", day_).exit_code, 0);
+  const auto gold = harness_.query(kOhlcvValues);
+  ASSERT_EQ(gold.size(), 2u * (1440 + 24));
+
+  sim_.stop();
+  std::filesystem::remove(harness_.warehouse_path());
+  std::filesystem::remove(harness_.warehouse_path().string() + "-wal");
+  std::filesystem::remove(harness_.warehouse_path().string() + "-shm");
+
+  const ProcessResult replay = materialize("transform_ohlcv+", day_);
+  ASSERT_EQ(replay.exit_code, 0) << context_of(replay);
+  EXPECT_EQ(harness_.query(kOhlcvValues), gold);
+}
+
+TEST_F(PipelineE2E, DownstreamWithoutUpstreamDataFailsClearly) {
+  const ProcessResult run = materialize("load_ohlcv_to_postgres", day_);
+  EXPECT_EQ(run.exit_code, 1) << context_of(run);
+  EXPECT_NE(run.out.find("no silver ohlcv table for " + day_), std::string::npos) << run.out;
+}
+
+TEST_F(PipelineE2E, TodaysPartitionMarksTheFormingCandleOpen) {
+  const std::string today = utc_day_ago(0);
+  const ProcessResult run = materialize("*", today);
+  ASSERT_EQ(run.exit_code, 0) << context_of(run);
+  const auto open = harness_.query(
+      "SELECT symbol, timeframe, count(*) FROM ohlcv WHERE is_closed = 0 GROUP BY symbol, timeframe");
+  ASSERT_EQ(open.size(), 4u);  // exactly one forming candle per series
+  for (const auto& row : open) EXPECT_EQ(row[2], "1") << row[0] << " " << row[1];
+  const auto gaps = harness_.query("SELECT gaps FROM run_audit WHERE asset = 'transform_ohlcv'");
+  ASSERT_EQ(gaps.size(), 1u);
+  EXPECT_EQ(gaps[0][0], "0");
+}
+
+class PipelineFaultsE2E : public ::testing::Test {};
+
+TEST_F(PipelineFaultsE2E, CompletesThroughServerErrorsAndRateLimits) {
+  Simulator sim({"--seed", "7", "--error-rate", "0.2", "--rate-limit-every", "5",
+                 "--retry-after", "1"});
+  PipelineHarness harness(sim.base_url("binance"));
+  harness.write_config({"BTC/USDT", "ETH/USDT"}, {"1m", "1h"});
+  const std::string day = yesterday_utc();
+  const ProcessResult run =
+      harness.cryptopipe({"materialize", "--select", "*", "--partition", day});
+  ASSERT_EQ(run.exit_code, 0) << context_of(run);
+  EXPECT_EQ(harness.query("SELECT count(*) FROM ohlcv")[0][0], std::to_string(2 * (1440 + 24)));
+
+  const nlohmann::json stats = sim.stats();
+  const nlohmann::json klines = stats.at("routes").at("/binance/api/v3/klines").at("by_status");
+  int server_errors = 0;
+  for (const auto& [status, count] : klines.items()) {
+    if (status[0] == '5') server_errors += count.get<int>();
+  }
+  EXPECT_GT(server_errors, 0) << stats.dump();
+  EXPECT_GT(klines.value("429", 0), 0) << stats.dump();
+  EXPECT_NE(run.err.find("request failed, retrying"), std::string::npos);
+}
+
+TEST_F(PipelineFaultsE2E, MalformedJsonFailsTheAssetAndLeavesTheWarehouseAsItWas) {
+  Simulator sim;
+  PipelineHarness harness(sim.base_url("binance"));
+  harness.write_config({"BTC/USDT"}, {"1m"});
+  const std::string earlier = utc_day_ago(2);
+  ASSERT_EQ(harness.cryptopipe({"materialize", "--select", "*", "--partition", earlier}).exit_code, 0);
+  const auto before = harness.query(kOhlcvDump);
+  ASSERT_EQ(before.size(), 1440u);
+
+  sim.set_faults({{"malformed_rate", 1.0}});
+  for (const std::string& day : {earlier, yesterday_utc()}) {
+    const ProcessResult run =
+        harness.cryptopipe({"materialize", "--select", "*", "--partition", day});
+    EXPECT_EQ(run.exit_code, 1) << context_of(run);
+    EXPECT_NE(run.out.find("extract_binance_ohlcv      FAILED"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("bad payload: binance: klines response is not valid JSON"),
+              std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("load_ohlcv_to_postgres     skipped"), std::string::npos) << run.out;
+    EXPECT_EQ(harness.query(kOhlcvDump), before);
+  }
+  const auto failed = harness.query(
+      "SELECT count(*) FROM run_audit WHERE asset = 'extract_binance_ohlcv' AND status = 'failed'");
+  EXPECT_EQ(failed[0][0], "2");
+}
+
+TEST_F(PipelineFaultsE2E, BrokenTransfersAreRetried) {
+  Simulator sim({"--seed", "3", "--truncate-rate", "0.3"});
+  PipelineHarness harness(sim.base_url("binance"));
+  harness.write_config({"BTC/USDT"}, {"1m"});
+  const ProcessResult run =
+      harness.cryptopipe({"materialize", "--select", "*", "--partition", yesterday_utc()});
+  ASSERT_EQ(run.exit_code, 0) << context_of(run);
+  EXPECT_EQ(harness.query("SELECT count(*) FROM ohlcv")[0][0], "1440");
+}
+
+}  // namespace
+}  // namespace cryptopipe::testing

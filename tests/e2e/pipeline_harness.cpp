@@ -1,0 +1,96 @@
+#include "pipeline_harness.h"
+
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+#include <stdexcept>
+
+#include "support/test_paths.h"
+
+namespace cryptopipe::testing {
+
+PipelineHarness::PipelineHarness(std::string binance_url) : binance_url_(std::move(binance_url)) {}
+
+void PipelineHarness::write_config(const std::vector<std::string>& symbols,
+                                   const std::vector<std::string>& timeframes) const {
+  std::ofstream out(config_path());
+  out << "lake: file://" << lake_dir().string() << "\n"
+      << "warehouse: sqlite://" << warehouse_path().string() << "\n"
+      << "log_format: json\n"
+      << "exchanges:\n  binance:\n    base_url: " << binance_url_ << "\n    symbols: [";
+  for (std::size_t i = 0; i < symbols.size(); ++i) out << (i ? ", " : "") << symbols[i];
+  out << "]\n    timeframes: [";
+  for (std::size_t i = 0; i < timeframes.size(); ++i) out << (i ? ", " : "") << timeframes[i];
+  out << "]\n";
+}
+
+ProcessResult PipelineHarness::cryptopipe(const std::vector<std::string>& args,
+                                          const std::map<std::string, std::string>& env) const {
+  std::vector<std::string> argv = {build_dir() + "/cryptopipe"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_process(argv, env, temp_.path().string(), std::nullopt,
+                     {"CRYPTOPIPE_LAKE", "CRYPTOPIPE_WAREHOUSE", "CRYPTOPIPE_BINANCE_URL",
+                      "CRYPTOPIPE_CONFIG", "CRYPTOPIPE_LOG_FORMAT", "CRYPTOPIPE_LOG_LEVEL"});
+}
+
+std::vector<SqlRow> PipelineHarness::query(const std::string& sql) const {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(warehouse_path().c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    throw std::runtime_error("cannot open " + warehouse_path().string());
+  }
+  std::vector<SqlRow> rows;
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+    const std::string message = sqlite3_errmsg(db);
+    sqlite3_close(db);
+    throw std::runtime_error("bad query " + sql + ": " + message);
+  }
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    SqlRow row;
+    for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
+      const auto* text = sqlite3_column_text(stmt, i);
+      row.emplace_back(text ? reinterpret_cast<const char*>(text) : "NULL");
+    }
+    rows.push_back(std::move(row));
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return rows;
+}
+
+std::map<std::string, std::string> PipelineHarness::lake_files() const {
+  std::map<std::string, std::string> files;
+  if (!std::filesystem::exists(lake_dir())) return files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(lake_dir())) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    files[entry.path().lexically_relative(lake_dir()).string()] = bytes.str();
+  }
+  return files;
+}
+
+std::string utc_day_ago(int days_back) {
+  const auto now = std::chrono::system_clock::now() - std::chrono::hours(24 * days_back);
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[16];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &tm);
+  return buffer;
+}
+
+std::string yesterday_utc() { return utc_day_ago(1); }
+
+std::int64_t day_start_ms(const std::string& day) {
+  std::tm tm{};
+  std::istringstream in(day);
+  in >> std::get_time(&tm, "%Y-%m-%d");
+  return static_cast<std::int64_t>(timegm(&tm)) * 1000;
+}
+
+}  // namespace cryptopipe::testing

@@ -1,0 +1,56 @@
+// Running the real cryptopipe binary against the simulator, in a throw-away lake and warehouse.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "support/process.h"
+#include "support/simulator.h"
+#include "support/temp_dir.h"
+
+namespace cryptopipe::testing {
+
+// One gold row as text, every column in table order.
+using SqlRow = std::vector<std::string>;
+
+// A working folder with its own lake, warehouse and cryptopipe.yaml; runs cryptopipe there so
+// nothing of the developer's checkout (.env, data/) leaks in.
+class PipelineHarness {
+ public:
+  explicit PipelineHarness(std::string binance_url);
+
+  std::filesystem::path dir() const { return temp_.path(); }
+  std::filesystem::path lake_dir() const { return temp_.path() / "lake"; }
+  std::filesystem::path warehouse_path() const { return temp_.path() / "warehouse.db"; }
+  std::filesystem::path config_path() const { return temp_.path() / "cryptopipe.yaml"; }
+
+  // Writes cryptopipe.yaml for binance with these symbols and timeframes.
+  void write_config(const std::vector<std::string>& symbols,
+                    const std::vector<std::string>& timeframes) const;
+
+  ProcessResult cryptopipe(const std::vector<std::string>& args,
+                           const std::map<std::string, std::string>& env = {}) const;
+
+  // SELECT <columns> FROM <table> ORDER BY <order>, every value as text ("NULL" for null).
+  std::vector<SqlRow> query(const std::string& sql) const;
+
+  // Every file of the lake (relative path → bytes).
+  std::map<std::string, std::string> lake_files() const;
+
+ private:
+  TempDir temp_;
+  std::string binance_url_;
+};
+
+// Yesterday's UTC day as YYYY-MM-DD.
+std::string yesterday_utc();
+// The UTC day `days_back` days ago.
+std::string utc_day_ago(int days_back);
+// ms since the epoch of 00:00 UTC of that day.
+std::int64_t day_start_ms(const std::string& day);
+
+}  // namespace cryptopipe::testing
