@@ -66,6 +66,69 @@ bool is_zero_decimal(std::string_view text) {
   return parts.integer.empty() && parts.fraction.empty();
 }
 
+std::optional<DecimalView> DecimalView::parse(std::string_view text) {
+  constexpr int kMaxExactDigits = 18;  // 10^18 < 2^63
+  DecimalView view;
+  view.text_ = text;
+  std::size_t i = 0;
+  const bool negative = !text.empty() && text[0] == '-';
+  if (negative) ++i;
+  const std::size_t integer_start = i;
+  std::int64_t mantissa = 0;
+  int digits = 0;
+  for (; i < text.size() && is_digit(text[i]); ++i, ++digits) {
+    mantissa = digits < kMaxExactDigits ? mantissa * 10 + (text[i] - '0') : 0;
+  }
+  if (i == integer_start) return std::nullopt;
+  int scale = 0;
+  if (i < text.size()) {
+    if (text[i] != '.') return std::nullopt;
+    const std::size_t fraction_start = ++i;
+    for (; i < text.size() && is_digit(text[i]); ++i, ++digits, ++scale) {
+      mantissa = digits < kMaxExactDigits ? mantissa * 10 + (text[i] - '0') : 0;
+    }
+    if (i == fraction_start || i != text.size()) return std::nullopt;
+  }
+  view.fits_ = digits <= kMaxExactDigits;
+  view.mantissa_ = negative ? -mantissa : mantissa;
+  view.scale_ = scale;
+  return view;
+}
+
+int DecimalView::sign() const {
+  if (!fits_) return is_zero_decimal(text_) ? 0 : (is_negative_decimal(text_) ? -1 : 1);
+  return (mantissa_ > 0) - (mantissa_ < 0);
+}
+
+int DecimalView::compare(const DecimalView& other) const {
+  if (!fits_ || !other.fits_) return compare_decimal(text_, other.text_);
+  static constexpr std::int64_t kPowersOfTen[] = {1,
+                                                  10,
+                                                  100,
+                                                  1000,
+                                                  10000,
+                                                  100000,
+                                                  1000000,
+                                                  10000000,
+                                                  100000000,
+                                                  1000000000,
+                                                  10000000000,
+                                                  100000000000,
+                                                  1000000000000,
+                                                  10000000000000,
+                                                  100000000000000,
+                                                  1000000000000000,
+                                                  10000000000000000,
+                                                  100000000000000000,
+                                                  1000000000000000000};
+  __extension__ using Wide = __int128;  // 10^18 * 10^18 < 2^127
+  Wide a = mantissa_;
+  Wide b = other.mantissa_;
+  if (scale_ < other.scale_) a *= kPowersOfTen[other.scale_ - scale_];
+  if (other.scale_ < scale_) b *= kPowersOfTen[scale_ - other.scale_];
+  return (a > b) - (a < b);
+}
+
 Decimal Decimal::parse(std::string_view text) {
   if (!is_decimal(text)) {
     throw Error(ErrorKind::kBadPayload, "not an exact decimal: '" + std::string(text) + "'");

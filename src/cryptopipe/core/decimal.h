@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,6 +20,25 @@ int compare_decimal(std::string_view a, std::string_view b);
 
 bool is_negative_decimal(std::string_view text);  // strictly below zero
 bool is_zero_decimal(std::string_view text);
+
+// A decimal read once and compared many times, exactly: up to 18 digits it is held as an
+// integer mantissa and scale (value = mantissa / 10^scale), and compared with integer
+// arithmetic; longer ones fall back to compare_decimal() on the text. Views `text`.
+class DecimalView {
+ public:
+  // nullopt unless is_decimal(text).
+  static std::optional<DecimalView> parse(std::string_view text);
+
+  std::string_view text() const { return text_; }
+  int sign() const;  // -1, 0 or 1
+  int compare(const DecimalView& other) const;
+
+ private:
+  std::string_view text_;
+  bool fits_ = false;
+  std::int64_t mantissa_ = 0;
+  int scale_ = 0;
+};
 
 // A validated decimal value; construct with parse().
 class Decimal {

@@ -15,9 +15,11 @@ class FileStore final : public ObjectStore {
   // Creates the root folder when missing.
   explicit FileStore(std::filesystem::path root);
 
+  using ObjectStore::read;
+
   std::string url() const override;
   std::unique_ptr<ObjectWriter> create(const std::string& key,
-                                       const ObjectMetadata& metadata) override;
+                                       const ObjectMetadata& metadata = {}) override;
   void read(const std::string& key, std::string& out) const override;
   ObjectMetadata metadata(const std::string& key) const override;
   bool exists(const std::string& key) const override;

@@ -23,26 +23,19 @@ std::string_view to_string(RejectReason reason) {
   return "unknown";
 }
 
-namespace {
-
-bool is_positive(std::string_view value) {
-  return !is_negative_decimal(value) && !is_zero_decimal(value);
-}
-
-bool within(std::string_view value, std::string_view low, std::string_view high) {
-  return compare_decimal(value, low) >= 0 && compare_decimal(value, high) <= 0;
-}
-
-}  // namespace
-
 std::optional<RejectReason> validate_candle(const exchanges::RawCandle& row,
                                             const Timeframe& timeframe,
                                             TimestampMs partition_start,
                                             TimestampMs partition_end) {
   if (!row.malformed.empty()) return RejectReason::kMalformedRow;
-  if (!is_decimal(row.open) || !is_decimal(row.high) || !is_decimal(row.low) ||
-      !is_decimal(row.close) || !is_decimal(row.volume) ||
-      (!row.quote_volume.empty() && !is_decimal(row.quote_volume))) {
+  const auto open = DecimalView::parse(row.open);
+  const auto high = DecimalView::parse(row.high);
+  const auto low = DecimalView::parse(row.low);
+  const auto close = DecimalView::parse(row.close);
+  const auto volume = DecimalView::parse(row.volume);
+  const auto quote_volume =
+      row.quote_volume.empty() ? volume : DecimalView::parse(row.quote_volume);
+  if (!open || !high || !low || !close || !volume || !quote_volume) {
     return RejectReason::kInvalidDecimal;
   }
   if (!timeframe.is_aligned(row.open_time)) return RejectReason::kMisalignedOpenTime;
@@ -52,17 +45,16 @@ std::optional<RejectReason> validate_candle(const exchanges::RawCandle& row,
   if (row.close_time && *row.close_time != row.open_time + timeframe.duration_ms() - 1) {
     return RejectReason::kCloseTimeMismatch;
   }
-  if (!is_positive(row.open) || !is_positive(row.high) || !is_positive(row.low) ||
-      !is_positive(row.close)) {
+  if (open->sign() <= 0 || high->sign() <= 0 || low->sign() <= 0 || close->sign() <= 0) {
     return RejectReason::kNonPositivePrice;
   }
-  if (compare_decimal(row.high, row.low) < 0) return RejectReason::kHighBelowLow;
-  if (!within(row.open, row.low, row.high)) return RejectReason::kOpenOutsideRange;
-  if (!within(row.close, row.low, row.high)) return RejectReason::kCloseOutsideRange;
-  if (is_negative_decimal(row.volume) ||
-      (!row.quote_volume.empty() && is_negative_decimal(row.quote_volume))) {
-    return RejectReason::kNegativeVolume;
-  }
+  if (high->compare(*low) < 0) return RejectReason::kHighBelowLow;
+  const auto within_range = [&](const DecimalView& price) {
+    return price.compare(*low) >= 0 && price.compare(*high) <= 0;
+  };
+  if (!within_range(*open)) return RejectReason::kOpenOutsideRange;
+  if (!within_range(*close)) return RejectReason::kCloseOutsideRange;
+  if (volume->sign() < 0 || quote_volume->sign() < 0) return RejectReason::kNegativeVolume;
   if (row.trade_count && *row.trade_count < 0) return RejectReason::kNegativeTradeCount;
   return std::nullopt;
 }

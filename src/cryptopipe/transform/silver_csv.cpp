@@ -40,6 +40,9 @@ SilverCsvWriter::SilverCsvWriter(lake::ObjectStore& store, const std::string& ke
   if (!context_) throw Error(ErrorKind::kStorage, "cannot create a zstd context for " + key);
   ZSTD_CCtx_setParameter(context_.get(), ZSTD_c_compressionLevel, compression_level);
   ZSTD_CCtx_setParameter(context_.get(), ZSTD_c_checksumFlag, 1);
+  // One background worker: compression overlaps with parsing and validation. A libzstd built
+  // without threads refuses the parameter and compresses inline, which is still correct.
+  ZSTD_CCtx_setParameter(context_.get(), ZSTD_c_nbWorkers, 1);
   output_.resize(ZSTD_CStreamOutSize());
   pending_ = header_line(columns);
   pending_ += '\n';

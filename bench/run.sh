@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# `make bench`: the issue's performance targets, each measured beside its reference in one run.
+#   1. peak RSS of a 30-day x 1m x 10-symbol materialization (432,000 candles) vs the 100 MiB limit
+#   2. transform_ohlcv throughput vs a plain simdjson parse of the same bronze files (>= 0.5x)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=${BUILD_DIR:-build}
+days=${BENCH_DAYS:-30}
+symbols="BTC/USDT,ETH/USDT,BNB/USDT,SOL/USDT,XRP/USDT,ADA/USDT,DOGE/USDT,TRX/USDT,LTC/USDT,DOT/USDT"
+work=$(mktemp -d)
+sim_pid=""
+cleanup() {
+  if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$build/cryptopipe-exchange-sim" --port 0 >"$work/sim.out" 2>/dev/null &
+sim_pid=$!
+for _ in $(seq 1 100); do grep -q '^listening on ' "$work/sim.out" 2>/dev/null && break; sleep 0.1; done
+address=$(sed -n 's/^listening on //p' "$work/sim.out" | head -n 1)
+
+from=$(date -u -d "$days days ago" +%F)
+to=$(date -u -d yesterday +%F)
+cat >"$work/cryptopipe.yaml" <<YAML
+lake: file://$work/lake
+warehouse: sqlite://$work/warehouse.db
+log_level: warn
+exchanges:
+  binance:
+    base_url: http://$address/binance
+    symbols: [${symbols//,/, }]
+    timeframes: [1m]
+YAML
+
+echo "== cryptopipe bench ($(nproc) cores, $(date -u +%FT%TZ))"
+read -r rss seconds code < <(python3 bench/peak_rss.py "$build/cryptopipe" --config "$work/cryptopipe.yaml" \
+  materialize --select '*' --from "$from" --to "$to")
+candles=$(sqlite3 "$work/warehouse.db" "SELECT count(*) FROM ohlcv")
+echo "materialize * for $days days x 10 symbols x 1m ($from..$to): exit $code, $candles candles, ${seconds} s"
+awk -v rss="$rss" -v c="$candles" -v s="$seconds" 'BEGIN {
+  printf "  peak RSS: %.1f MiB; limit 100 MiB: ratio %.2f of the limit %s\n", rss, rss / 100, (rss < 100 ? "PASS" : "MISS");
+  printf "  end to end: %.0f candles/s (extract from the simulator, transform, load into SQLite)\n", c / s }'
+
+"$build/bench/transform_throughput" --lake "$work/lake" --symbols "$symbols" --timeframes 1m \
+  --from "$from" --to "$to" --repeat "${BENCH_REPEAT:-5}"

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The offline demo: starts the exchange simulator on a free port, materializes every asset for
+# yesterday's UTC partition on the embedded defaults (lake ./data/lake, warehouse
+# ./data/warehouse.db), shows where the data went and a few warehouse rows, stops the simulator.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=${BUILD_DIR:-build}
+work=$(mktemp -d)
+sim_pid=""
+cleanup() {
+  if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$build/cryptopipe-exchange-sim" --port 0 >"$work/sim.out" 2>"$work/sim.log" &
+sim_pid=$!
+for _ in $(seq 1 100); do
+  if grep -q '^listening on ' "$work/sim.out" 2>/dev/null; then break; fi
+  sleep 0.1
+done
+address=$(sed -n 's/^listening on //p' "$work/sim.out" | head -n 1)
+if [ -z "$address" ]; then
+  echo "demo: the exchange simulator did not start:" >&2
+  cat "$work/sim.log" >&2
+  exit 1
+fi
+echo "exchange simulator listening on $address (standing in for api.binance.com)"
+
+day=$(date -u -d yesterday +%F)
+export CRYPTOPIPE_BINANCE_URL="http://$address/binance"
+echo "materializing every asset for $day ..."
+echo
+"$build/cryptopipe" --log-format text materialize --select '*' --partition "$day"
+
+echo
+echo "bronze objects (raw responses, byte for byte):"
+find data/lake/bronze -path "*dt=$day*" -name '*.json' -not -path '*/_extractions/*' | sort | head -n 6 | sed 's/^/  /'
+echo "silver tables:"
+find data/lake/silver -path "*dt=$day*" -type f | sort | tail -n 3 | sed 's/^/  /'
+echo
+echo "a few rows of the warehouse table ohlcv (data/warehouse.db):"
+sqlite3 -header -column data/warehouse.db \
+  "SELECT exchange, symbol, timeframe, open_time, open, high, low, close, volume, is_closed
+     FROM ohlcv WHERE open_time >= '$day' AND open_time < '$day~'
+     ORDER BY symbol, timeframe DESC, open_time LIMIT 6"
+echo
+sqlite3 data/warehouse.db \
+  "SELECT '  ' || symbol || ' ' || timeframe || ': ' || count(*) || ' candles'
+     FROM ohlcv WHERE open_time >= '$day' AND open_time < '$day~' GROUP BY symbol, timeframe"
