@@ -91,6 +91,46 @@ std::vector<std::string> bronze_pages(const lake::ObjectStore& store, const Args
   return keys;
 }
 
+// Reads from the real lake but discards what is written: isolates the transform's CPU work
+// (parse, validate, format, compress) from the cost of durable writes (fsync, new inodes).
+class DiscardingWrites final : public lake::ObjectStore {
+ public:
+  explicit DiscardingWrites(const std::string& root) : lake_(root) {}
+  std::string url() const override { return lake_.url(); }
+  std::unique_ptr<lake::ObjectWriter> create(const std::string&,
+                                             const lake::ObjectMetadata&) override {
+    struct Sink final : lake::ObjectWriter {
+      void write(std::string_view) override {}
+      void commit() override {}
+    };
+    return std::make_unique<Sink>();
+  }
+  void read(const std::string& key, std::string& out) const override { lake_.read(key, out); }
+  lake::ObjectMetadata metadata(const std::string& key) const override { return lake_.metadata(key); }
+  bool exists(const std::string& key) const override { return lake_.exists(key); }
+  std::vector<std::string> list(const std::string& prefix) const override { return lake_.list(prefix); }
+  std::string locate(const std::string& key) const override { return lake_.locate(key); }
+
+ private:
+  lake::FileStore lake_;
+};
+
+double time_transform(const pipeline::Config& config, const Args& args,
+                      std::unique_ptr<lake::ObjectStore> store, std::FILE* log_sink,
+                      std::int64_t& candles) {
+  SystemClock clock;
+  const auto start = SteadyClock::now();
+  candles = 0;
+  const std::string run_id = pipeline::new_run_id(clock.now_ms());
+  pipeline::RunContext context(config, run_id,
+                               Logger(run_id, LogFormat::kJson, LogLevel::kWarn, log_sink), clock,
+                               std::move(store));
+  for (UtcDay day = args.from; day <= args.to; day = day.next()) {
+    candles += pipeline::transform_ohlcv(context, day).rows;
+  }
+  return std::chrono::duration<double>(SteadyClock::now() - start).count();
+}
+
 double seconds_since(SteadyClock::time_point start) {
   return std::chrono::duration<double>(SteadyClock::now() - start).count();
 }
@@ -107,11 +147,11 @@ int main(int argc, char** argv) try {
   const std::vector<std::string> keys = bronze_pages(store, args);
 
   std::FILE* discard = std::fopen("/dev/null", "w");
-  SystemClock clock;
   simdjson::dom::parser dom;
   std::string buffer;
   double best_parse = 1e300;
   double best_transform = 1e300;
+  double best_cpu = 1e300;
   std::int64_t bytes = 0;
   std::int64_t candles = 0;
 
@@ -132,17 +172,14 @@ int main(int argc, char** argv) try {
     }
     best_parse = std::min(best_parse, seconds_since(start));
 
-    // Ours: the transform_ohlcv asset itself, every partition, writing silver to the same lake.
-    start = SteadyClock::now();
-    candles = 0;
-    const std::string run_id = pipeline::new_run_id(clock.now_ms());
-    pipeline::RunContext context(config, run_id,
-                                 Logger(run_id, LogFormat::kJson, LogLevel::kWarn, discard), clock,
-                                 std::make_unique<lake::FileStore>(args.lake));
-    for (UtcDay day = args.from; day <= args.to; day = day.next()) {
-      candles += pipeline::transform_ohlcv(context, day).rows;
-    }
-    best_transform = std::min(best_transform, seconds_since(start));
+    // Ours: the transform_ohlcv asset itself, every partition, writing silver to the same lake,
+    // then the same with its writes discarded.
+    best_transform = std::min(best_transform, time_transform(config, args,
+                                                             std::make_unique<lake::FileStore>(args.lake),
+                                                             discard, candles));
+    best_cpu = std::min(best_cpu, time_transform(config, args,
+                                                 std::make_unique<DiscardingWrites>(args.lake),
+                                                 discard, candles));
     if (static_cast<std::int64_t>(elements) != candles) {
       throw Error(ErrorKind::kBadPayload, "parsed " + std::to_string(elements) +
                                               " rows but transformed " + std::to_string(candles));
@@ -152,13 +189,18 @@ int main(int argc, char** argv) try {
 
   const double mib = static_cast<double>(bytes) / (1024.0 * 1024.0);
   const double ratio = best_parse / best_transform;
+  const double cpu_ratio = best_parse / best_cpu;
   std::printf("transform_ohlcv throughput (best of %d, %zu bronze files, %.1f MiB, %lld candles)\n",
               args.repeat, keys.size(), mib, static_cast<long long>(candles));
   std::printf("  simdjson DOM parse (the limit):  %8.3f s  %8.1f MiB/s  %12.0f candles/s\n",
               best_parse, mib / best_parse, static_cast<double>(candles) / best_parse);
   std::printf("  transform_ohlcv (ours):          %8.3f s  %8.1f MiB/s  %12.0f candles/s\n",
               best_transform, mib / best_transform, static_cast<double>(candles) / best_transform);
-  std::printf("  ratio ours/limit: %.2fx (target >= 0.50x) %s\n", ratio, ratio >= 0.5 ? "PASS" : "MISS");
+  std::printf("  transform_ohlcv, writes discarded: %6.3f s  %8.1f MiB/s  %12.0f candles/s\n",
+              best_cpu, mib / best_cpu, static_cast<double>(candles) / best_cpu);
+  std::printf("  ratio ours/limit: %.2fx (target >= 0.50x) %s; with writes discarded: %.2fx\n",
+              ratio, ratio >= 0.5 ? "PASS" : "MISS", cpu_ratio);
+  std::printf("  silver: zstd level %d (config silver_compression)\n", args.level);
   return 0;
 } catch (const std::exception& e) {
   std::fprintf(stderr, "transform_throughput: %s\n", e.what());

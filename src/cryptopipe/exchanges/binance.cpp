@@ -114,66 +114,60 @@ RawResponse Binance::fetch_ohlcv(const Symbol& symbol, const Timeframe& timefram
 
 void Binance::parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const {
   rows.clear();
-  simdjson::ondemand::document doc;
-  simdjson::ondemand::array array;
-  auto error = thread_parser().iterate(padded_view(body)).get(doc);
-  if (!error) error = doc.get_array().get(array);
-  if (!error) {
-    for (auto row_value : array) {
-      simdjson::ondemand::array fields;
-      if ((error = row_value.get_array().get(fields))) {
-        if (error != simdjson::INCORRECT_TYPE) break;
-        RawCandle malformed;
-        malformed.malformed = "row is not an array";
-        rows.push_back(malformed);
-        error = simdjson::SUCCESS;
-        continue;
-      }
-      RawCandle row;
-      std::size_t index = 0;
-      for (auto field_result : fields) {
-        simdjson::ondemand::value field;
-        if ((error = field_result.get(field))) break;
-        switch (index) {
-          case 0:
-            if (field.get_int64().get(row.open_time)) row.malformed = "open time is not an integer";
-            break;
-          case 1: row.open = exact_number_text(field); break;
-          case 2: row.high = exact_number_text(field); break;
-          case 3: row.low = exact_number_text(field); break;
-          case 4: row.close = exact_number_text(field); break;
-          case 5: row.volume = exact_number_text(field); break;
-          case 6: {
-            std::int64_t close_time = 0;
-            if (field.get_int64().get(close_time)) {
-              row.malformed = "close time is not an integer";
-            } else {
-              row.close_time = close_time;
-            }
-            break;
-          }
-          case 7: row.quote_volume = exact_number_text(field); break;
-          case 8: {
-            std::int64_t trades = 0;
-            if (field.get_int64().get(trades)) {
-              row.malformed = "trade count is not an integer";
-            } else {
-              row.trade_count = trades;
-            }
-            break;
-          }
-          default: break;
-        }
-        ++index;
-      }
-      if (error) break;
-      if (index < kKlineMinFields && row.malformed.empty()) {
-        row.malformed = "row has fewer than 9 fields";
-      }
-      rows.push_back(row);
-    }
+  const simdjson::padded_string_view padded = padded_view(body);
+  simdjson::dom::array array;
+  if (const auto error = thread_dom_parser().parse(padded.data(), padded.length(), false)
+                             .get_array()
+                             .get(array)) {
+    throw bad_payload(kName, "klines response", error);
   }
-  if (error) throw bad_payload(kName, "klines response", error);
+  for (const simdjson::dom::element row_value : array) {
+    RawCandle row;
+    simdjson::dom::array fields;
+    if (row_value.get_array().get(fields)) {
+      row.malformed = "row is not an array";
+      rows.push_back(row);
+      continue;
+    }
+    std::size_t index = 0;
+    for (const simdjson::dom::element field : fields) {
+      switch (index) {
+        case 0:
+          if (field.get_int64().get(row.open_time)) row.malformed = "open time is not an integer";
+          break;
+        case 1: row.open = string_text(field); break;
+        case 2: row.high = string_text(field); break;
+        case 3: row.low = string_text(field); break;
+        case 4: row.close = string_text(field); break;
+        case 5: row.volume = string_text(field); break;
+        case 6: {
+          std::int64_t close_time = 0;
+          if (field.get_int64().get(close_time)) {
+            row.malformed = "close time is not an integer";
+          } else {
+            row.close_time = close_time;
+          }
+          break;
+        }
+        case 7: row.quote_volume = string_text(field); break;
+        case 8: {
+          std::int64_t trades = 0;
+          if (field.get_int64().get(trades)) {
+            row.malformed = "trade count is not an integer";
+          } else {
+            row.trade_count = trades;
+          }
+          break;
+        }
+        default: break;
+      }
+      ++index;
+    }
+    if (index < kKlineMinFields && row.malformed.empty()) {
+      row.malformed = "row has fewer than 9 fields";
+    }
+    rows.push_back(row);
+  }
 }
 
 }  // namespace cryptopipe::exchanges

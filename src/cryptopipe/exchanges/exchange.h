@@ -25,8 +25,8 @@ struct RawResponse {
   TimestampMs received_at = 0;
 };
 
-// One candle row as the exchange wrote it. The text fields are views into the response body
-// (the exact digits, quotes stripped); they live as long as that body.
+// One candle row as the exchange wrote it. The text fields are the exact digits (views into the
+// parser's buffers, valid until the next parse on the same thread).
 struct RawCandle {
   TimestampMs open_time = 0;
   std::optional<TimestampMs> close_time;  // where the exchange gives one
@@ -56,8 +56,9 @@ class Exchange {
   virtual RawResponse fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe,
                                   TimestampMs start, TimestampMs end_inclusive, int limit) = 0;
 
-  // Reads a candle response body into `rows` (replaced), whose views point into `body`. The
-  // body's capacity may grow (never its content) to give the JSON parser its padding. Throws
+  // Reads a candle response body into `rows` (replaced); their views stay valid until the next
+  // parse on this thread. The body's capacity may grow (never its content) to give the JSON
+  // parser its padding. Throws
   // Error(kBadPayload) when the body is not the expected document (malformed JSON, not an
   // array, an error object); a row that cannot be read is returned with `malformed` set.
   virtual void parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const = 0;

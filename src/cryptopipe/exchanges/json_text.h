@@ -18,12 +18,16 @@ inline simdjson::padded_string_view padded_view(std::string& body) {
   return simdjson::padded_string_view(body.data(), body.size(), body.capacity());
 }
 
-// The exact text of a JSON string or number value: quotes stripped, trailing space dropped.
-// Empty when the value is neither (or is a string with escapes, which no decimal has).
-std::string_view exact_number_text(simdjson::ondemand::value value);
+// The text of a JSON string (a decimal as Binance, Bybit and Gate send them), exact; empty for
+// any other type, which then fails decimal validation. A view into the parser's buffers, valid
+// until that thread's next parse.
+std::string_view string_text(simdjson::dom::element value);
 
-// One parser per thread, reused: it owns the buffers, so parsing allocates nothing once warm.
+// One parser of each kind per thread, reused: they own their buffers, so parsing allocates
+// nothing once warm. The DOM parser dispatches at run time to the best kernel of the CPU; it
+// reads whole documents such as candle pages. On-Demand suits picking a few fields.
 simdjson::ondemand::parser& thread_parser();
+simdjson::dom::parser& thread_dom_parser();
 
 inline Error bad_payload(std::string_view exchange, std::string_view what,
                          simdjson::error_code code) {

@@ -35,7 +35,7 @@ void split_fields(std::string_view line, std::vector<std::string_view>& fields) 
 SilverCsvWriter::SilverCsvWriter(lake::ObjectStore& store, const std::string& key,
                                  const std::vector<std::string_view>& columns,
                                  int compression_level)
-    : writer_(store.create(key, {{"content-type", "text/csv"}, {"content-encoding", "zstd"}})),
+    : writer_(store.create(key)),  // the manifest describes the format
       context_(ZSTD_createCCtx()) {
   if (!context_) throw Error(ErrorKind::kStorage, "cannot create a zstd context for " + key);
   ZSTD_CCtx_setParameter(context_.get(), ZSTD_c_compressionLevel, compression_level);
@@ -43,6 +43,7 @@ SilverCsvWriter::SilverCsvWriter(lake::ObjectStore& store, const std::string& ke
   // One background worker: compression overlaps with parsing and validation. A libzstd built
   // without threads refuses the parameter and compresses inline, which is still correct.
   ZSTD_CCtx_setParameter(context_.get(), ZSTD_c_nbWorkers, 1);
+  ZSTD_CCtx_setParameter(context_.get(), ZSTD_c_jobSize, 512 * 1024);
   output_.resize(ZSTD_CStreamOutSize());
   pending_ = header_line(columns);
   pending_ += '\n';
