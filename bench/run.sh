@@ -5,21 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+source scripts/simulator.sh
 build=${BUILD_DIR:-build}
 days=${BENCH_DAYS:-30}
 symbols="BTC/USDT,ETH/USDT,BNB/USDT,SOL/USDT,XRP/USDT,ADA/USDT,DOGE/USDT,TRX/USDT,LTC/USDT,DOT/USDT"
 work=$(mktemp -d)
-sim_pid=""
-cleanup() {
-  if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-"$build/cryptopipe-exchange-sim" --port 0 >"$work/sim.out" 2>/dev/null &
-sim_pid=$!
-for _ in $(seq 1 100); do grep -q '^listening on ' "$work/sim.out" 2>/dev/null && break; sleep 0.1; done
-address=$(sed -n 's/^listening on //p' "$work/sim.out" | head -n 1)
+trap 'stop_simulator; rm -rf "$work"' EXIT
+start_simulator "$build" "$work"
+address=$SIM_ADDRESS
 
 from=$(date -u -d "$days days ago" +%F)
 to=$(date -u -d yesterday +%F)

@@ -5,27 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+source scripts/simulator.sh
 build=${BUILD_DIR:-build}
 work=$(mktemp -d)
-sim_pid=""
-cleanup() {
-  if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'stop_simulator; rm -rf "$work"' EXIT
 
-"$build/cryptopipe-exchange-sim" --port 0 >"$work/sim.out" 2>"$work/sim.log" &
-sim_pid=$!
-for _ in $(seq 1 100); do
-  if grep -q '^listening on ' "$work/sim.out" 2>/dev/null; then break; fi
-  sleep 0.1
-done
-address=$(sed -n 's/^listening on //p' "$work/sim.out" | head -n 1)
-if [ -z "$address" ]; then
-  echo "demo: the exchange simulator did not start:" >&2
-  cat "$work/sim.log" >&2
-  exit 1
-fi
+start_simulator "$build" "$work"
+address=$SIM_ADDRESS
 echo "exchange simulator listening on $address (standing in for api.binance.com)"
 
 day=$(date -u -d yesterday +%F)
