@@ -1,6 +1,7 @@
 #include "cryptopipe/lake/file_store.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -90,8 +91,8 @@ class FileObjectWriter final : public ObjectWriter {
   void commit() override {
     if (::fsync(fd_.get()) != 0) throw storage_error("cannot sync", temp_path_);
     if (::close(fd_.release()) != 0) throw storage_error("cannot close", temp_path_);
-    fs::create_directories(final_path_.parent_path());
-    if (!metadata_.empty()) write_metadata();
+    create_parent(final_path_);
+    // link(2) is the commit point: it refuses to replace, so exactly one writer wins a key.
     if (::link(temp_path_.c_str(), final_path_.c_str()) != 0) {
       if (errno == EEXIST) {
         throw Error(ErrorKind::kAlreadyExists,
@@ -102,11 +103,21 @@ class FileObjectWriter final : public ObjectWriter {
     committed_ = true;
     std::error_code ignored;
     fs::remove(temp_path_, ignored);
+    // Only the winner writes the metadata, so it always describes the object it sits beside.
+    if (!metadata_.empty()) write_metadata();
     fsync_directory(final_path_.parent_path());
   }
 
  private:
-  // Metadata is published before the object, so a visible object always has its metadata.
+  void create_parent(const fs::path& path) const {
+    std::error_code error;
+    fs::create_directories(path.parent_path(), error);
+    if (error) {
+      throw Error(ErrorKind::kStorage, "cannot create the folder for lake object " + key_ + ": " +
+                                           error.message());
+    }
+  }
+
   void write_metadata() {
     const fs::path temp = unique_temp_path(temp_dir_);
     {
@@ -115,8 +126,11 @@ class FileObjectWriter final : public ObjectWriter {
       write_all(fd.get(), nlohmann::json(metadata_).dump(), temp);
       if (::fsync(fd.get()) != 0) throw storage_error("cannot sync", temp);
     }
-    fs::create_directories(metadata_path_.parent_path());
-    fs::rename(temp, metadata_path_);
+    create_parent(metadata_path_);
+    if (::rename(temp.c_str(), metadata_path_.c_str()) != 0) {
+      throw storage_error("cannot publish", metadata_path_);
+    }
+    fsync_directory(metadata_path_.parent_path());
   }
 
   fs::path final_path_;
@@ -165,9 +179,10 @@ void FileStore::read(const std::string& key, std::string& out) const {
     if (errno == ENOENT) throw Error(ErrorKind::kNotFound, "no lake object " + key);
     throw storage_error("cannot open", path);
   }
-  const off_t size = ::lseek(fd.get(), 0, SEEK_END);
-  if (size < 0 || ::lseek(fd.get(), 0, SEEK_SET) < 0) throw storage_error("cannot seek", path);
-  out.resize(static_cast<std::size_t>(size));
+  struct stat info {};
+  if (::fstat(fd.get(), &info) != 0) throw storage_error("cannot stat", path);
+  if (!S_ISREG(info.st_mode)) throw Error(ErrorKind::kNotFound, "no lake object " + key);
+  out.resize(static_cast<std::size_t>(info.st_size));
   std::size_t done = 0;
   while (done < out.size()) {
     const ssize_t got = ::read(fd.get(), out.data() + done, out.size() - done);

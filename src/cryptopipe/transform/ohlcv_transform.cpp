@@ -16,9 +16,12 @@ std::vector<Gap> find_gaps(const std::vector<TimestampMs>& accepted, TimestampMs
                            TimestampMs expected_until, TimestampMs step) {
   std::vector<Gap> gaps;
   TimestampMs expected = first_expected;
+  // Every open time from `expected` up to (not including) `present` is missing. `present` may
+  // be off the grid (a day's end for weekly candles), hence the rounding up.
   const auto close_gap_before = [&](TimestampMs present) {
     if (present > expected) {
-      gaps.push_back({expected, present - step, (present - expected) / step});
+      const std::int64_t missing = (present - expected + step - 1) / step;
+      gaps.push_back({expected, expected + (missing - 1) * step, missing});
     }
   };
   for (const TimestampMs open_time : accepted) {

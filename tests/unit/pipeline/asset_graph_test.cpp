@@ -1,0 +1,189 @@
+#include "cryptopipe/pipeline/asset_graph.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cryptopipe/core/error.h"
+#include "unit/test_helpers.h"
+
+namespace cryptopipe::pipeline {
+namespace {
+
+using unit::ThrowsError;
+using Keys = std::vector<std::string>;
+
+constexpr const char* kExtract = "extract_binance_ohlcv";
+constexpr const char* kTransform = "transform_ohlcv";
+constexpr const char* kLoad = "load_ohlcv_to_postgres";
+
+Config default_config() {
+  Config config;
+  config.exchanges.push_back(ExchangeConfig{.name = "binance",
+                                            .base_url = "https://api.binance.com",
+                                            .symbols = {Symbol::parse("BTC/USDT")},
+                                            .timeframes = {Timeframe::parse("1m")}});
+  return config;
+}
+
+class Selection : public ::testing::Test {
+ protected:
+  Keys select(std::string_view text) const { return resolve_selection(graph_, text); }
+  AssetGraph graph_ = AssetGraph::from_config(default_config());
+};
+
+TEST_F(Selection, TheDefaultGraphHasThreeAssetsInDependencyOrder) {
+  Keys keys;
+  for (const AssetSpec& asset : graph_.assets()) keys.push_back(asset.key);
+  EXPECT_EQ(keys, (Keys{kExtract, kTransform, kLoad}));
+  EXPECT_EQ(graph_.get(kTransform).deps, Keys{kExtract});
+  EXPECT_EQ(graph_.get(kLoad).deps, Keys{kTransform});
+  EXPECT_TRUE(graph_.get(kExtract).deps.empty());
+  EXPECT_EQ(graph_.get(kExtract).exchange, "binance");
+  EXPECT_EQ(graph_.get(kExtract).kind, AssetKind::kExtractOhlcv);
+  EXPECT_EQ(graph_.get(kTransform).kind, AssetKind::kTransformOhlcv);
+  EXPECT_EQ(graph_.get(kLoad).kind, AssetKind::kLoadOhlcv);
+}
+
+TEST_F(Selection, StarSelectsEverything) { EXPECT_EQ(select("*"), (Keys{kExtract, kTransform, kLoad})); }
+
+TEST_F(Selection, SingleAsset) {
+  EXPECT_EQ(select(kTransform), Keys{kTransform});
+  EXPECT_EQ(select(kLoad), Keys{kLoad});
+}
+
+TEST_F(Selection, SeveralTermsInTopologicalOrder) {
+  EXPECT_EQ(select("load_ohlcv_to_postgres,extract_binance_ohlcv"), (Keys{kExtract, kLoad}));
+  EXPECT_EQ(select("transform_ohlcv,transform_ohlcv"), Keys{kTransform});
+  EXPECT_EQ(select("load_ohlcv_to_postgres,transform_ohlcv,extract_binance_ohlcv"),
+            (Keys{kExtract, kTransform, kLoad}));
+}
+
+TEST_F(Selection, PlusAddsOneLevelPerSign) {
+  EXPECT_EQ(select("+transform_ohlcv"), (Keys{kExtract, kTransform}));
+  EXPECT_EQ(select("transform_ohlcv+"), (Keys{kTransform, kLoad}));
+  EXPECT_EQ(select("+load_ohlcv_to_postgres"), (Keys{kTransform, kLoad}));
+  EXPECT_EQ(select("++load_ohlcv_to_postgres"), (Keys{kExtract, kTransform, kLoad}));
+  EXPECT_EQ(select("extract_binance_ohlcv+"), (Keys{kExtract, kTransform}));
+  EXPECT_EQ(select("extract_binance_ohlcv++"), (Keys{kExtract, kTransform, kLoad}));
+  EXPECT_EQ(select("+transform_ohlcv+"), (Keys{kExtract, kTransform, kLoad}));
+  EXPECT_EQ(select("+extract_binance_ohlcv"), Keys{kExtract});
+  EXPECT_EQ(select("load_ohlcv_to_postgres+"), Keys{kLoad});
+}
+
+TEST_F(Selection, StarAddsEveryLevel) {
+  EXPECT_EQ(select("*load_ohlcv_to_postgres"), (Keys{kExtract, kTransform, kLoad}));
+  EXPECT_EQ(select("extract_binance_ohlcv*"), (Keys{kExtract, kTransform, kLoad}));
+  EXPECT_EQ(select("*transform_ohlcv"), (Keys{kExtract, kTransform}));
+  EXPECT_EQ(select("transform_ohlcv*"), (Keys{kTransform, kLoad}));
+}
+
+TEST_F(Selection, Groups) {
+  EXPECT_EQ(select("group:bronze"), Keys{kExtract});
+  EXPECT_EQ(select("group:silver"), Keys{kTransform});
+  EXPECT_EQ(select("group:gold"), Keys{kLoad});
+  EXPECT_EQ(select("group:gold,group:bronze"), (Keys{kExtract, kLoad}));
+}
+
+TEST_F(Selection, SpacesAroundTermsAreIgnored) {
+  EXPECT_EQ(select("  transform_ohlcv , load_ohlcv_to_postgres  "), (Keys{kTransform, kLoad}));
+  EXPECT_EQ(select(" * "), (Keys{kExtract, kTransform, kLoad}));
+  EXPECT_EQ(select(" group:silver"), Keys{kTransform});
+  EXPECT_EQ(select("+transform_ohlcv ,extract_binance_ohlcv"), (Keys{kExtract, kTransform}));
+}
+
+TEST_F(Selection, UnknownAssetIsInvalidInputNamingIt) {
+  EXPECT_TRUE(ThrowsError([&] { select("transform_ohclv"); }, ErrorKind::kInvalidInput,
+                          {"transform_ohclv"}));
+  EXPECT_TRUE(ThrowsError([&] { select("transform_ohlcv,nope"); }, ErrorKind::kInvalidInput,
+                          {"nope"}));
+  EXPECT_TRUE(ThrowsError([&] { select("+nope+"); }, ErrorKind::kInvalidInput, {"nope"}));
+  EXPECT_TRUE(ThrowsError([&] { select("+"); }, ErrorKind::kInvalidInput));
+  EXPECT_TRUE(ThrowsError([&] { select("**transform_ohlcv"); }, ErrorKind::kInvalidInput));
+  EXPECT_TRUE(ThrowsError([&] { select("transform_ohlcv+x"); }, ErrorKind::kInvalidInput));
+}
+
+TEST_F(Selection, UnknownGroupIsInvalidInputNamingIt) {
+  EXPECT_TRUE(ThrowsError([&] { select("group:platinum"); }, ErrorKind::kInvalidInput,
+                          {"platinum"}));
+  EXPECT_TRUE(ThrowsError([&] { select("group:"); }, ErrorKind::kInvalidInput, {"group"}));
+}
+
+TEST_F(Selection, EmptySelectionsAndTermsAreInvalidInput) {
+  for (const char* text : {"", " ", "transform_ohlcv,,load_ohlcv_to_postgres",
+                           "transform_ohlcv,", ",transform_ohlcv", "transform_ohlcv, ,*"}) {
+    EXPECT_TRUE(ThrowsError([&] { select(text); }, ErrorKind::kInvalidInput, {"empty"}))
+        << "'" << text << "'";
+  }
+  EXPECT_TRUE(ThrowsError([&] { select("a,,b"); }, ErrorKind::kInvalidInput));
+}
+
+TEST_F(Selection, GetNamesTheKnownAssets) {
+  EXPECT_TRUE(ThrowsError([&] { graph_.get("nope"); }, ErrorKind::kInvalidInput,
+                          {"nope", kExtract, kTransform, kLoad}));
+  EXPECT_TRUE(graph_.contains(kTransform));
+  EXPECT_FALSE(graph_.contains("nope"));
+  EXPECT_EQ(graph_.dependents(kExtract), Keys{kTransform});
+  EXPECT_EQ(graph_.dependents(kTransform), Keys{kLoad});
+  EXPECT_TRUE(graph_.dependents(kLoad).empty());
+}
+
+TEST(AssetGraph, OneExtractAssetPerExchangeAllFeedingTheTransform) {
+  Config config = default_config();
+  ExchangeConfig second = config.exchanges[0];
+  second.name = "kraken";
+  config.exchanges.push_back(second);
+  const AssetGraph graph = AssetGraph::from_config(config);
+  Keys keys;
+  std::set<std::string> seen;
+  for (const AssetSpec& asset : graph.assets()) {
+    for (const std::string& dep : asset.deps) {
+      EXPECT_TRUE(seen.contains(dep)) << asset.key << " comes before its dependency " << dep;
+    }
+    seen.insert(asset.key);
+    keys.push_back(asset.key);
+  }
+  EXPECT_EQ(keys.size(), 4u);
+  EXPECT_EQ(graph.get(kTransform).deps, (Keys{"extract_binance_ohlcv", "extract_kraken_ohlcv"}));
+  EXPECT_EQ(resolve_selection(graph, "group:bronze"),
+            (Keys{"extract_binance_ohlcv", "extract_kraken_ohlcv"}));
+  EXPECT_EQ(resolve_selection(graph, "+transform_ohlcv"),
+            (Keys{"extract_binance_ohlcv", "extract_kraken_ohlcv", kTransform}));
+  EXPECT_EQ(resolve_selection(graph, "extract_kraken_ohlcv+"),
+            (Keys{"extract_kraken_ohlcv", kTransform}));
+}
+
+TEST(AssetGraph, ToJsonDescribesEveryAsset) {
+  const nlohmann::json json = AssetGraph::from_config(default_config()).to_json();
+  ASSERT_TRUE(json.contains("assets"));
+  const nlohmann::json& assets = json["assets"];
+  ASSERT_TRUE(assets.is_array());
+  ASSERT_EQ(assets.size(), 3u);
+  for (const auto& asset : assets) {
+    for (const char* field : {"key", "group", "deps", "partitioning", "description", "checks",
+                              "exchange"}) {
+      EXPECT_TRUE(asset.contains(field)) << field << " missing in " << asset.dump();
+    }
+    EXPECT_TRUE(asset["deps"].is_array());
+    EXPECT_TRUE(asset["checks"].is_array());
+    EXPECT_EQ(asset["partitioning"], "daily");
+    EXPECT_FALSE(asset["description"].get<std::string>().empty());
+  }
+  EXPECT_EQ(assets[0]["key"], kExtract);
+  EXPECT_EQ(assets[0]["group"], "bronze");
+  EXPECT_EQ(assets[0]["deps"], nlohmann::json::array());
+  EXPECT_EQ(assets[0]["exchange"], "binance");
+  EXPECT_EQ(assets[1]["key"], kTransform);
+  EXPECT_EQ(assets[1]["group"], "silver");
+  EXPECT_EQ(assets[1]["deps"], nlohmann::json::array({kExtract}));
+  EXPECT_EQ(assets[1]["checks"], nlohmann::json::array({"ohlcv_no_rejects", "ohlcv_no_gaps"}));
+  EXPECT_TRUE(assets[1]["exchange"].is_null());
+  EXPECT_EQ(assets[2]["key"], kLoad);
+  EXPECT_EQ(assets[2]["group"], "gold");
+  EXPECT_EQ(assets[2]["deps"], nlohmann::json::array({kTransform}));
+}
+
+}  // namespace
+}  // namespace cryptopipe::pipeline
