@@ -1,0 +1,108 @@
+#include "binance.h"
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "binance_exchange_info.h"
+#include "binance_klines.h"
+#include "binance_protocol.h"
+#include "request_weight_limiter.h"
+
+namespace exchange_sim {
+namespace {
+
+constexpr const char* kPrefix = "/binance";
+
+// Request weights from Binance's documentation.
+constexpr int kKlinesWeight = 2;
+constexpr int kExchangeInfoWeight = 20;
+constexpr int kTimeWeight = 1;
+constexpr int kPingWeight = 1;
+
+InjectedFailureWording binance_wording(int weight_limit) {
+  return {
+      .rate_limited =
+          [weight_limit](httplib::Response& response, int retry_after_s) {
+            response.set_header("Retry-After", std::to_string(retry_after_s));
+            binance::answer_error(response, binance::too_many_requests(weight_limit));
+          },
+      .internal_error =
+          [](httplib::Response& response) {
+            binance::answer_error(response, binance::internal_error());
+          },
+  };
+}
+
+// Charges the request's weight to the current minute and reports the total in
+// X-MBX-USED-WEIGHT-1M; over the limit the answer is 429, and persisting earns a 418 ban.
+RouteHandler with_weight(std::shared_ptr<RequestWeightLimiter> limiter, const SimClock& clock,
+                         int weight, RouteHandler handler) {
+  return [limiter = std::move(limiter), &clock, weight, handler = std::move(handler)](
+             const httplib::Request& request, httplib::Response& response) {
+    const auto verdict = limiter->admit(weight, clock.now_ms());
+    response.set_header("X-MBX-USED-WEIGHT-1M", std::to_string(verdict.used_weight));
+    switch (verdict.outcome) {
+      case RequestWeightLimiter::Outcome::kAdmitted:
+        handler(request, response);
+        return;
+      case RequestWeightLimiter::Outcome::kLimited:
+        response.set_header("Retry-After", std::to_string(verdict.retry_after_s));
+        binance::answer_error(response, binance::too_many_requests(limiter->weight_limit()));
+        return;
+      case RequestWeightLimiter::Outcome::kBanned:
+        response.set_header("Retry-After", std::to_string(verdict.retry_after_s));
+        binance::answer_error(response, binance::banned_until(verdict.banned_until_ms));
+        return;
+    }
+  };
+}
+
+// Turns the parameter checks' rejections into Binance's error answers.
+RouteHandler answering_rejections(RouteHandler handler) {
+  return
+      [handler = std::move(handler)](const httplib::Request& request, httplib::Response& response) {
+        try {
+          handler(request, response);
+        } catch (const binance::Rejection& rejection) {
+          binance::answer_error(response, rejection.error());
+        }
+      };
+}
+
+}  // namespace
+
+void register_binance_routes(httplib::Server& server, const SimServices& services,
+                             const BinanceOptions& options) {
+  auto limiter = std::make_shared<RequestWeightLimiter>(options.weight_limit,
+                                                        std::chrono::seconds(options.ban_seconds));
+  const SimClock& clock = services.clock;
+  const auto route = [&](const std::string& path, int weight, RouteHandler handler) {
+    server.Get(
+        kPrefix + path,
+        with_gzip(with_weight(limiter, clock, weight,
+                              with_faults(services.faults, binance_wording(options.weight_limit),
+                                          answering_rejections(std::move(handler))))));
+  };
+
+  route("/api/v3/klines", kKlinesWeight,
+        [&clock](const httplib::Request& request, httplib::Response& response) {
+          binance::answer_klines(request, response, clock);
+        });
+  route("/api/v3/exchangeInfo", kExchangeInfoWeight,
+        [&clock, weight_limit = options.weight_limit](const httplib::Request& request,
+                                                      httplib::Response& response) {
+          binance::answer_exchange_info(request, response, clock, weight_limit);
+        });
+  route("/api/v3/time", kTimeWeight,
+        [&clock](const httplib::Request&, httplib::Response& response) {
+          binance::answer_json(response, 200,
+                               "{\"serverTime\":" + std::to_string(clock.now_ms()) + "}");
+        });
+  route("/api/v3/ping", kPingWeight, [](const httplib::Request&, httplib::Response& response) {
+    binance::answer_json(response, 200, "{}");
+  });
+}
+
+}  // namespace exchange_sim

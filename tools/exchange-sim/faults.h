@@ -1,0 +1,72 @@
+// The fault switches: what can go wrong on an exchange route, how often, and the seeded state that
+// decides which requests it happens to. Shared by every exchange and safe to use from any thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace exchange_sim {
+
+struct FaultSettings {
+  int latency_ms = 0;         // fixed delay before every exchange answer
+  double error_rate = 0;      // share of requests answered 500, 502 or 503 in turn
+  int rate_limit_every = 0;   // every Nth request is answered 429; 0 switches it off
+  int retry_after_s = 1;      // Retry-After sent with those 429s
+  double truncate_rate = 0;   // share of answers whose connection closes halfway through the body
+  double malformed_rate = 0;  // share of answers whose JSON is cut short but sent whole
+};
+
+// The same names as the command line flags, in snake_case.
+nlohmann::json to_json(const FaultSettings& settings);
+
+// `settings` with the keys present in `changes` applied. Throws std::invalid_argument naming the
+// offending key for unknown keys, wrong types or out-of-range values.
+FaultSettings with_changes(FaultSettings settings, const nlohmann::json& changes);
+
+enum class InjectedFailure { kNone, kRateLimited, kServerError };
+
+// What the fault switches decided for one request. Body corruption applies only to answers that
+// would otherwise have been successful.
+struct FaultPlan {
+  std::chrono::milliseconds latency{0};
+  InjectedFailure failure = InjectedFailure::kNone;
+  int server_error_status = 0;  // 500, 502 or 503 when failure is kServerError
+  int retry_after_s = 0;        // when failure is kRateLimited
+  bool truncate_body = false;
+  bool malform_body = false;  // never together with truncate_body
+};
+
+class FaultInjector {
+ public:
+  FaultInjector(FaultSettings initial, std::uint64_t seed);
+
+  FaultSettings settings() const;
+  // Applies with_changes() atomically and returns the new settings; throws like with_changes().
+  FaultSettings apply_changes(const nlohmann::json& changes);
+
+  // Draws the same number of random values for every request, so that with a given seed the
+  // n-th request meets the same fate whatever happened to the ones before it.
+  FaultPlan plan_next_request();
+
+  // Counts a fault that was actually served, by name ("server_error", "truncated_body", ...).
+  void record_injected(const std::string& fault);
+  nlohmann::json injected_counts() const;
+
+ private:
+  std::uint64_t next_random();
+  bool happens(double rate);
+
+  mutable std::mutex mutex_;
+  FaultSettings settings_;
+  std::uint64_t seed_;
+  std::uint64_t draws_ = 0;
+  std::uint64_t requests_ = 0;
+  std::uint64_t server_errors_ = 0;
+  std::map<std::string, std::uint64_t> injected_;
+};
+
+}  // namespace exchange_sim

@@ -1,0 +1,174 @@
+// cryptopipe-exchange-sim: a local stand-in for exchanges' public market-data REST APIs with
+// deterministic candles and switchable faults, for tests and demos.
+#include <httplib.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "binance.h"
+#include "exchange_route.h"
+#include "faults.h"
+#include "request_stats.h"
+#include "sim_admin_routes.h"
+#include "sim_clock.h"
+
+namespace {
+
+using namespace exchange_sim;
+
+constexpr const char* kHost = "127.0.0.1";  // never reachable from other machines
+
+struct Options {
+  int port = 0;
+  std::uint64_t seed = 1;
+  FaultSettings faults;
+  BinanceOptions binance;
+  std::optional<std::int64_t> now_ms;
+};
+
+void add_options(CLI::App& app, Options& options) {
+  app.add_option("--port", options.port, "TCP port on 127.0.0.1; 0 picks a free one")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  app.add_option("--seed", options.seed, "Seed for the fault switches' random choices")
+      ->capture_default_str();
+  app.add_option("--latency-ms", options.faults.latency_ms, "Delay before every exchange answer")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--error-rate", options.faults.error_rate,
+                 "Share of requests answered 500/502/503 in turn")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  app.add_option("--rate-limit-every", options.faults.rate_limit_every,
+                 "Answer every Nth exchange request with 429 (0: never)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--retry-after", options.faults.retry_after_s,
+                 "Retry-After seconds sent with --rate-limit-every's 429s")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--truncate-rate", options.faults.truncate_rate,
+                 "Share of answers whose connection closes halfway through the body")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  app.add_option("--malformed-rate", options.faults.malformed_rate,
+                 "Share of answers with JSON cut short but a matching Content-Length")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  app.add_option("--weight-limit", options.binance.weight_limit,
+                 "Binance REQUEST_WEIGHT allowed per UTC minute")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--ban-seconds", options.binance.ban_seconds,
+                 "Length of the 418 ban for clients that keep going after a 429")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--now-ms", options.now_ms,
+                 "Freeze the clock at this UTC time in ms (default: wall clock)")
+      ->check(CLI::NonNegativeNumber);
+}
+
+sigset_t termination_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  return signals;
+}
+
+// Counts each answer just before it is sent (httplib's logger runs only after sending, too late
+// for a client that checks /_sim/stats as soon as it has its answer). The admin endpoints are left
+// out so that polling them does not disturb what tests measure.
+void count_requests(httplib::Server& server, RequestStats& stats) {
+  server.set_post_routing_handler(
+      [&stats](const httplib::Request& request, const httplib::Response& response) {
+        if (!request.path.starts_with(kAdminPrefix)) {
+          stats.record(request.path, response.status);
+        }
+      });
+}
+
+// One short line per answered request on stderr.
+void log_requests(httplib::Server& server) {
+  server.set_logger([](const httplib::Request& request, const httplib::Response& response) {
+    std::cerr << request.method + " " + request.target + " " + std::to_string(response.status) +
+                     "\n";
+  });
+}
+
+// httplib's default socket options include SO_REUSEPORT, which would let a second simulator bind
+// a port that is already taken and silently share its requests; SO_REUSEADDR alone still allows a
+// quick restart on the same port.
+void refuse_shared_ports(httplib::Server& server) {
+  server.set_socket_options([](socket_t socket) {
+    const int enabled = 1;
+    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &enabled, sizeof enabled);
+  });
+}
+
+int serve(const Options& options) {
+  const SimClock clock(options.now_ms);
+  FaultInjector faults(options.faults, options.seed);
+  RequestStats stats;
+  httplib::Server server;
+  register_binance_routes(server, SimServices{clock, faults}, options.binance);
+  register_admin_routes(server, faults, stats);
+  count_requests(server, stats);
+  log_requests(server);
+  refuse_shared_ports(server);
+
+  // Blocked before any server thread exists, so every thread inherits the mask and only the
+  // waiter below receives SIGTERM/SIGINT, outside of signal-handler restrictions.
+  const sigset_t signals = termination_signals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  const int port = options.port == 0
+                       ? server.bind_to_any_port(kHost)
+                       : (server.bind_to_port(kHost, options.port) ? options.port : -1);
+  if (port <= 0) {
+    std::cerr << "cannot bind " << kHost << ":" << options.port << "\n";
+    return 1;
+  }
+  std::cout << "listening on " << kHost << ":" << port << std::endl;
+
+  std::atomic<bool> listening_ended = false;
+  std::thread signal_waiter([&] {
+    int received = 0;
+    sigwait(&signals, &received);
+    // A signal that arrives before listen_after_bind() has marked the server running would make
+    // stop() a no-op, so wait for that moment first.
+    while (!server.is_running() && !listening_ended) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    server.stop();
+  });
+  const bool served = server.listen_after_bind();
+  listening_ended = true;
+  if (!served) {
+    kill(getpid(), SIGTERM);  // wakes the waiter so that it can be joined
+  }
+  signal_waiter.join();
+  return served ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "Local exchange simulator: Binance spot market data with deterministic candles "
+      "and switchable faults"};
+  Options options;
+  add_options(app, options);
+  CLI11_PARSE(app, argc, argv);
+  return serve(options);
+}
