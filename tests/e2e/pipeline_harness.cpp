@@ -7,7 +7,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "support/test_paths.h"
+#include "support/process.h"
 
 namespace cryptopipe::testing {
 
@@ -28,7 +28,7 @@ void PipelineHarness::write_config(const std::vector<std::string>& symbols,
 
 ProcessResult PipelineHarness::cryptopipe(const std::vector<std::string>& args,
                                           const std::map<std::string, std::string>& env) const {
-  std::vector<std::string> argv = {build_dir() + "/cryptopipe"};
+  std::vector<std::string> argv = {build_path("cryptopipe")};
   argv.insert(argv.end(), args.begin(), args.end());
   return run_process(argv, env, temp_.path().string(), std::nullopt,
                      {"CRYPTOPIPE_LAKE", "CRYPTOPIPE_WAREHOUSE", "CRYPTOPIPE_BINANCE_URL",
