@@ -93,30 +93,29 @@ std::string UtcDay::to_string() const {
   return buffer.data();
 }
 
-std::string format_iso8601(TimestampMs ms) {
+namespace {
+
+// Formats with printf-style directives for year, month, day, hours, minutes, seconds, millis.
+std::string format_utc(TimestampMs ms, const char* format) {
   const Clockwork c = split(ms);
   const std::int64_t t = c.millis_of_day;
   std::array<char, 64> buffer{};
-  std::snprintf(buffer.data(), buffer.size(), "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
-                static_cast<long long>(c.date.year), c.date.month, c.date.day,
-                static_cast<long long>(t / kMillisPerHour),
+  std::snprintf(buffer.data(), buffer.size(), format, static_cast<long long>(c.date.year),
+                c.date.month, c.date.day, static_cast<long long>(t / kMillisPerHour),
                 static_cast<long long>(t / kMillisPerMinute % 60),
                 static_cast<long long>(t / kMillisPerSecond % 60),
                 static_cast<long long>(t % kMillisPerSecond));
   return buffer.data();
 }
 
+}  // namespace
+
+std::string format_iso8601(TimestampMs ms) {
+  return format_utc(ms, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ");
+}
+
 std::string format_compact_utc(TimestampMs ms) {
-  const Clockwork c = split(ms);
-  const std::int64_t t = c.millis_of_day;
-  std::array<char, 64> buffer{};
-  std::snprintf(buffer.data(), buffer.size(), "%04lld%02u%02uT%02lld%02lld%02lld%03lldZ",
-                static_cast<long long>(c.date.year), c.date.month, c.date.day,
-                static_cast<long long>(t / kMillisPerHour),
-                static_cast<long long>(t / kMillisPerMinute % 60),
-                static_cast<long long>(t / kMillisPerSecond % 60),
-                static_cast<long long>(t % kMillisPerSecond));
-  return buffer.data();
+  return format_utc(ms, "%04lld%02u%02uT%02lld%02lld%02lld%03lldZ");
 }
 
 void Iso8601Appender::append(std::string& out, TimestampMs ms) {
