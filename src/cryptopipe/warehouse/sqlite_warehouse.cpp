@@ -1,6 +1,8 @@
 #include "cryptopipe/warehouse/sqlite_warehouse.h"
 
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/core/time.h"
@@ -129,12 +131,27 @@ SqliteWarehouse::SqliteWarehouse(std::filesystem::path path)
                                          (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
   }
   sqlite3_busy_timeout(db_.get(), kBusyTimeoutMs);
-  exec("PRAGMA journal_mode = WAL");
+  enable_wal();
   exec("PRAGMA synchronous = NORMAL");
   exec("PRAGMA foreign_keys = ON");
 }
 
 std::string SqliteWarehouse::describe() const { return "sqlite://" + path_.string(); }
+
+void SqliteWarehouse::enable_wal() {
+  // Switching a new database to WAL needs an exclusive lock and SQLite does not always call the
+  // busy handler for it, so processes opening the same fresh file at once retry here.
+  constexpr auto kRetryPause = std::chrono::milliseconds(10);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  for (;;) {
+    const int rc = sqlite3_exec(db_.get(), "PRAGMA journal_mode = WAL", nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) return;
+    if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || std::chrono::steady_clock::now() > deadline) {
+      throw sqlite_error(db_.get(), "PRAGMA journal_mode = WAL");
+    }
+    std::this_thread::sleep_for(kRetryPause);
+  }
+}
 
 void SqliteWarehouse::exec(const char* sql) {
   if (sqlite3_exec(db_.get(), sql, nullptr, nullptr, nullptr) != SQLITE_OK) {

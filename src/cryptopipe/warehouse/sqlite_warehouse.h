@@ -27,6 +27,7 @@ class SqliteWarehouse final : public Warehouse {
   };
 
   void exec(const char* sql);
+  void enable_wal();
 
   std::filesystem::path path_;
   std::unique_ptr<sqlite3, Closer> db_;
