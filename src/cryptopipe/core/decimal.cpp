@@ -1,11 +1,8 @@
 #include "cryptopipe/core/decimal.h"
 
-#include "cryptopipe/core/error.h"
 
 namespace cryptopipe {
 namespace {
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 struct DecimalParts {
   bool negative = false;
@@ -37,19 +34,7 @@ int compare_magnitude(const DecimalParts& a, const DecimalParts& b) {
 
 }  // namespace
 
-bool is_decimal(std::string_view text) {
-  std::size_t i = 0;
-  if (i < text.size() && text[i] == '-') ++i;
-  const std::size_t integer_start = i;
-  while (i < text.size() && is_digit(text[i])) ++i;
-  if (i == integer_start) return false;
-  if (i == text.size()) return true;
-  if (text[i] != '.') return false;
-  ++i;
-  const std::size_t fraction_start = i;
-  while (i < text.size() && is_digit(text[i])) ++i;
-  return i > fraction_start && i == text.size();
-}
+bool is_decimal(std::string_view text) { return DecimalView::parse(text).has_value(); }
 
 int compare_decimal(std::string_view a, std::string_view b) {
   const DecimalParts pa = split(a);
@@ -67,31 +52,37 @@ bool is_zero_decimal(std::string_view text) {
 }
 
 std::optional<DecimalView> DecimalView::parse(std::string_view text) {
-  constexpr int kMaxExactDigits = 18;  // 10^18 < 2^63
+  constexpr std::size_t kMaxExactDigits = 18;  // 10^18 < 2^63
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  const bool negative = p != end && *p == '-';
+  if (negative) ++p;
+  // Unsigned arithmetic wraps harmlessly past 18 digits; such values fall back to the text.
+  std::uint64_t mantissa = 0;
+  const auto read_digits = [&] {
+    const char* const start = p;
+    for (; p != end && static_cast<unsigned char>(*p - '0') < 10; ++p) {
+      mantissa = mantissa * 10 + static_cast<std::uint64_t>(*p - '0');
+    }
+    return static_cast<std::size_t>(p - start);
+  };
+  const std::size_t integer_digits = read_digits();
+  if (integer_digits == 0) return std::nullopt;
+  std::size_t scale = 0;
+  if (p != end) {
+    if (*p != '.') return std::nullopt;
+    ++p;
+    scale = read_digits();
+    if (scale == 0 || p != end) return std::nullopt;
+  }
   DecimalView view;
   view.text_ = text;
-  std::size_t i = 0;
-  const bool negative = !text.empty() && text[0] == '-';
-  if (negative) ++i;
-  const std::size_t integer_start = i;
-  std::int64_t mantissa = 0;
-  int digits = 0;
-  for (; i < text.size() && is_digit(text[i]); ++i, ++digits) {
-    mantissa = digits < kMaxExactDigits ? mantissa * 10 + (text[i] - '0') : 0;
+  view.fits_ = integer_digits + scale <= kMaxExactDigits;
+  if (view.fits_) {
+    const auto magnitude = static_cast<std::int64_t>(mantissa);
+    view.mantissa_ = negative ? -magnitude : magnitude;
   }
-  if (i == integer_start) return std::nullopt;
-  int scale = 0;
-  if (i < text.size()) {
-    if (text[i] != '.') return std::nullopt;
-    const std::size_t fraction_start = ++i;
-    for (; i < text.size() && is_digit(text[i]); ++i, ++digits, ++scale) {
-      mantissa = digits < kMaxExactDigits ? mantissa * 10 + (text[i] - '0') : 0;
-    }
-    if (i == fraction_start || i != text.size()) return std::nullopt;
-  }
-  view.fits_ = digits <= kMaxExactDigits;
-  view.mantissa_ = negative ? -mantissa : mantissa;
-  view.scale_ = scale;
+  view.scale_ = static_cast<int>(scale);
   return view;
 }
 
@@ -127,13 +118,6 @@ int DecimalView::compare(const DecimalView& other) const {
   if (scale_ < other.scale_) a *= kPowersOfTen[other.scale_ - scale_];
   if (other.scale_ < scale_) b *= kPowersOfTen[scale_ - other.scale_];
   return (a > b) - (a < b);
-}
-
-Decimal Decimal::parse(std::string_view text) {
-  if (!is_decimal(text)) {
-    throw Error(ErrorKind::kBadPayload, "not an exact decimal: '" + std::string(text) + "'");
-  }
-  return Decimal(std::string(text));
 }
 
 }  // namespace cryptopipe

@@ -40,23 +40,4 @@ class DecimalView {
   int scale_ = 0;
 };
 
-// A validated decimal value; construct with parse().
-class Decimal {
- public:
-  // Throws Error(kBadPayload) naming the text when it is not a decimal.
-  static Decimal parse(std::string_view text);
-
-  const std::string& text() const { return text_; }
-  friend bool operator==(const Decimal& a, const Decimal& b) {
-    return compare_decimal(a.text_, b.text_) == 0;
-  }
-  friend bool operator<(const Decimal& a, const Decimal& b) {
-    return compare_decimal(a.text_, b.text_) < 0;
-  }
-
- private:
-  explicit Decimal(std::string text) : text_(std::move(text)) {}
-  std::string text_;
-};
-
 }  // namespace cryptopipe
