@@ -125,21 +125,23 @@ void Iso8601Appender::append(std::string& out, TimestampMs ms) {
     date_prefix_ = format_iso8601(day * kMillisPerDay).substr(0, 11);
   }
   const std::int64_t t = ms - day * kMillisPerDay;
-  const auto two = [&out](std::int64_t v) {
-    out += static_cast<char>('0' + v / 10);
-    out += static_cast<char>('0' + v % 10);
+  std::array<char, 13> clock{};  // HH:MM:SS.mmmZ
+  const auto two = [&clock](std::size_t at, std::int64_t v) {
+    clock[at] = static_cast<char>('0' + v / 10);
+    clock[at + 1] = static_cast<char>('0' + v % 10);
   };
-  out += date_prefix_;
-  two(t / kMillisPerHour);
-  out += ':';
-  two(t / kMillisPerMinute % 60);
-  out += ':';
-  two(t / kMillisPerSecond % 60);
-  out += '.';
+  two(0, t / kMillisPerHour);
+  clock[2] = ':';
+  two(3, t / kMillisPerMinute % 60);
+  clock[5] = ':';
+  two(6, t / kMillisPerSecond % 60);
+  clock[8] = '.';
   const std::int64_t millis = t % kMillisPerSecond;
-  out += static_cast<char>('0' + millis / 100);
-  two(millis % 100);
-  out += 'Z';
+  clock[9] = static_cast<char>('0' + millis / 100);
+  two(10, millis % 100);
+  clock[12] = 'Z';
+  out += date_prefix_;
+  out.append(clock.data(), clock.size());
 }
 
 TimestampMs SystemClock::now_ms() const {

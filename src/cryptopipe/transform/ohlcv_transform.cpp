@@ -82,7 +82,8 @@ SeriesStats OhlcvSeriesTransformer::run(const SeriesInput& input, SilverCsvWrite
   const TimestampMs step = input.timeframe.duration_ms();
   const TimestampMs day_start = input.day.start_ms();
   const TimestampMs day_end = input.day.end_ms();
-  const std::string symbol = input.series.symbol.unified();
+  const std::string row_prefix = input.series.exchange + ',' + input.series.symbol.unified() + ',' +
+                                 input.series.timeframe + ',';
 
   for (const BronzePage& page : input.pages) {
     lake_.read(page.key, body_);
@@ -106,12 +107,7 @@ SeriesStats OhlcvSeriesTransformer::run(const SeriesInput& input, SilverCsvWrite
       if (!closed) ++stats.open_rows;
 
       std::string& out = rows.row_buffer();
-      out += input.series.exchange;
-      out += ',';
-      out += symbol;
-      out += ',';
-      out += input.series.timeframe;
-      out += ',';
+      out += row_prefix;
       iso_.append(out, row.open_time);
       for (const std::string_view value : {row.open, row.high, row.low, row.close, row.volume,
                                            row.quote_volume}) {
