@@ -1,10 +1,10 @@
 #include "cryptopipe/exchanges/binance.h"
 
 #include <charconv>
-#include <set>
 
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/exchanges/json_text.h"
+#include "cryptopipe/exchanges/listing.h"
 
 namespace cryptopipe::exchanges {
 namespace {
@@ -12,14 +12,6 @@ namespace {
 constexpr double kKlinesWeight = 2;
 constexpr double kExchangeInfoWeight = 20;
 constexpr std::size_t kKlineMinFields = 9;
-
-std::optional<std::int64_t> parse_int(const std::string* text) {
-  if (text == nullptr) return std::nullopt;
-  std::int64_t value = 0;
-  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec != std::errc{} || end != text->data() + text->size()) return std::nullopt;
-  return value;
-}
 
 // "code -1121: Invalid symbol." from Binance's {code, msg} body, or the raw body.
 std::string describe_error_body(const std::string& body) {
@@ -39,7 +31,7 @@ void check_response(const RawResponse& raw, const net::HttpResponse& response) {
   if (raw.status == 200) return;
   const std::string what = "binance: GET " + raw.url + " answered HTTP " +
                            std::to_string(raw.status) + " (" + describe_error_body(raw.body) + ")";
-  const auto retry_after_s = parse_int(response.header("retry-after"));
+  const auto retry_after_s = header_int(response, "retry-after");
   const auto retry_after = std::chrono::milliseconds(retry_after_s.value_or(1) * 1000);
   if (raw.status == 429) throw Error(ErrorKind::kRateLimited, what, retry_after);
   if (raw.status == 418) {
@@ -64,48 +56,43 @@ RawResponse Binance::get(const std::string& path, const QueryParams& params, dou
   net::RateLimiter& limiter = session_->limiter();
   return session_->get(path, params, weight, check_response,
                        [&limiter](const net::HttpResponse& response) {
-                         if (const auto used = parse_int(response.header("x-mbx-used-weight-1m"))) {
+                         if (const auto used = header_int(response, "x-mbx-used-weight-1m")) {
                            limiter.observe_used(static_cast<double>(*used));
                          }
                        });
 }
 
+std::optional<std::string_view> Binance::interval_token(const Timeframe& timeframe) {
+  return timeframe.name();  // the canonical names are Binance's own
+}
+
 void Binance::check_symbols(const std::vector<Symbol>& symbols) {
   RawResponse raw = get("/api/v3/exchangeInfo", {}, kExchangeInfoWeight);
-  std::set<std::pair<std::string, std::string>> listed;
+  Listing listing;
   simdjson::ondemand::document doc;
   simdjson::ondemand::array markets;
   auto error = thread_parser().iterate(padded_view(raw.body)).get(doc);
   if (!error) error = doc["symbols"].get_array().get(markets);
   if (!error) {
     for (auto market : markets) {
-      std::string_view base, quote;
+      std::string_view status, base, quote;
       simdjson::ondemand::object object;
       if ((error = market.get_object().get(object))) break;
+      if ((error = object["status"].get_string().get(status))) break;
       if ((error = object["baseAsset"].get_string().get(base))) break;
       if ((error = object["quoteAsset"].get_string().get(quote))) break;
-      listed.emplace(std::string(base), std::string(quote));
+      listing[{std::string(base), std::string(quote)}] = std::string(status);
     }
   }
   if (error) throw bad_payload(kName, "exchangeInfo from " + raw.url, error);
-
-  std::string unknown;
-  for (const Symbol& symbol : symbols) {
-    if (!listed.contains({symbol.base(), symbol.quote()})) {
-      unknown += (unknown.empty() ? "" : ", ") + symbol.unified();
-    }
-  }
-  if (!unknown.empty()) {
-    throw Error(ErrorKind::kInvalidInput,
-                "unknown symbol " + unknown + " on binance (not listed by " + raw.url + ")");
-  }
+  require_listed(kName, symbols, listing, "TRADING", raw.url);
 }
 
 RawResponse Binance::fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe,
                                  TimestampMs start, TimestampMs end_inclusive, int limit) {
   return get("/api/v3/klines",
              {{"symbol", market_id(symbol)},
-              {"interval", std::string(timeframe.name())},  // canonical names are Binance's
+              {"interval", std::string(timeframe.name())},
               {"startTime", std::to_string(start)},
               {"endTime", std::to_string(end_inclusive)},
               {"limit", std::to_string(limit)}},

@@ -17,6 +17,8 @@ class Binance final : public Exchange {
 
   explicit Binance(std::unique_ptr<RestSession> session);
 
+  static std::optional<std::string_view> interval_token(const Timeframe& timeframe);
+
   std::string_view name() const override { return kName; }
   std::string market_id(const Symbol& symbol) const override;
   void check_symbols(const std::vector<Symbol>& symbols) override;

@@ -10,6 +10,7 @@
 
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/exchanges/binance.h"
+#include "cryptopipe/exchanges/registry.h"
 
 extern char** environ;
 
@@ -56,7 +57,7 @@ int positive_int(const YAML::Node& node, const std::string& where) {
 ExchangeConfig default_exchange(const std::string& name) {
   ExchangeConfig exchange;
   exchange.name = name;
-  exchange.base_url = supported_exchanges().at(name);
+  exchange.base_url = std::string(exchanges::find_exchange(name).default_base_url);
   exchange.symbols = {Symbol::parse("BTC/USDT"), Symbol::parse("ETH/USDT")};
   exchange.timeframes = {Timeframe::parse("1m"), Timeframe::parse("1h")};
   return exchange;
@@ -70,10 +71,11 @@ void validate_url(const std::string& url, const std::string& where) {
 
 ExchangeConfig read_exchange(const std::string& name, const YAML::Node& node,
                              const std::string& where) {
-  if (!supported_exchanges().contains(name)) {
-    std::string list;
-    for (const auto& [known, url] : supported_exchanges()) list += (list.empty() ? "" : ", ") + known;
-    throw config_error(where, "unknown exchange '" + name + "' (supported: " + list + ")");
+  const exchanges::ExchangeDescriptor* descriptor = nullptr;
+  try {
+    descriptor = &exchanges::find_exchange(name);
+  } catch (const Error& e) {
+    throw config_error(where, e.what());
   }
   ExchangeConfig exchange = default_exchange(name);
   if (node.IsNull()) return exchange;
@@ -108,6 +110,18 @@ ExchangeConfig read_exchange(const std::string& name, const YAML::Node& node,
   if (node["timeframes"]) {
     exchange.timeframes =
         read_list("timeframes", [](const std::string& s) { return Timeframe::parse(s); });
+  }
+  for (std::size_t i = 0; i < exchange.timeframes.size(); ++i) {
+    const Timeframe& timeframe = exchange.timeframes[i];
+    if (!descriptor->interval_token(timeframe)) {
+      std::string offered;
+      for (const Timeframe& candidate : Timeframe::all()) {
+        if (descriptor->interval_token(candidate)) offered += " " + std::string(candidate.name());
+      }
+      throw config_error(where + ".timeframes[" + std::to_string(i) + "]",
+                         name + " has no " + std::string(timeframe.name()) +
+                             " candles (it offers:" + offered + ")");
+    }
   }
   if (node["depth"]) exchange.depth = positive_int(node["depth"], where + ".depth");
   return exchange;
@@ -205,13 +219,6 @@ std::map<std::string, std::string> parse_dotenv(const std::filesystem::path& pat
 
 }  // namespace
 
-const std::map<std::string, std::string>& supported_exchanges() {
-  static const std::map<std::string, std::string> kExchanges = {
-      {std::string(exchanges::Binance::kName), std::string(exchanges::Binance::kDefaultBaseUrl)},
-  };
-  return kExchanges;
-}
-
 Environment Environment::from_process(const std::filesystem::path& dotenv) {
   std::map<std::string, std::string> variables = parse_dotenv(dotenv);
   for (char** entry = environ; *entry != nullptr; ++entry) {
@@ -230,9 +237,8 @@ std::optional<std::string> Environment::get(const std::string& name) const {
 
 Config load_config(const ConfigFlags& flags, const Environment& env) {
   Config config;
-  for (const auto& [name, url] : supported_exchanges()) {
-    config.exchanges.push_back(default_exchange(name));
-  }
+  // The zero-configuration universe: Binance, the exchange the demo and quick start use.
+  config.exchanges.push_back(default_exchange(std::string(exchanges::Binance::kName)));
 
   if (flags.config_file) {
     apply_yaml(config, *flags.config_file);

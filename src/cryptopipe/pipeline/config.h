@@ -62,7 +62,4 @@ struct ConfigFlags {
 // Error(kConfig) with a message naming the file, the key and the bad value.
 Config load_config(const ConfigFlags& flags, const Environment& env);
 
-// The exchanges the engine can talk to, and each one's live endpoint.
-const std::map<std::string, std::string>& supported_exchanges();
-
 }  // namespace cryptopipe::pipeline

@@ -45,12 +45,17 @@ SeriesExtraction extract_series(RunContext& context, exchanges::Exchange& exchan
   TimestampMs cursor = aligned < day.start_ms() ? aligned + step : aligned;
   // Never ask for candles that cannot exist yet.
   const TimestampMs until = std::min(day.end_ms(), timeframe.align(context.clock().now_ms()) + step);
-  const int limit = exchange.max_ohlcv_limit();
+  const TimestampMs max_window = exchange.max_ohlcv_limit() * step;
   std::vector<exchanges::RawCandle> rows;
 
+  // Windows of at most one page each, oldest first: every exchange then answers the whole window
+  // (Bybit, asked for more, would send the newest candles of it), and no candle falls between
+  // two pages or into both.
   for (int sequence = 0; cursor < until; ++sequence) {
+    const TimestampMs window_end = std::min(day.end_ms(), cursor + max_window) - 1;
+    const auto candles = static_cast<int>((window_end - cursor) / step + 1);
     exchanges::RawResponse raw =
-        exchange.fetch_ohlcv(series.symbol, timeframe, cursor, day.end_ms() - 1, limit);
+        exchange.fetch_ohlcv(series.symbol, timeframe, cursor, window_end, candles);
     const std::string key = store_page(context, series, day, sequence, raw);
     ++result.objects;
     result.last_requested_at = raw.requested_at;
@@ -67,19 +72,7 @@ SeriesExtraction extract_series(RunContext& context, exchanges::Exchange& exchan
                             {"rows", rows.size()},
                             {"bytes", raw.body.size()}});
     result.rows += static_cast<std::int64_t>(rows.size());
-
-    TimestampMs last_open = cursor - step;
-    for (const exchanges::RawCandle& row : rows) {
-      if (row.malformed.empty()) last_open = std::max(last_open, row.open_time);
-    }
-    if (static_cast<int>(rows.size()) < limit) break;  // the exchange has nothing more
-    if (last_open < cursor) {
-      throw Error(ErrorKind::kBadPayload,
-                  std::string(exchange.name()) + ": paging made no progress at " +
-                      format_iso8601(cursor) + " (GET " + raw.url + ")");
-    }
-    // Binance's startTime selects open time >= startTime: start right after the last candle.
-    cursor = last_open + step;
+    cursor += static_cast<TimestampMs>(candles) * step;
   }
   return result;
 }

@@ -3,7 +3,7 @@
 #include <random>
 
 #include "cryptopipe/core/error.h"
-#include "cryptopipe/exchanges/binance.h"
+#include "cryptopipe/exchanges/registry.h"
 #include "cryptopipe/exchanges/rest_session.h"
 
 namespace cryptopipe::pipeline {
@@ -16,9 +16,9 @@ RunContext::RunContext(const Config& config, std::string run_id, Logger logger, 
       clock_(clock),
       lake_(std::move(lake)) {
   for (const ExchangeConfig& exchange : config_.exchanges) {
-    // Binance's documented budget: 6000 request weight per minute per IP.
-    limiters_[exchange.name] =
-        std::make_unique<net::RateLimiter>(6000, std::chrono::minutes(1), clock_);
+    const exchanges::ExchangeDescriptor& descriptor = exchanges::find_exchange(exchange.name);
+    limiters_[exchange.name] = std::make_unique<net::RateLimiter>(
+        descriptor.rate_capacity, descriptor.rate_window, clock_);
   }
 }
 
@@ -38,10 +38,7 @@ std::unique_ptr<exchanges::Exchange> RunContext::connect(const std::string& exch
   rest.retry.max_attempts = config_.max_attempts;
   auto session = std::make_unique<exchanges::RestSession>(
       exchange, rest, *limiters_.at(exchange), clock_, logger_.with({{"exchange", exchange}}));
-  if (exchange == exchanges::Binance::kName) {
-    return std::make_unique<exchanges::Binance>(std::move(session));
-  }
-  throw Error(ErrorKind::kConfig, "no client for exchange '" + exchange + "'");
+  return exchanges::find_exchange(exchange).create(std::move(session));
 }
 
 std::unique_ptr<warehouse::Warehouse> RunContext::open_warehouse() const {

@@ -9,7 +9,7 @@
 
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/exchanges/binance.h"
-#include "unit/binance_for_tests.h"
+#include "unit/exchange_for_tests.h"
 #include "unit/local_http_server.h"
 #include "unit/test_helpers.h"
 
@@ -100,7 +100,7 @@ TEST(BinanceHttp, FetchesKlinesWithTheDocumentedQuery) {
   server.script({{200, kKlines, {}}});
   TestBinance client(server.base_url(), quick_retries(3));
   RawResponse raw =
-      client.binance.fetch_ohlcv(kBtc, Timeframe::parse("1h"), kStart, kStart + 3 * 3'600'000 - 1, 3);
+      client.exchange.fetch_ohlcv(kBtc, Timeframe::parse("1h"), kStart, kStart + 3 * 3'600'000 - 1, 3);
   EXPECT_EQ(raw.status, 200);
   EXPECT_EQ(raw.body, kKlines);
   EXPECT_EQ(server.requests(),
@@ -117,7 +117,7 @@ TEST(BinanceHttp, FetchesKlinesWithTheDocumentedQuery) {
   EXPECT_EQ(raw.requested_at, client.fake_clock.now_ms());
   EXPECT_LE(raw.requested_at, raw.received_at);
   std::vector<RawCandle> rows;
-  client.binance.parse_ohlcv(raw.body, rows);
+  client.exchange.parse_ohlcv(raw.body, rows);
   ASSERT_EQ(rows.size(), 1u);
 }
 
@@ -125,7 +125,7 @@ TEST(BinanceHttp, ChargesTheRequestWeightToTheLimiter) {
   FakeBinance server;
   server.script({{200, kKlines, {}}});
   TestBinance client(server.base_url(), quick_retries(3));
-  client.binance.fetch_ohlcv(kBtc, Timeframe::parse("1m"), kStart, kStart + 59'999, 1);
+  client.exchange.fetch_ohlcv(kBtc, Timeframe::parse("1m"), kStart, kStart + 59'999, 1);
   EXPECT_DOUBLE_EQ(client.limiter.available(), unit::kBinanceWeightPerMinute - 2);
 }
 
@@ -136,7 +136,7 @@ TEST(BinanceHttp, RateLimitWithRetryAfterIsWaitedOutThenSucceeds) {
   SystemClock clock;
   TestBinance client(server.base_url(), quick_retries(3), &clock);
   const RawResponse raw =
-      client.binance.fetch_ohlcv(kBtc, Timeframe::parse("1h"), kStart, kStart + 3'599'999, 1);
+      client.exchange.fetch_ohlcv(kBtc, Timeframe::parse("1h"), kStart, kStart + 3'599'999, 1);
   EXPECT_EQ(raw.status, 200);
   EXPECT_EQ(raw.body, kKlines);
   EXPECT_EQ(server.requests().size(), 2u);
@@ -151,7 +151,7 @@ TEST(BinanceHttp, RateLimitBeyondTheRetryBudgetFailsAtOnce) {
   server.script({{429, "{\"code\":-1003,\"msg\":\"Too many requests.\"}", {{"Retry-After", "60"}}}});
   TestBinance client(server.base_url(), quick_retries(3));
   try {
-    client.binance.fetch_ohlcv(kBtc, Timeframe::parse("1h"), kStart, kStart + 3'599'999, 1);
+    client.exchange.fetch_ohlcv(kBtc, Timeframe::parse("1h"), kStart, kStart + 3'599'999, 1);
     FAIL() << "expected an error";
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::kRateLimited) << e.what();
@@ -166,7 +166,7 @@ TEST(BinanceHttp, RateLimitWithoutRetryAfterWaitsOneSecond) {
   server.script({{429, "{\"code\":-1003,\"msg\":\"Too many requests.\"}", {}}, {200, kKlines, {}}});
   TestBinance client(server.base_url(), quick_retries(3));
   const RawResponse raw =
-      client.binance.fetch_ohlcv(kBtc, Timeframe::parse("1h"), kStart, kStart + 3'599'999, 1);
+      client.exchange.fetch_ohlcv(kBtc, Timeframe::parse("1h"), kStart, kStart + 3'599'999, 1);
   EXPECT_EQ(raw.status, 200);
   EXPECT_EQ(client.fake_clock.sleeps(), std::vector<milliseconds>{milliseconds(1'000)});
 }
@@ -177,7 +177,7 @@ TEST(BinanceHttp, BanIsNotRetried) {
                   {{"Retry-After", "120"}}}});
   TestBinance client(server.base_url(), quick_retries(3));
   try {
-    client.binance.fetch_ohlcv(kBtc, Timeframe::parse("1h"), kStart, kStart + 3'599'999, 1);
+    client.exchange.fetch_ohlcv(kBtc, Timeframe::parse("1h"), kStart, kStart + 3'599'999, 1);
     FAIL() << "expected an error";
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::kBanned) << e.what();
@@ -194,7 +194,7 @@ TEST(BinanceHttp, ClientErrorsArePermanentAndNameBinancesCode) {
   server.script({{400, "{\"code\":-1121,\"msg\":\"Invalid symbol.\"}", {}}});
   TestBinance client(server.base_url(), quick_retries(3));
   EXPECT_TRUE(ThrowsError(
-      [&] { client.binance.fetch_ohlcv(kBtc, Timeframe::parse("1h"), kStart, kStart + 1, 1); },
+      [&] { client.exchange.fetch_ohlcv(kBtc, Timeframe::parse("1h"), kStart, kStart + 1, 1); },
       ErrorKind::kPermanent, {"-1121", "Invalid symbol.", "400", "/api/v3/klines"}));
   EXPECT_EQ(server.requests().size(), 1u);
 }
@@ -204,7 +204,7 @@ TEST(BinanceHttp, NonJsonErrorBodiesAreQuoted) {
   server.script({{404, "<html><body>Not Found</body></html>", {}}});
   TestBinance client(server.base_url(), quick_retries(3));
   EXPECT_TRUE(ThrowsError(
-      [&] { client.binance.fetch_ohlcv(kBtc, Timeframe::parse("1h"), kStart, kStart + 1, 1); },
+      [&] { client.exchange.fetch_ohlcv(kBtc, Timeframe::parse("1h"), kStart, kStart + 1, 1); },
       ErrorKind::kPermanent, {"404", "Not Found"}));
   EXPECT_EQ(server.requests().size(), 1u);
 }
@@ -214,7 +214,7 @@ TEST(BinanceHttp, ServerErrorsAreRetriedThenTransient) {
   server.script({{503, "Service Unavailable", {}}});
   TestBinance client(server.base_url(), quick_retries(3));
   EXPECT_TRUE(ThrowsError(
-      [&] { client.binance.fetch_ohlcv(kBtc, Timeframe::parse("1h"), kStart, kStart + 1, 1); },
+      [&] { client.exchange.fetch_ohlcv(kBtc, Timeframe::parse("1h"), kStart, kStart + 1, 1); },
       ErrorKind::kTransient, {"503", "3 attempts"}));
   EXPECT_EQ(server.requests().size(), 3u);
   EXPECT_EQ(client.fake_clock.sleeps().size(), 2u);
@@ -225,7 +225,7 @@ TEST(BinanceHttp, ServerErrorThenSuccessRecovers) {
   server.script({{502, "bad gateway", {}}, {500, "oops", {}}, {200, kKlines, {}}});
   TestBinance client(server.base_url(), quick_retries(3));
   const RawResponse raw =
-      client.binance.fetch_ohlcv(kBtc, Timeframe::parse("1h"), kStart, kStart + 1, 1);
+      client.exchange.fetch_ohlcv(kBtc, Timeframe::parse("1h"), kStart, kStart + 1, 1);
   EXPECT_EQ(raw.status, 200);
   EXPECT_EQ(server.requests().size(), 3u);
 }
@@ -234,7 +234,7 @@ TEST(BinanceHttp, UsedWeightHeaderLowersTheLimiter) {
   FakeBinance server;
   server.script({{200, kKlines, {{"X-MBX-USED-WEIGHT-1M", "5990"}}}});
   TestBinance client(server.base_url(), quick_retries(3));
-  client.binance.fetch_ohlcv(kBtc, Timeframe::parse("1h"), kStart, kStart + 1, 1);
+  client.exchange.fetch_ohlcv(kBtc, Timeframe::parse("1h"), kStart, kStart + 1, 1);
   EXPECT_NEAR(client.limiter.available(), 10, 1e-9);
 }
 
@@ -242,7 +242,7 @@ TEST(BinanceHttp, UsedWeightHeaderCountsOnErrorsToo) {
   FakeBinance server;
   server.script({{400, "{\"code\":-1121,\"msg\":\"Invalid symbol.\"}", {{"X-MBX-USED-WEIGHT-1M", "5000"}}}});
   TestBinance client(server.base_url(), quick_retries(3));
-  EXPECT_THROW(client.binance.fetch_ohlcv(kBtc, Timeframe::parse("1h"), kStart, kStart + 1, 1),
+  EXPECT_THROW(client.exchange.fetch_ohlcv(kBtc, Timeframe::parse("1h"), kStart, kStart + 1, 1),
                Error);
   EXPECT_NEAR(client.limiter.available(), 1000, 1e-9);
 }
@@ -255,7 +255,7 @@ TEST(BinanceHttp, ConnectionRefusedIsTransientAfterRetries) {
   }  // stopped: nothing listens on its port any more
   TestBinance client(url, quick_retries(2));
   EXPECT_TRUE(ThrowsError(
-      [&] { client.binance.fetch_ohlcv(kBtc, Timeframe::parse("1h"), kStart, kStart + 1, 1); },
+      [&] { client.exchange.fetch_ohlcv(kBtc, Timeframe::parse("1h"), kStart, kStart + 1, 1); },
       ErrorKind::kTransient, {"2 attempts"}));
 }
 
@@ -272,7 +272,7 @@ TEST(BinanceHttp, CheckSymbolsAcceptsListedMarkets) {
   FakeBinance server;
   server.script({{200, kExchangeInfo, {}}});
   TestBinance client(server.base_url(), quick_retries(3));
-  EXPECT_NO_THROW(client.binance.check_symbols({kBtc}));
+  EXPECT_NO_THROW(client.exchange.check_symbols({kBtc}));
   ASSERT_EQ(server.requests().size(), 1u);
   EXPECT_EQ(server.requests()[0].rfind("/api/v3/exchangeInfo", 0), 0u);
   EXPECT_DOUBLE_EQ(client.limiter.available(), unit::kBinanceWeightPerMinute - 20);
@@ -283,7 +283,7 @@ TEST(BinanceHttp, CheckSymbolsNamesEveryUnknownSymbol) {
   server.script({{200, kExchangeInfo, {}}});
   TestBinance client(server.base_url(), quick_retries(3));
   try {
-    client.binance.check_symbols({kBtc, Symbol::parse("ETH/USDT"), Symbol::parse("SOL/USDT")});
+    client.exchange.check_symbols({kBtc, Symbol::parse("ETH/USDT"), Symbol::parse("SOL/USDT")});
     FAIL() << "expected an error";
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::kInvalidInput);
@@ -298,7 +298,7 @@ TEST(BinanceHttp, CheckSymbolsMatchesBaseAndQuoteNotTheConcatenation) {
   server.script({{200, kExchangeInfo, {}}});
   TestBinance client(server.base_url(), quick_retries(3));
   // "BTCU/SDT" concatenates to the listed BTCUSDT but is another market.
-  EXPECT_TRUE(ThrowsError([&] { client.binance.check_symbols({Symbol::parse("BTCU/SDT")}); },
+  EXPECT_TRUE(ThrowsError([&] { client.exchange.check_symbols({Symbol::parse("BTCU/SDT")}); },
                           ErrorKind::kInvalidInput, {"BTCU/SDT"}));
 }
 
@@ -306,7 +306,7 @@ TEST(BinanceHttp, CheckSymbolsRefusesAMalformedExchangeInfo) {
   FakeBinance server;
   server.script({{200, "{\"symbols\":[{\"symbol\":\"BTCUSDT\"}]}", {}}});
   TestBinance client(server.base_url(), quick_retries(3));
-  EXPECT_TRUE(ThrowsError([&] { client.binance.check_symbols({kBtc}); }, ErrorKind::kBadPayload,
+  EXPECT_TRUE(ThrowsError([&] { client.exchange.check_symbols({kBtc}); }, ErrorKind::kBadPayload,
                           {"exchangeInfo"}));
 }
 

@@ -9,7 +9,7 @@
 #include "cryptopipe/core/decimal.h"
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/exchanges/binance.h"
-#include "unit/binance_for_tests.h"
+#include "unit/exchange_for_tests.h"
 #include "unit/test_helpers.h"
 
 namespace cryptopipe::exchanges {
@@ -51,7 +51,7 @@ class BinanceParse : public ::testing::Test {
  protected:
   std::vector<RawCandle> parse(std::string& body) {
     std::vector<RawCandle> rows;
-    client_.binance.parse_ohlcv(body, rows);
+    client_.exchange.parse_ohlcv(body, rows);
     return rows;
   }
   std::vector<RawCandle> parse_copy(const std::string& text) {
@@ -132,7 +132,7 @@ TEST_F(BinanceParse, ReadsQuoteVolumeTradeCountAndCloseTimeFromTheirIndexes) {
 TEST_F(BinanceParse, EmptyArrayIsNoRows) {
   std::string body = "[]";
   std::vector<RawCandle> rows(3);
-  client_.binance.parse_ohlcv(body, rows);
+  client_.exchange.parse_ohlcv(body, rows);
   EXPECT_TRUE(rows.empty());
 }
 
@@ -140,9 +140,9 @@ TEST_F(BinanceParse, ReplacesTheRowsOfAPreviousCall) {
   std::string first = "[" + kline(1706630400000) + "," + kline(1706634000000) + "]";
   std::string second = "[" + kline(1706637600000) + "]";
   std::vector<RawCandle> rows;
-  client_.binance.parse_ohlcv(first, rows);
+  client_.exchange.parse_ohlcv(first, rows);
   ASSERT_EQ(rows.size(), 2u);
-  client_.binance.parse_ohlcv(second, rows);
+  client_.exchange.parse_ohlcv(second, rows);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].open_time, 1706637600000);
 }
@@ -152,7 +152,7 @@ TEST_F(BinanceParse, TruncatedBodiesAreBadPayload) {
   for (std::size_t length = 0; length < full.size(); ++length) {
     std::string body = full.substr(0, length);
     std::vector<RawCandle> rows;
-    EXPECT_TRUE(ThrowsError([&] { client_.binance.parse_ohlcv(body, rows); },
+    EXPECT_TRUE(ThrowsError([&] { client_.exchange.parse_ohlcv(body, rows); },
                             ErrorKind::kBadPayload, {"binance"}))
         << "prefix of " << length << " bytes: " << body;
   }
@@ -164,7 +164,7 @@ TEST_F(BinanceParse, DocumentsOtherThanAnArrayAreBadPayload) {
         "   ", "<html>502 Bad Gateway</html>"}) {
     std::string body = text;
     std::vector<RawCandle> rows;
-    EXPECT_TRUE(ThrowsError([&] { client_.binance.parse_ohlcv(body, rows); },
+    EXPECT_TRUE(ThrowsError([&] { client_.exchange.parse_ohlcv(body, rows); },
                             ErrorKind::kBadPayload))
         << text;
   }
@@ -177,7 +177,7 @@ TEST_F(BinanceParse, TrailingGarbageIsBadPayload) {
                                  "[" + kline(1706630400000) + "]{\"code\":-1003}"}) {
     std::string body = text;
     std::vector<RawCandle> rows;
-    EXPECT_TRUE(ThrowsError([&] { client_.binance.parse_ohlcv(body, rows); },
+    EXPECT_TRUE(ThrowsError([&] { client_.exchange.parse_ohlcv(body, rows); },
                             ErrorKind::kBadPayload))
         << text;
   }
@@ -222,11 +222,11 @@ TEST_F(BinanceParse, NineFieldsAreEnough) {
 
 TEST(Binance, IdentifiesMarketsTheBinanceWay) {
   TestBinance client;
-  EXPECT_EQ(client.binance.name(), "binance");
-  EXPECT_EQ(client.binance.market_id(Symbol::parse("BTC/USDT")), "BTCUSDT");
-  EXPECT_EQ(client.binance.market_id(Symbol::parse("1INCH/USDT")), "1INCHUSDT");
-  EXPECT_EQ(client.binance.market_id(Symbol::parse("ETH/BTC")), "ETHBTC");
-  EXPECT_EQ(client.binance.max_ohlcv_limit(), 1000);
+  EXPECT_EQ(client.exchange.name(), "binance");
+  EXPECT_EQ(client.exchange.market_id(Symbol::parse("BTC/USDT")), "BTCUSDT");
+  EXPECT_EQ(client.exchange.market_id(Symbol::parse("1INCH/USDT")), "1INCHUSDT");
+  EXPECT_EQ(client.exchange.market_id(Symbol::parse("ETH/BTC")), "ETHBTC");
+  EXPECT_EQ(client.exchange.max_ohlcv_limit(), 1000);
 }
 
 }  // namespace

@@ -80,7 +80,7 @@ TEST_F(LoadConfig, DefaultsWithoutAnyFile) {
   EXPECT_EQ(config.concurrency, 4);
   EXPECT_EQ(config.silver_compression, 1);
   EXPECT_EQ(config.source, "defaults");
-  EXPECT_EQ(supported_exchanges().at("binance"), "https://api.binance.com");
+  EXPECT_EQ(config.exchanges[0].base_url, "https://api.binance.com");
 }
 
 TEST_F(LoadConfig, AnEmptyFileKeepsTheDefaults) {
@@ -216,6 +216,22 @@ TEST_F(LoadConfig, UnknownExchangeIsNamed) {
   EXPECT_TRUE(ThrowsError([&] { load("exchanges:\n  kraken:\n    symbols: [BTC/USD]\n"); },
                           ErrorKind::kConfig, {"kraken", "binance"}));
   EXPECT_TRUE(ThrowsError([&] { load("exchanges: {}\n"); }, ErrorKind::kConfig, {"exchanges"}));
+}
+
+TEST_F(LoadConfig, EveryExchangeIsKnownWithItsOwnTimeframes) {
+  const Config config = load(
+      "exchanges:\n  binance:\n  bybit:\n    timeframes: [1m, 12h]\n  gateio:\n"
+      "    symbols: [SOL/USDT]\n    timeframes: [1w]\n");
+  ASSERT_EQ(config.exchanges.size(), 3u);
+  EXPECT_EQ(config.exchanges[1].base_url, "https://api.bybit.com");
+  EXPECT_EQ(config.exchanges[2].base_url, "https://api.gateio.ws/api/v4");
+  // A timeframe the exchange lacks is refused before any request, naming what it offers.
+  EXPECT_TRUE(ThrowsError([&] { load("exchanges:\n  gateio:\n    timeframes: [1m, 3m]\n"); },
+                          ErrorKind::kConfig,
+                          {"exchanges.gateio.timeframes[1]", "gateio has no 3m candles",
+                           "it offers: 1m 5m 15m 30m 1h 4h 8h 1d 1w"}));
+  EXPECT_TRUE(ThrowsError([&] { load("exchanges:\n  bybit:\n    timeframes: [8h]\n"); },
+                          ErrorKind::kConfig, {"bybit has no 8h candles"}));
 }
 
 TEST_F(LoadConfig, InvalidYamlNamesTheFile) {

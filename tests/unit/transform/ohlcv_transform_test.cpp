@@ -7,7 +7,7 @@
 
 #include "cryptopipe/lake/file_store.h"
 #include "cryptopipe/transform/silver_csv.h"
-#include "unit/binance_for_tests.h"
+#include "unit/exchange_for_tests.h"
 #include "unit/test_helpers.h"
 
 namespace cryptopipe::transform {
@@ -89,7 +89,7 @@ class OhlcvTransform : public ::testing::Test {
   ScratchDir scratch_;
   lake::FileStore store_{scratch_.path()};
   TestBinance client_;
-  OhlcvSeriesTransformer transformer_{store_, client_.binance};
+  OhlcvSeriesTransformer transformer_{store_, client_.exchange};
   std::size_t pages_ = 0;
   int runs_ = 0;
 };

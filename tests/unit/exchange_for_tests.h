@@ -1,4 +1,4 @@
-// A Binance client for tests: a fake clock, its own rate limiter and a captured log.
+// Exchange clients for tests: a fake clock, their own rate limiter and a captured log.
 #pragma once
 
 #include <chrono>
@@ -16,14 +16,15 @@ namespace cryptopipe::unit {
 // Binance's REST limit: 6000 weight per minute.
 inline constexpr double kBinanceWeightPerMinute = 6000;
 
-struct TestBinance {
+template <typename ExchangeType>
+struct TestExchange {
   // A base URL that is never contacted unless a test fetches.
-  explicit TestBinance(std::string base_url = "http://127.0.0.1:9",
-                       net::RetrySettings retry = {}, Clock* clock_override = nullptr)
+  explicit TestExchange(std::string base_url = "http://127.0.0.1:9",
+                        net::RetrySettings retry = {}, Clock* clock_override = nullptr)
       : clock(clock_override != nullptr ? *clock_override : fake_clock),
         limiter(kBinanceWeightPerMinute, std::chrono::minutes(1), clock),
-        binance(std::make_unique<exchanges::RestSession>(
-            "binance",
+        exchange(std::make_unique<exchanges::RestSession>(
+            std::string(ExchangeType::kName),
             exchanges::RestSettings{.base_url = std::move(base_url),
                                     .http = net::HttpOptions{.connect_timeout =
                                                                  std::chrono::milliseconds(2000),
@@ -36,7 +37,9 @@ struct TestBinance {
   Clock& clock;
   CapturedOutput log;
   net::RateLimiter limiter;
-  exchanges::Binance binance;
+  ExchangeType exchange;
 };
+
+using TestBinance = TestExchange<exchanges::Binance>;
 
 }  // namespace cryptopipe::unit

@@ -1,0 +1,150 @@
+#include "cryptopipe/exchanges/gateio.h"
+
+#include <charconv>
+
+#include "cryptopipe/core/error.h"
+#include "cryptopipe/exchanges/json_text.h"
+#include "cryptopipe/exchanges/listing.h"
+
+namespace cryptopipe::exchanges {
+namespace {
+
+constexpr std::size_t kCandleFields = 8;
+
+// "INVALID_CURRENCY_PAIR: ..." from Gate's {label, message} body, or the raw body.
+std::string describe_error_body(const std::string& body) {
+  std::string copy = body;
+  simdjson::dom::object error;
+  std::string_view label, message;
+  const simdjson::padded_string_view padded = padded_view(copy);
+  if (!thread_dom_parser().parse(padded.data(), padded.length(), false).get_object().get(error) &&
+      !error["label"].get_string().get(label)) {
+    if (error["message"].get_string().get(message)) message = {};
+    return std::string(label) + ": " + std::string(message);
+  }
+  return body.size() > 200 ? body.substr(0, 200) + "..." : body;
+}
+
+void check_response(const RawResponse& raw, const net::HttpResponse&) {
+  if (raw.status == 200) return;
+  const std::string what = "gateio: GET " + raw.url + " answered HTTP " +
+                           std::to_string(raw.status) + " (" + describe_error_body(raw.body) + ")";
+  // Gate documents no Retry-After: its windows are 10 s long, so a second is a fair first wait.
+  if (raw.status == 429) throw Error(ErrorKind::kRateLimited, what, std::chrono::seconds(1));
+  if (raw.status >= 500) throw Error(ErrorKind::kTransient, what);
+  throw Error(ErrorKind::kPermanent, what);
+}
+
+bool read_seconds(simdjson::dom::element value, TimestampMs& out_ms) {
+  std::string_view text;
+  std::int64_t seconds = 0;
+  if (value.get_string().get(text) == simdjson::SUCCESS) {
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+    if (ec != std::errc{} || end != text.data() + text.size()) return false;
+  } else if (value.get_int64().get(seconds) != simdjson::SUCCESS) {
+    return false;
+  }
+  out_ms = seconds * kMillisPerSecond;
+  return true;
+}
+
+}  // namespace
+
+GateIo::GateIo(std::unique_ptr<RestSession> session) : session_(std::move(session)) {}
+
+std::optional<std::string_view> GateIo::interval_token(const Timeframe& timeframe) {
+  static const std::vector<std::pair<std::string_view, std::string_view>> kTokens = {
+      {"1m", "1m"}, {"5m", "5m"}, {"15m", "15m"}, {"30m", "30m"}, {"1h", "1h"},
+      {"4h", "4h"}, {"8h", "8h"}, {"1d", "1d"},   {"1w", "7d"}};
+  for (const auto& [canonical, token] : kTokens) {
+    if (canonical == timeframe.name()) return token;
+  }
+  return std::nullopt;
+}
+
+std::string GateIo::market_id(const Symbol& symbol) const {
+  return symbol.base() + "_" + symbol.quote();
+}
+
+RawResponse GateIo::get(const std::string& path, const QueryParams& params) {
+  net::RateLimiter& limiter = session_->limiter();
+  return session_->get(path, params, 1, check_response,
+                       [&limiter](const net::HttpResponse& response) {
+                         const auto limit = header_int(response, "x-gate-ratelimit-limit");
+                         const auto remain =
+                             header_int(response, "x-gate-ratelimit-requests-remain");
+                         if (limit && remain) limiter.observe_used(static_cast<double>(*limit - *remain));
+                       });
+}
+
+void GateIo::check_symbols(const std::vector<Symbol>& symbols) {
+  RawResponse raw = get("/spot/currency_pairs", {});
+  const simdjson::padded_string_view padded = padded_view(raw.body);
+  simdjson::dom::array pairs;
+  if (thread_dom_parser().parse(padded.data(), padded.length(), false).get_array().get(pairs)) {
+    throw Error(ErrorKind::kBadPayload,
+                "gateio: currency_pairs from " + raw.url + " is not a JSON array");
+  }
+  Listing listing;
+  for (const simdjson::dom::element pair : pairs) {
+    std::string_view base, quote, status;
+    if (pair["base"].get_string().get(base) || pair["quote"].get_string().get(quote) ||
+        pair["trade_status"].get_string().get(status)) {
+      throw Error(ErrorKind::kBadPayload,
+                  "gateio: a pair in " + raw.url + " lacks base, quote or trade_status");
+    }
+    listing[{std::string(base), std::string(quote)}] = std::string(status);
+  }
+  require_listed(kName, symbols, listing, "tradable", raw.url);
+}
+
+RawResponse GateIo::fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe,
+                                TimestampMs start, TimestampMs end_inclusive, int) {
+  const auto token = interval_token(timeframe);
+  if (!token) {
+    throw Error(ErrorKind::kConfig, "gateio has no " + std::string(timeframe.name()) + " candles");
+  }
+  // from and to, both inclusive, in seconds; no limit, which Gate refuses beside them. The
+  // caller keeps the window within 1000 candles, Gate's cap per request.
+  return get("/spot/candlesticks", {{"currency_pair", market_id(symbol)},
+                                    {"interval", std::string(*token)},
+                                    {"from", std::to_string(start / kMillisPerSecond)},
+                                    {"to", std::to_string(end_inclusive / kMillisPerSecond)}});
+}
+
+void GateIo::parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const {
+  rows.clear();
+  const simdjson::padded_string_view padded = padded_view(body);
+  simdjson::dom::array array;
+  if (const auto error = thread_dom_parser().parse(padded.data(), padded.length(), false)
+                             .get_array()
+                             .get(array)) {
+    throw bad_payload(kName, "candlesticks response", error);
+  }
+  for (const simdjson::dom::element row_value : array) {
+    RawCandle row;
+    simdjson::dom::array fields;
+    std::string_view closed;
+    if (row_value.get_array().get(fields)) {
+      row.malformed = "row is not an array";
+    } else if (fields.size() < kCandleFields) {
+      row.malformed = "row has fewer than 8 fields";
+    } else if (!read_seconds(fields.at(0).value_unsafe(), row.open_time)) {
+      row.malformed = "open time is not an integer";
+    } else if (fields.at(7).value_unsafe().get_string().get(closed) ||
+               (closed != "true" && closed != "false")) {
+      row.malformed = "closed flag is not \"true\" or \"false\"";
+    } else {
+      row.quote_volume = string_text(fields.at(1).value_unsafe());
+      row.close = string_text(fields.at(2).value_unsafe());
+      row.high = string_text(fields.at(3).value_unsafe());
+      row.low = string_text(fields.at(4).value_unsafe());
+      row.open = string_text(fields.at(5).value_unsafe());
+      row.volume = string_text(fields.at(6).value_unsafe());
+      row.closed = closed == "true";
+    }
+    rows.push_back(row);
+  }
+}
+
+}  // namespace cryptopipe::exchanges

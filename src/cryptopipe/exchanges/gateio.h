@@ -1,0 +1,36 @@
+#pragma once
+
+#include <memory>
+
+#include "cryptopipe/exchanges/exchange.h"
+#include "cryptopipe/exchanges/rest_session.h"
+
+namespace cryptopipe::exchanges {
+
+// Gate.io API v4, spot (https://api.gateio.ws/api/v4). Pairs are BTC_USDT; candle times are
+// Unix seconds and rows are [t, quote volume, close, high, low, open, base volume, closed];
+// errors are HTTP 4xx with {label, message}.
+class GateIo final : public Exchange {
+ public:
+  static constexpr std::string_view kName = "gateio";
+  static constexpr std::string_view kDefaultBaseUrl = "https://api.gateio.ws/api/v4";
+
+  explicit GateIo(std::unique_ptr<RestSession> session);
+
+  static std::optional<std::string_view> interval_token(const Timeframe& timeframe);
+
+  std::string_view name() const override { return kName; }
+  std::string market_id(const Symbol& symbol) const override;
+  void check_symbols(const std::vector<Symbol>& symbols) override;
+  int max_ohlcv_limit() const override { return 1000; }
+  RawResponse fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe, TimestampMs start,
+                          TimestampMs end_inclusive, int limit) override;
+  void parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const override;
+
+ private:
+  RawResponse get(const std::string& path, const QueryParams& params);
+
+  std::unique_ptr<RestSession> session_;
+};
+
+}  // namespace cryptopipe::exchanges

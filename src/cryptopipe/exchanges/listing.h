@@ -1,0 +1,30 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "cryptopipe/core/symbol.h"
+#include "cryptopipe/net/http_client.h"
+
+namespace cryptopipe::exchanges {
+
+// An exchange's spot markets as its instrument list gives them: (base, quote) → status word.
+using Listing = std::map<std::pair<std::string, std::string>, std::string>;
+
+// Throws Error(kInvalidInput) naming every symbol the listing lacks, or lists with a status
+// other than `trading_status` (delisted, halted), and where the listing came from.
+void require_listed(std::string_view exchange, const std::vector<Symbol>& symbols,
+                    const Listing& listing, std::string_view trading_status,
+                    const std::string& source_url);
+
+// A response header holding an integer (Retry-After, weight counters); nullopt when absent or
+// not an integer.
+std::optional<std::int64_t> header_int(const net::HttpResponse& response,
+                                       const std::string& lower_case_name);
+
+}  // namespace cryptopipe::exchanges

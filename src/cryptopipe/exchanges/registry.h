@@ -1,0 +1,32 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "cryptopipe/core/timeframe.h"
+#include "cryptopipe/exchanges/exchange.h"
+#include "cryptopipe/exchanges/rest_session.h"
+
+namespace cryptopipe::exchanges {
+
+// What the engine knows about an exchange before talking to it: enough to validate the
+// configuration (names, timeframes) and to create its client.
+struct ExchangeDescriptor {
+  std::string_view name;              // binance, bybit, gateio: the key in configuration
+  std::string_view default_base_url;  // the live REST root
+  // The documented public budget: `capacity` request weight per `window` per IP.
+  double rate_capacity;
+  std::chrono::milliseconds rate_window;
+  // The exchange's token for a canonical timeframe, or nullopt where it has none.
+  std::optional<std::string_view> (*interval_token)(const Timeframe& timeframe);
+  std::unique_ptr<Exchange> (*create)(std::unique_ptr<RestSession> session);
+};
+
+const std::vector<ExchangeDescriptor>& exchange_registry();
+// Throws Error(kConfig) naming the unknown exchange and the supported ones.
+const ExchangeDescriptor& find_exchange(std::string_view name);
+
+}  // namespace cryptopipe::exchanges
