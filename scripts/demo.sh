@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The offline demo: starts the exchange simulator on a free port, materializes every asset for
-# yesterday's UTC partition on the embedded defaults (lake ./data/lake, warehouse
+# The offline demo: starts the exchange simulator on a free port, materializes every asset
+# (yesterday's candles, a tickers snapshot now) on the embedded defaults (lake ./data/lake, warehouse
 # ./data/warehouse.db), shows where the data went and a few warehouse rows, stops the simulator.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +31,11 @@ sqlite3 -header -column data/warehouse.db \
   "SELECT exchange, symbol, timeframe, open_time, open, high, low, close, volume, is_closed
      FROM ohlcv WHERE open_time >= '$day' AND open_time < '$day~'
      ORDER BY symbol, timeframe DESC, open_time LIMIT 6"
+echo
+echo "the newest 24 h tickers (table tickers):"
+sqlite3 -header -column data/warehouse.db \
+  "SELECT exchange, symbol, ts, last, bid, ask, change_percent FROM tickers
+     ORDER BY ts DESC, symbol LIMIT 2"
 echo
 sqlite3 data/warehouse.db \
   "SELECT '  ' || symbol || ' ' || timeframe || ': ' || count(*) || ' candles'

@@ -2,6 +2,8 @@
 // → load → SQLite, and the guarantees around it (idempotence, faults, replay).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -11,6 +13,8 @@
 namespace cryptopipe::testing {
 namespace {
 
+// The OHLCV chain: load_ohlcv_to_postgres with everything upstream of it.
+constexpr const char* kOhlcvChain = "*load_ohlcv_to_postgres";
 constexpr const char* kOhlcvDump =
     "SELECT exchange, symbol, timeframe, open_time, open, high, low, close, volume, quote_volume, "
     "trade_count, is_closed, loaded_at FROM ohlcv ORDER BY exchange, symbol, timeframe, open_time";
@@ -67,7 +71,7 @@ class PipelineE2E : public ::testing::Test {
 };
 
 TEST_F(PipelineE2E, OneDayLandsCompleteAndExactlyAsTheExchangeSentIt) {
-  const ProcessResult run = materialize("*", day_);
+  const ProcessResult run = materialize(kOhlcvChain, day_);
   ASSERT_EQ(run.exit_code, 0) << context_of(run);
 
   const std::int64_t start = day_start_ms(day_);
@@ -114,7 +118,7 @@ TEST_F(PipelineE2E, OneDayLandsCompleteAndExactlyAsTheExchangeSentIt) {
 }
 
 TEST_F(PipelineE2E, BronzeKeepsEveryResponseByteForByteAndSilverNamesItsSources) {
-  ASSERT_EQ(materialize("*", day_).exit_code, 0);
+  ASSERT_EQ(materialize(kOhlcvChain, day_).exit_code, 0);
   int bronze_pages = 0;
   for (const auto& [path, bytes] : harness_.lake_files()) {
     if (path.rfind("bronze/", 0) != 0 || path.find("/_extractions/") != std::string::npos) continue;
@@ -147,11 +151,11 @@ TEST_F(PipelineE2E, BronzeKeepsEveryResponseByteForByteAndSilverNamesItsSources)
 }
 
 TEST_F(PipelineE2E, ASecondRunAddsAndChangesNothing) {
-  ASSERT_EQ(materialize("*", day_).exit_code, 0);
+  ASSERT_EQ(materialize(kOhlcvChain, day_).exit_code, 0);
   const auto before = harness_.query(kOhlcvDump);
   const auto lake_before = harness_.lake_files();
 
-  const ProcessResult again = materialize("*", day_);
+  const ProcessResult again = materialize(kOhlcvChain, day_);
   ASSERT_EQ(again.exit_code, 0) << context_of(again);
   EXPECT_EQ(harness_.query(kOhlcvDump), before);  // loaded_at included: no row was rewritten
 
@@ -168,7 +172,7 @@ TEST_F(PipelineE2E, ASecondRunAddsAndChangesNothing) {
 }
 
 TEST_F(PipelineE2E, ReplayRebuildsGoldFromTheLakeAloneWithoutTheExchange) {
-  ASSERT_EQ(materialize("*", day_).exit_code, 0);
+  ASSERT_EQ(materialize(kOhlcvChain, day_).exit_code, 0);
   const auto gold = harness_.query(kOhlcvValues);
   ASSERT_EQ(gold.size(), 2u * (1440 + 24));
 
@@ -190,7 +194,7 @@ TEST_F(PipelineE2E, DownstreamWithoutUpstreamDataFailsClearly) {
 
 TEST_F(PipelineE2E, TodaysPartitionMarksTheFormingCandleOpen) {
   const std::string today = utc_day_ago(0);
-  const ProcessResult run = materialize("*", today);
+  const ProcessResult run = materialize(kOhlcvChain, today);
   ASSERT_EQ(run.exit_code, 0) << context_of(run);
   const auto open = harness_.query(
       "SELECT symbol, timeframe, count(*) FROM ohlcv WHERE is_closed = 0 GROUP BY symbol, timeframe");
@@ -199,6 +203,45 @@ TEST_F(PipelineE2E, TodaysPartitionMarksTheFormingCandleOpen) {
   const auto gaps = harness_.query("SELECT gaps FROM run_audit WHERE asset = 'transform_ohlcv'");
   ASSERT_EQ(gaps.size(), 1u);
   EXPECT_EQ(gaps[0][0], "0");
+}
+
+TEST_F(PipelineE2E, ATickersSnapshotLandsExactlyAsTheExchangeSentIt) {
+  const ProcessResult run = harness_.cryptopipe({"materialize", "--select", "*load_tickers_to_postgres"});
+  ASSERT_EQ(run.exit_code, 0) << context_of(run);
+
+  // The snapshot as stored in bronze is the truth the warehouse must repeat, field for field.
+  nlohmann::json snapshot;
+  for (const auto& [path, bytes] : harness_.lake_files()) {
+    if (path.rfind("bronze/binance/tickers/dt=" + utc_day_ago(0) + "/", 0) == 0 &&
+        path.find("_extractions") == std::string::npos) {
+      snapshot = nlohmann::json::parse(bytes);
+    }
+  }
+  ASSERT_TRUE(snapshot.is_array()) << "no bronze tickers snapshot";
+  const auto gold = harness_.query(
+      "SELECT symbol, ts, ts_source, last, bid, bid_size, ask, ask_size, open, high, low, "
+      "base_volume, quote_volume, change_percent FROM tickers ORDER BY symbol");
+  ASSERT_EQ(gold.size(), 2u);
+  for (const auto& row : gold) {
+    const std::string market = row[0] == "BTC/USDT" ? "BTCUSDT" : "ETHUSDT";
+    const auto sent = std::find_if(snapshot.begin(), snapshot.end(),
+                                   [&](const nlohmann::json& t) { return t["symbol"] == market; });
+    ASSERT_NE(sent, snapshot.end()) << market;
+    const std::vector<std::string> expected = {
+        row[0], iso_of((*sent)["closeTime"].get<std::int64_t>()), "exchange",
+        (*sent)["lastPrice"], (*sent)["bidPrice"], (*sent)["bidQty"], (*sent)["askPrice"],
+        (*sent)["askQty"], (*sent)["openPrice"], (*sent)["highPrice"], (*sent)["lowPrice"],
+        (*sent)["volume"], (*sent)["quoteVolume"], (*sent)["priceChangePercent"]};
+    EXPECT_EQ(row, expected);
+  }
+
+  // Re-loading the same silver changes nothing; the snapshot assets are filed under today.
+  const auto before = harness_.query("SELECT * FROM tickers ORDER BY exchange, symbol, ts");
+  ASSERT_EQ(harness_.cryptopipe({"materialize", "--select", "load_tickers_to_postgres"}).exit_code, 0);
+  EXPECT_EQ(harness_.query("SELECT * FROM tickers ORDER BY exchange, symbol, ts"), before);
+  for (const auto& row : harness_.query("SELECT partition_key, status FROM run_audit")) {
+    EXPECT_EQ(row, (SqlRow{utc_day_ago(0), "success"}));
+  }
 }
 
 class PipelineFaultsE2E : public ::testing::Test {};
@@ -210,7 +253,7 @@ TEST_F(PipelineFaultsE2E, CompletesThroughServerErrorsAndRateLimits) {
   harness.write_config({"BTC/USDT", "ETH/USDT"}, {"1m", "1h"});
   const std::string day = yesterday_utc();
   const ProcessResult run =
-      harness.cryptopipe({"materialize", "--select", "*", "--partition", day});
+      harness.cryptopipe({"materialize", "--select", kOhlcvChain, "--partition", day});
   ASSERT_EQ(run.exit_code, 0) << context_of(run);
   EXPECT_EQ(harness.query("SELECT count(*) FROM ohlcv")[0][0], std::to_string(2 * (1440 + 24)));
 
@@ -230,14 +273,14 @@ TEST_F(PipelineFaultsE2E, MalformedJsonFailsTheAssetAndLeavesTheWarehouseAsItWas
   PipelineHarness harness(sim.base_url("binance"));
   harness.write_config({"BTC/USDT"}, {"1m"});
   const std::string earlier = utc_day_ago(2);
-  ASSERT_EQ(harness.cryptopipe({"materialize", "--select", "*", "--partition", earlier}).exit_code, 0);
+  ASSERT_EQ(harness.cryptopipe({"materialize", "--select", kOhlcvChain, "--partition", earlier}).exit_code, 0);
   const auto before = harness.query(kOhlcvDump);
   ASSERT_EQ(before.size(), 1440u);
 
   sim.set_faults({{"malformed_rate", 1.0}});
   for (const std::string& day : {earlier, yesterday_utc()}) {
     const ProcessResult run =
-        harness.cryptopipe({"materialize", "--select", "*", "--partition", day});
+        harness.cryptopipe({"materialize", "--select", kOhlcvChain, "--partition", day});
     EXPECT_EQ(run.exit_code, 1) << context_of(run);
     EXPECT_NE(run.out.find("extract_binance_ohlcv      FAILED"), std::string::npos) << run.out;
     EXPECT_NE(run.out.find("bad payload: binance: klines response is not valid JSON"),
@@ -255,7 +298,7 @@ TEST_F(PipelineFaultsE2E, BrokenTransfersAreRetried) {
   PipelineHarness harness(sim.base_url("binance"));
   harness.write_config({"BTC/USDT"}, {"1m"});
   const ProcessResult run =
-      harness.cryptopipe({"materialize", "--select", "*", "--partition", yesterday_utc()});
+      harness.cryptopipe({"materialize", "--select", kOhlcvChain, "--partition", yesterday_utc()});
   ASSERT_EQ(run.exit_code, 0) << context_of(run);
   EXPECT_EQ(harness.query("SELECT count(*) FROM ohlcv")[0][0], "1440");
 }

@@ -11,7 +11,8 @@
 
 namespace cryptopipe::testing {
 
-PipelineHarness::PipelineHarness(std::string binance_url) : binance_url_(std::move(binance_url)) {}
+PipelineHarness::PipelineHarness(std::string base_url, std::string exchange)
+    : base_url_(std::move(base_url)), exchange_(std::move(exchange)) {}
 
 void PipelineHarness::write_config(const std::vector<std::string>& symbols,
                                    const std::vector<std::string>& timeframes) const {
@@ -19,7 +20,7 @@ void PipelineHarness::write_config(const std::vector<std::string>& symbols,
   out << "lake: file://" << lake_dir().string() << "\n"
       << "warehouse: sqlite://" << warehouse_path().string() << "\n"
       << "log_format: json\n"
-      << "exchanges:\n  binance:\n    base_url: " << binance_url_ << "\n    symbols: [";
+      << "exchanges:\n  " << exchange_ << ":\n    base_url: " << base_url_ << "\n    symbols: [";
   for (std::size_t i = 0; i < symbols.size(); ++i) out << (i ? ", " : "") << symbols[i];
   out << "]\n    timeframes: [";
   for (std::size_t i = 0; i < timeframes.size(); ++i) out << (i ? ", " : "") << timeframes[i];
@@ -32,6 +33,7 @@ ProcessResult PipelineHarness::cryptopipe(const std::vector<std::string>& args,
   argv.insert(argv.end(), args.begin(), args.end());
   return run_process(argv, env, temp_.path().string(), std::nullopt,
                      {"CRYPTOPIPE_LAKE", "CRYPTOPIPE_WAREHOUSE", "CRYPTOPIPE_BINANCE_URL",
+                      "CRYPTOPIPE_BYBIT_URL", "CRYPTOPIPE_GATEIO_URL",
                       "CRYPTOPIPE_CONFIG", "CRYPTOPIPE_LOG_FORMAT", "CRYPTOPIPE_LOG_LEVEL"});
 }
 

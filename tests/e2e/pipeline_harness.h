@@ -21,14 +21,15 @@ using SqlRow = std::vector<std::string>;
 // nothing of the developer's checkout (.env, data/) leaks in.
 class PipelineHarness {
  public:
-  explicit PipelineHarness(std::string binance_url);
+  // Configures one exchange (by default Binance) at base_url, e.g. the simulator's.
+  explicit PipelineHarness(std::string base_url, std::string exchange = "binance");
 
   std::filesystem::path dir() const { return temp_.path(); }
   std::filesystem::path lake_dir() const { return temp_.path() / "lake"; }
   std::filesystem::path warehouse_path() const { return temp_.path() / "warehouse.db"; }
   std::filesystem::path config_path() const { return temp_.path() / "cryptopipe.yaml"; }
 
-  // Writes cryptopipe.yaml for binance with these symbols and timeframes.
+  // Writes cryptopipe.yaml for the exchange with these symbols and timeframes.
   void write_config(const std::vector<std::string>& symbols,
                     const std::vector<std::string>& timeframes) const;
 
@@ -43,7 +44,8 @@ class PipelineHarness {
 
  private:
   TempDir temp_;
-  std::string binance_url_;
+  std::string base_url_;
+  std::string exchange_;
 };
 
 // Yesterday's UTC day as YYYY-MM-DD.

@@ -102,7 +102,8 @@ TEST(SimulatorCli, HelpListsEveryFlag) {
   EXPECT_EQ(help.exit_code, 0);
   for (const char* flag :
        {"--port", "--seed", "--latency-ms", "--error-rate", "--rate-limit-every", "--retry-after",
-        "--truncate-rate", "--malformed-rate", "--weight-limit", "--now-ms", "--ban-seconds"}) {
+        "--truncate-rate", "--malformed-rate", "--weight-limit", "--now-ms", "--ban-seconds",
+        "--bybit-limit", "--bybit-ban-seconds", "--gate-limit"}) {
     EXPECT_NE(help.out.find(flag), std::string::npos) << flag << " missing from:\n" << help.out;
   }
 }
@@ -112,6 +113,8 @@ TEST(SimulatorCli, RejectsOutOfRangeSettings) {
   EXPECT_NE(run_process({kSimulator, "--port", "70000"}).exit_code, 0);
   EXPECT_NE(run_process({kSimulator, "--latency-ms", "-1"}).exit_code, 0);
   EXPECT_NE(run_process({kSimulator, "--no-such-flag"}).exit_code, 0);
+  EXPECT_NE(run_process({kSimulator, "--bybit-limit", "0"}).exit_code, 0);
+  EXPECT_NE(run_process({kSimulator, "--gate-limit", "-3"}).exit_code, 0);
 }
 
 TEST(SimulatorCli, LogsOneLinePerRequestOnStderr) {

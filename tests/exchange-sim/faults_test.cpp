@@ -17,6 +17,8 @@ namespace {
 const std::string kNow = "1706640000000";
 const std::string kPing = "/binance/api/v3/ping";
 const std::string kKlines = "/binance/api/v3/klines?symbol=BTCUSDT&interval=1h&limit=20";
+const std::string kBybitTickers = "/bybit/v5/market/tickers?category=spot&symbol=BTCUSDT";
+const std::string kGateTickers = "/gateio/spot/tickers?currency_pair=BTC_USDT";
 
 // nlohmann's parse() is marked warn_unused_result; tests that only care whether it throws call
 // this.
@@ -132,6 +134,62 @@ TEST(Faults, ErrorAnswersAreNeverCorrupted) {
   ASSERT_TRUE(error);
   EXPECT_EQ(error->status, 400);
   EXPECT_NO_THROW(parse_json(error->body));
+}
+
+TEST(Faults, EveryExchangeSharesOneSequenceEachWithItsOwnWording) {
+  const Simulator simulator({"--now-ms", kNow, "--error-rate", "1"});
+  const auto bybit = simulator.get(kBybitTickers);
+  ASSERT_TRUE(bybit);
+  EXPECT_EQ(bybit->status, 500);
+  EXPECT_EQ(
+      bybit->body,
+      R"({"retCode":10016,"retMsg":"Internal system error.","result":{},"retExtInfo":{},"time":1706640000000})");
+  EXPECT_EQ(simulator.get(kGateTickers)->status, 502);
+  EXPECT_EQ(simulator.get(kPing)->status, 503);
+  const auto gate = simulator.get(kGateTickers);
+  ASSERT_TRUE(gate);
+  EXPECT_EQ(gate->status, 500);
+  EXPECT_EQ(gate->body, R"({"label":"SERVER_ERROR","message":"Internal server error"})");
+
+  const auto stats = simulator.stats();
+  EXPECT_EQ(stats["injected_faults"]["server_error"], 4);
+  EXPECT_EQ(stats["routes"]["/bybit/v5/market/tickers"]["by_status"]["500"], 1);
+  EXPECT_EQ(stats["routes"]["/gateio/spot/tickers"]["by_status"]["502"], 1);
+  EXPECT_EQ(stats["routes"]["/gateio/spot/tickers"]["by_status"]["500"], 1);
+  EXPECT_EQ(stats["routes"]["/gateio/spot/tickers"]["total"], 2);
+}
+
+TEST(Faults, InjectedRateLimitsAreWordedPerExchange) {
+  const Simulator simulator({"--now-ms", kNow, "--rate-limit-every", "1", "--retry-after", "9"});
+  const auto bybit = simulator.get(kBybitTickers);
+  ASSERT_TRUE(bybit);
+  EXPECT_EQ(bybit->status, 429);
+  EXPECT_EQ(bybit->get_header_value("Retry-After"), "9");
+  EXPECT_EQ(
+      bybit->body,
+      R"({"retCode":10006,"retMsg":"Too many visits!","result":{},"retExtInfo":{},"time":1706640000000})");
+  const auto gate = simulator.get(kGateTickers);
+  ASSERT_TRUE(gate);
+  EXPECT_EQ(gate->status, 429);
+  EXPECT_EQ(gate->get_header_value("Retry-After"), "9");
+  EXPECT_EQ(gate->body, R"({"label":"TOO_MANY_REQUESTS","message":"Request Rate limit Exceeded"})");
+  EXPECT_EQ(simulator.stats()["injected_faults"]["rate_limited"], 2);
+}
+
+TEST(Faults, BodiesAreCorruptedOnEveryExchange) {
+  const Simulator simulator({"--now-ms", kNow, "--malformed-rate", "1"});
+  for (const std::string& path : {kBybitTickers, kGateTickers}) {
+    const auto broken = simulator.get(path);
+    ASSERT_TRUE(broken);
+    EXPECT_EQ(broken->status, 200) << path;
+    EXPECT_THROW(parse_json(broken->body), nlohmann::json::parse_error) << path;
+  }
+  simulator.set_faults({{"malformed_rate", 0}, {"truncate_rate", 1}});
+  for (const std::string& path : {kBybitTickers, kGateTickers}) {
+    EXPECT_FALSE(simulator.get(path)) << path << ": cut short mid-body";
+  }
+  EXPECT_EQ(simulator.stats()["injected_faults"]["malformed_body"], 2);
+  EXPECT_EQ(simulator.stats()["injected_faults"]["truncated_body"], 2);
 }
 
 TEST(Faults, SettingsAreReadableAndChangeableAtRunTime) {

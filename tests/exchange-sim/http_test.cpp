@@ -50,6 +50,27 @@ TEST(Http, ErrorBodiesAreGzippedToo) {
   EXPECT_EQ(error->body, R"({"code":-1121,"msg":"Invalid symbol."})");
 }
 
+TEST(Http, BybitAndGateAnswersAreGzippedExactlyOnce) {
+  const Simulator simulator({"--now-ms", kNow});
+  httplib::Client decompressing("127.0.0.1", simulator.port());
+  for (const std::string path :
+       {"/bybit/v5/market/kline?category=spot&symbol=BTCUSDT&interval=1&limit=100",
+        "/bybit/v5/market/kline?category=spot&symbol=NOPE&interval=1",
+        "/gateio/spot/candlesticks?currency_pair=BTC_USDT&interval=1m&limit=100",
+        "/gateio/spot/candlesticks?currency_pair=NOPE_USDT"}) {
+    const auto plain = simulator.get(path);
+    ASSERT_TRUE(plain);
+    EXPECT_FALSE(plain->has_header("Content-Encoding")) << path;
+    const auto compressed = simulator.get(path, {{"Accept-Encoding", "gzip"}});
+    ASSERT_TRUE(compressed);
+    EXPECT_EQ(compressed->get_header_value("Content-Encoding"), "gzip") << path;
+    EXPECT_EQ(compressed->get_header_value("Content-Type"), "application/json; charset=utf-8");
+    const auto decompressed = decompressing.Get(path, {{"Accept-Encoding", "gzip"}});
+    ASSERT_TRUE(decompressed);
+    EXPECT_EQ(decompressed->body, plain->body) << path;
+  }
+}
+
 TEST(Http, NoGzipWithoutAskingOrWhenRefused) {
   const Simulator simulator;
   const auto encoding = [&](const std::string& accepted) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "support/binance_klines.h"
+#include "support/exchange_json.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 
@@ -83,6 +84,25 @@ TEST(DecimalUnits, ParsesExactlyEightDecimals) {
   EXPECT_THROW(decimal_units("1.5"), std::invalid_argument);
   EXPECT_THROW(decimal_units("-1.00000000"), std::invalid_argument);
   EXPECT_THROW(decimal_units("99999999999.00000000"), std::invalid_argument);
+}
+
+TEST(DecimalTextUnits, ParsesAnySpellingUpToEightDecimals) {
+  EXPECT_EQ(decimal_text_units("43519.34"), 4'351'934'000'000);
+  EXPECT_EQ(decimal_text_units("43488"), 4'348'800'000'000);
+  EXPECT_EQ(decimal_text_units("-0.5"), -50'000'000);
+  EXPECT_EQ(decimal_text_units("0.00000001"), 1);
+  EXPECT_THROW(decimal_text_units("0.000000001"), std::invalid_argument);
+  EXPECT_THROW(decimal_text_units("1e5"), std::invalid_argument);
+  EXPECT_THROW(decimal_text_units(""), std::invalid_argument);
+}
+
+TEST(JsonShapes, TypesAndKeyOrder) {
+  const auto object = nlohmann::ordered_json::parse(R"({"b":"x","a":1,"c":1.5,"d":[true,null]})");
+  EXPECT_EQ(key_types(object),
+            (std::vector<std::pair<std::string, std::string>>{
+                {"b", "string"}, {"a", "integer"}, {"c", "float"}, {"d", "array"}}));
+  EXPECT_EQ(element_types(object["d"]), (std::vector<std::string>{"boolean", "null"}));
+  EXPECT_EQ(fixture_response("gate/fetchOHLCV-1.json")[0][7], "false");
 }
 
 TEST(BuildPaths, PointAtTheBuildAndFixtureDirectories) {

@@ -1,19 +1,29 @@
 #include "binance.h"
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
 
+#include "binance_depth.h"
 #include "binance_exchange_info.h"
 #include "binance_klines.h"
 #include "binance_protocol.h"
+#include "binance_ticker.h"
 #include "request_weight_limiter.h"
 
 namespace exchange_sim {
 namespace {
 
 constexpr const char* kPrefix = "/binance";
+
+// What a request costs; some endpoints charge by their parameters.
+using RequestWeight = std::function<int(const httplib::Request&)>;
+
+RequestWeight fixed_weight(int weight) {
+  return [weight](const httplib::Request&) { return weight; };
+}
 
 // Request weights from Binance's documentation.
 constexpr int kKlinesWeight = 2;
@@ -38,25 +48,26 @@ InjectedFailureWording binance_wording(int weight_limit) {
 // Charges the request's weight to the current minute and reports the total in
 // X-MBX-USED-WEIGHT-1M; over the limit the answer is 429, and persisting earns a 418 ban.
 RouteHandler with_weight(std::shared_ptr<RequestWeightLimiter> limiter, const SimClock& clock,
-                         int weight, RouteHandler handler) {
-  return [limiter = std::move(limiter), &clock, weight, handler = std::move(handler)](
-             const httplib::Request& request, httplib::Response& response) {
-    const auto verdict = limiter->admit(weight, clock.now_ms());
-    response.set_header("X-MBX-USED-WEIGHT-1M", std::to_string(verdict.used_weight));
-    switch (verdict.outcome) {
-      case RequestWeightLimiter::Outcome::kAdmitted:
-        handler(request, response);
-        return;
-      case RequestWeightLimiter::Outcome::kLimited:
-        response.set_header("Retry-After", std::to_string(verdict.retry_after_s));
-        binance::answer_error(response, binance::too_many_requests(limiter->weight_limit()));
-        return;
-      case RequestWeightLimiter::Outcome::kBanned:
-        response.set_header("Retry-After", std::to_string(verdict.retry_after_s));
-        binance::answer_error(response, binance::banned_until(verdict.banned_until_ms));
-        return;
-    }
-  };
+                         RequestWeight weight, RouteHandler handler) {
+  return
+      [limiter = std::move(limiter), &clock, weight = std::move(weight),
+       handler = std::move(handler)](const httplib::Request& request, httplib::Response& response) {
+        const auto verdict = limiter->admit(weight(request), clock.now_ms());
+        response.set_header("X-MBX-USED-WEIGHT-1M", std::to_string(verdict.used_weight));
+        switch (verdict.outcome) {
+          case RequestWeightLimiter::Outcome::kAdmitted:
+            handler(request, response);
+            return;
+          case RequestWeightLimiter::Outcome::kLimited:
+            response.set_header("Retry-After", std::to_string(verdict.retry_after_s));
+            binance::answer_error(response, binance::too_many_requests(limiter->weight_limit()));
+            return;
+          case RequestWeightLimiter::Outcome::kBanned:
+            response.set_header("Retry-After", std::to_string(verdict.retry_after_s));
+            binance::answer_error(response, binance::banned_until(verdict.banned_until_ms));
+            return;
+        }
+      };
 }
 
 // Turns the parameter checks' rejections into Binance's error answers.
@@ -78,31 +89,40 @@ void register_binance_routes(httplib::Server& server, const SimServices& service
   auto limiter = std::make_shared<RequestWeightLimiter>(options.weight_limit,
                                                         std::chrono::seconds(options.ban_seconds));
   const SimClock& clock = services.clock;
-  const auto route = [&](const std::string& path, int weight, RouteHandler handler) {
+  const auto route = [&](const std::string& path, RequestWeight weight, RouteHandler handler) {
     server.Get(
         kPrefix + path,
-        with_gzip(with_weight(limiter, clock, weight,
+        with_gzip(with_weight(limiter, clock, std::move(weight),
                               with_faults(services.faults, binance_wording(options.weight_limit),
                                           answering_rejections(std::move(handler))))));
   };
 
-  route("/api/v3/klines", kKlinesWeight,
+  route("/api/v3/klines", fixed_weight(kKlinesWeight),
         [&clock](const httplib::Request& request, httplib::Response& response) {
           binance::answer_klines(request, response, clock);
         });
-  route("/api/v3/exchangeInfo", kExchangeInfoWeight,
+  route("/api/v3/ticker/24hr", binance::ticker_24hr_weight,
+        [&clock](const httplib::Request& request, httplib::Response& response) {
+          binance::answer_ticker_24hr(request, response, clock);
+        });
+  route("/api/v3/depth", binance::depth_weight,
+        [&clock](const httplib::Request& request, httplib::Response& response) {
+          binance::answer_depth(request, response, clock);
+        });
+  route("/api/v3/exchangeInfo", fixed_weight(kExchangeInfoWeight),
         [&clock, weight_limit = options.weight_limit](const httplib::Request& request,
                                                       httplib::Response& response) {
           binance::answer_exchange_info(request, response, clock, weight_limit);
         });
-  route("/api/v3/time", kTimeWeight,
+  route("/api/v3/time", fixed_weight(kTimeWeight),
         [&clock](const httplib::Request&, httplib::Response& response) {
           binance::answer_json(response, 200,
                                "{\"serverTime\":" + std::to_string(clock.now_ms()) + "}");
         });
-  route("/api/v3/ping", kPingWeight, [](const httplib::Request&, httplib::Response& response) {
-    binance::answer_json(response, 200, "{}");
-  });
+  route("/api/v3/ping", fixed_weight(kPingWeight),
+        [](const httplib::Request&, httplib::Response& response) {
+          binance::answer_json(response, 200, "{}");
+        });
 }
 
 }  // namespace exchange_sim

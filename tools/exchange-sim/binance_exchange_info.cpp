@@ -18,38 +18,6 @@ constexpr std::int64_t kMaxPrice = 1'000'000 * kUnitsPerWhole;
 constexpr std::int64_t kMaxQuantity = 9'000'000 * kUnitsPerWhole;
 constexpr std::int64_t kMinNotional = 5 * kUnitsPerWhole;
 
-// The markets asked for, in the order asked; all of them when neither parameter is sent.
-std::vector<const Market*> requested_markets(const httplib::Request& request) {
-  std::vector<const Market*> markets;
-  const bool has_symbol = request.has_param("symbol");
-  const bool has_symbols = request.has_param("symbols");
-  if (has_symbol && has_symbols) {
-    throw Rejection({400, -1128, "Combination of optional parameters invalid."});
-  }
-  if (has_symbol) {
-    markets.push_back(&listed_market(required_param(request, "symbol"), "symbol"));
-    return markets;
-  }
-  if (has_symbols) {
-    const auto symbols = ordered_json::parse(request.get_param_value("symbols"), nullptr,
-                                             /*allow_exceptions=*/false);
-    if (!symbols.is_array() || symbols.empty()) {
-      throw Rejection({400, -1100,
-                       "Illegal characters found in parameter 'symbols'; legal range is "
-                       "'^\\[(\"[A-Z0-9-_.]{1,20}\"(,\"[A-Z0-9-_.]{1,20}\"){0,}){0,1}\\]$'."});
-    }
-    for (const auto& symbol : symbols) {
-      markets.push_back(
-          &listed_market(symbol.is_string() ? symbol.get<std::string>() : "?", "symbols"));
-    }
-    return markets;
-  }
-  for (const Market& market : all_markets()) {
-    markets.push_back(&market);
-  }
-  return markets;
-}
-
 ordered_json rate_limit(const char* type, const char* interval, int interval_num, int limit) {
   return {{"rateLimitType", type},
           {"interval", interval},

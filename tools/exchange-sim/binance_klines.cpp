@@ -1,6 +1,5 @@
 #include "binance_klines.h"
 
-#include <algorithm>
 #include <limits>
 #include <map>
 #include <optional>
@@ -43,22 +42,6 @@ std::optional<CandleInterval> interval_from_token(const std::string& token) {
     return std::nullopt;
   }
   return found->second;
-}
-
-// Clamps large limits to the maximum as Binance does. Zero or a negative integer is -1130; text
-// that is not an integer at all is -1100, like the other numeric parameters.
-std::size_t limit_param(const httplib::Request& request) {
-  if (!request.has_param("limit")) {
-    return kDefaultLimit;
-  }
-  const std::string text = request.get_param_value("limit");
-  const bool negative_integer = text.size() > 1 && text.starts_with('-') &&
-                                text.find_first_not_of("0123456789", 1) == std::string::npos;
-  const std::int64_t limit = negative_integer ? 0 : *optional_unsigned_param(request, "limit");
-  if (limit < 1) {
-    throw Rejection({400, -1130, "Data sent for parameter 'limit' is not valid."});
-  }
-  return static_cast<std::size_t>(std::min(limit, kMaxLimit));
 }
 
 // One row exactly as Binance prints it: integers bare, decimals as strings, the unused field "0".
@@ -108,7 +91,7 @@ void answer_klines(const httplib::Request& request, httplib::Response& response,
   if (!interval) {
     throw Rejection(invalid_interval());
   }
-  const std::size_t limit = limit_param(request);
+  const std::size_t limit = limit_param(request, kDefaultLimit, kMaxLimit);
   if (start_time && end_time && *start_time > *end_time) {
     throw Rejection({400, -1023, "Start time is greater than end time."});
   }

@@ -96,4 +96,49 @@ const Market& listed_market(const std::string& symbol, const std::string& param_
   return *market;
 }
 
+std::size_t limit_param(const httplib::Request& request, std::int64_t default_limit,
+                        std::int64_t max_limit) {
+  if (!request.has_param("limit")) {
+    return static_cast<std::size_t>(default_limit);
+  }
+  const std::string text = request.get_param_value("limit");
+  const bool negative_integer = text.size() > 1 && text.starts_with('-') &&
+                                text.find_first_not_of("0123456789", 1) == std::string::npos;
+  const std::int64_t limit = negative_integer ? 0 : *optional_unsigned_param(request, "limit");
+  if (limit < 1) {
+    throw Rejection({kBadRequest, -1130, "Data sent for parameter 'limit' is not valid."});
+  }
+  return static_cast<std::size_t>(std::min(limit, max_limit));
+}
+
+std::vector<const Market*> requested_markets(const httplib::Request& request) {
+  std::vector<const Market*> markets;
+  const bool has_symbol = request.has_param("symbol");
+  const bool has_symbols = request.has_param("symbols");
+  if (has_symbol && has_symbols) {
+    throw Rejection({kBadRequest, -1128, "Combination of optional parameters invalid."});
+  }
+  if (has_symbol) {
+    markets.push_back(&listed_market(required_param(request, "symbol"), "symbol"));
+    return markets;
+  }
+  if (has_symbols) {
+    const auto symbols = nlohmann::json::parse(request.get_param_value("symbols"), nullptr,
+                                               /*allow_exceptions=*/false);
+    if (!symbols.is_array() || symbols.empty()) {
+      throw Rejection(illegal_characters(
+          "symbols", "^\\[(\"[A-Z0-9-_.]{1,20}\"(,\"[A-Z0-9-_.]{1,20}\"){0,}){0,1}\\]$"));
+    }
+    for (const auto& symbol : symbols) {
+      markets.push_back(
+          &listed_market(symbol.is_string() ? symbol.get<std::string>() : "?", "symbols"));
+    }
+    return markets;
+  }
+  for (const Market& market : all_markets()) {
+    markets.push_back(&market);
+  }
+  return markets;
+}
+
 }  // namespace exchange_sim::binance

@@ -3,11 +3,13 @@
 
 #include <httplib.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "markets.h"
 
@@ -49,5 +51,12 @@ std::optional<std::int64_t> optional_unsigned_param(const httplib::Request& requ
                                                     const std::string& name);
 // A well-formed symbol (-1100 otherwise) that the simulator lists (-1121 otherwise).
 const Market& listed_market(const std::string& symbol, const std::string& param_name);
+// `limit`, `default_limit` when absent; larger values are clamped to max_limit as Binance does.
+// Zero or a negative integer is -1130; text that is not an integer at all is -1100.
+std::size_t limit_param(const httplib::Request& request, std::int64_t default_limit,
+                        std::int64_t max_limit);
+// The markets named by `symbol` or by `symbols` (a JSON array), in the order asked; every market
+// when neither is sent. Both at once is -1128.
+std::vector<const Market*> requested_markets(const httplib::Request& request);
 
 }  // namespace exchange_sim::binance

@@ -40,4 +40,11 @@ std::int64_t CandleInterval::next_open(std::int64_t open) const {
   return open + length_ms_;
 }
 
+std::int64_t CandleInterval::shifted_open(std::int64_t open, std::int64_t count) const {
+  if (is_calendar_month()) {
+    return to_ms(sys_days{(first_month_day_containing(open) + std::chrono::months{count}) / 1});
+  }
+  return open + count * length_ms_;
+}
+
 }  // namespace exchange_sim

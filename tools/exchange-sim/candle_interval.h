@@ -18,6 +18,8 @@ class CandleInterval {
   std::int64_t open_containing(std::int64_t t) const;
   std::int64_t next_open(std::int64_t open) const;
   std::int64_t previous_open(std::int64_t open) const { return open_containing(open - 1); }
+  // The open time `count` candles after `open`, or before it when count is negative.
+  std::int64_t shifted_open(std::int64_t open, std::int64_t count) const;
 
   // Distinguishes intervals when seeding per-candle hashes.
   std::int64_t hash_key() const { return is_calendar_month() ? -1 : length_ms_; }

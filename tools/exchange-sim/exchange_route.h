@@ -18,6 +18,9 @@ struct SimServices {
 
 using RouteHandler = std::function<void(const httplib::Request&, httplib::Response&)>;
 
+// An endpoint that needs nothing but the request and the clock, as market-data endpoints do.
+using ClockedAnswer = void (*)(const httplib::Request&, httplib::Response&, const SimClock&);
+
 // How an exchange words the failures the simulator injects, so that they look like the real
 // venue's. 502 and 503 come from the proxy in front of any exchange and are worded generically.
 struct InjectedFailureWording {

@@ -26,7 +26,19 @@ constexpr std::int64_t floor_to_multiple(std::int64_t value, std::int64_t step) 
   return value / step * step;
 }
 
-// "43519.34000000": always exactly eight decimals, as exchanges send them.
+// "43519.34000000": always exactly eight decimals, as Binance sends them.
 std::string format_units(std::int64_t units);
+
+// A value counted in units of 10^-decimals, e.g. format_scaled(-258, 3) == "-0.258".
+std::string format_scaled(std::int64_t scaled, int decimals);
+
+// "43519.3400" -> "43519.34", "43488.00" -> "43488": the shortest exact spelling, as Bybit and
+// Gate send numbers.
+std::string without_trailing_zeros(std::string decimal);
+std::string format_units_trimmed(std::int64_t units);
+
+// The change from `from` to `to` as a share of `from`, in units of 1/scale and rounded half away
+// from zero: scale 100'000 gives a percentage with three decimals. `from` must be positive.
+std::int64_t scaled_change(std::int64_t from, std::int64_t to, std::int64_t scale);
 
 }  // namespace exchange_sim

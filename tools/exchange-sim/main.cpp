@@ -16,8 +16,10 @@
 #include <thread>
 
 #include "binance.h"
+#include "bybit.h"
 #include "exchange_route.h"
 #include "faults.h"
+#include "gate.h"
 #include "request_stats.h"
 #include "sim_admin_routes.h"
 #include "sim_clock.h"
@@ -33,6 +35,8 @@ struct Options {
   std::uint64_t seed = 1;
   FaultSettings faults;
   BinanceOptions binance;
+  BybitOptions bybit;
+  GateOptions gate;
   std::optional<std::int64_t> now_ms;
 };
 
@@ -72,6 +76,18 @@ void add_options(CLI::App& app, Options& options) {
   app.add_option("--ban-seconds", options.binance.ban_seconds,
                  "Length of the 418 ban for clients that keep going after a 429")
       ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--bybit-limit", options.bybit.requests_per_window,
+                 "Bybit requests allowed per 5 s window (its IP limit)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--bybit-ban-seconds", options.bybit.ban_seconds,
+                 "How long Bybit answers 403 to a client that went over --bybit-limit")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--gate-limit", options.gate.requests_per_window,
+                 "Gate.io requests allowed per 10 s window, per endpoint")
+      ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_option("--now-ms", options.now_ms,
                  "Freeze the clock at this UTC time in ms (default: wall clock)")
@@ -121,7 +137,10 @@ int serve(const Options& options) {
   FaultInjector faults(options.faults, options.seed);
   RequestStats stats;
   httplib::Server server;
-  register_binance_routes(server, SimServices{clock, faults}, options.binance);
+  const SimServices services{clock, faults};
+  register_binance_routes(server, services, options.binance);
+  register_bybit_routes(server, services, options.bybit);
+  register_gate_routes(server, services, options.gate);
   register_admin_routes(server, faults, stats);
   count_requests(server, stats);
   log_requests(server);
@@ -165,8 +184,8 @@ int serve(const Options& options) {
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "Local exchange simulator: Binance spot market data with deterministic candles "
-      "and switchable faults"};
+      "Local exchange simulator: Binance, Bybit and Gate.io spot market data with "
+      "deterministic candles, tickers and order books, and switchable faults"};
   Options options;
   add_options(app, options);
   CLI11_PARSE(app, argc, argv);

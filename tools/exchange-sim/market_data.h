@@ -30,6 +30,10 @@ struct Candle {
 // The market's price at time t, a multiple of its tick size and never below one tick.
 std::int64_t price_at(const Market& market, std::int64_t t_ms);
 
+// Tickers and order books change once a second: they describe the market as of the start of the
+// second containing now, so that two requests within one second see the same market.
+constexpr std::int64_t snapshot_time_ms(std::int64_t now_ms) { return now_ms - now_ms % kSecondMs; }
+
 // The candle opening at open_time_ms as seen at now_ms; a candle still open at now_ms closes at
 // the current price and carries only the volume traded so far.
 Candle candle_at(const Market& market, const CandleInterval& interval, std::int64_t open_time_ms,

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <set>
@@ -27,9 +28,15 @@ struct MaterializeOptions {
   std::string to;
 };
 
-std::vector<UtcDay> partitions_of(const MaterializeOptions& options, TimestampMs now) {
+// The UTC days to materialize. Snapshot assets need none: without daily assets in the
+// selection and no partition given, the run is today's.
+std::vector<UtcDay> partitions_of(const MaterializeOptions& options, TimestampMs now,
+                                  bool daily_assets_selected) {
   std::vector<UtcDay> days;
-  if (!options.partition.empty()) {
+  if (!daily_assets_selected && options.partition.empty() && options.from.empty() &&
+      options.to.empty()) {
+    days.push_back(UtcDay::containing(now));
+  } else if (!options.partition.empty()) {
     if (!options.from.empty() || !options.to.empty()) {
       throw Error(ErrorKind::kInvalidInput, "give either --partition or --from/--to, not both");
     }
@@ -105,7 +112,10 @@ int run_materialize(const pipeline::Config& config, const MaterializeOptions& op
   SystemClock clock;
   const pipeline::AssetGraph graph = pipeline::AssetGraph::from_config(config);
   const std::vector<std::string> selection = pipeline::resolve_selection(graph, options.select);
-  const std::vector<UtcDay> days = partitions_of(options, clock.now_ms());
+  const bool daily = std::any_of(selection.begin(), selection.end(), [&](const std::string& key) {
+    return graph.get(key).partitioning == "daily";
+  });
+  const std::vector<UtcDay> days = partitions_of(options, clock.now_ms(), daily);
   const std::string run_id = pipeline::new_run_id(clock.now_ms());
   Logger logger(run_id, log_format_for(config), config.log_level);
   pipeline::RunContext context(config, run_id, logger, clock, lake::open_object_store(config.lake));
@@ -165,7 +175,8 @@ int run_cli(int argc, char** argv) {
                                   "'*a' / 'a*' (all levels), 'group:bronze|silver|gold'.\n") +
                       kExitCodesHelp);
   materialize->add_option("--select", options.select, "assets to materialize")->required();
-  materialize->add_option("--partition", options.partition, "one UTC day, YYYY-MM-DD");
+  materialize->add_option("--partition", options.partition,
+                          "one UTC day, YYYY-MM-DD (daily assets; snapshot assets take today's)");
   materialize->add_option("--from", options.from, "first UTC day of a range, YYYY-MM-DD");
   materialize->add_option("--to", options.to, "last UTC day of a range (inclusive), YYYY-MM-DD");
 

@@ -13,6 +13,27 @@ constexpr double kKlinesWeight = 2;
 constexpr double kExchangeInfoWeight = 20;
 constexpr std::size_t kKlineMinFields = 9;
 
+// 24hr ticker weights by the number of symbols asked for (no symbols: every market).
+constexpr std::size_t kFewTickers = 20;
+constexpr std::size_t kSomeTickers = 100;
+constexpr double kFewTickersWeight = 2;
+constexpr double kSomeTickersWeight = 40;
+constexpr double kManyTickersWeight = 80;
+
+constexpr TickerTextField kTickerFields[] = {
+    {"lastPrice", &RawTicker::last},
+    {"bidPrice", &RawTicker::bid},
+    {"bidQty", &RawTicker::bid_size},
+    {"askPrice", &RawTicker::ask},
+    {"askQty", &RawTicker::ask_size},
+    {"openPrice", &RawTicker::open},
+    {"highPrice", &RawTicker::high},
+    {"lowPrice", &RawTicker::low},
+    {"volume", &RawTicker::base_volume},
+    {"quoteVolume", &RawTicker::quote_volume},
+    {"priceChangePercent", &RawTicker::change_percent},  // already in percent units
+};
+
 // "code -1121: Invalid symbol." from Binance's {code, msg} body, or the raw body.
 std::string describe_error_body(const std::string& body) {
   std::string copy = body;
@@ -42,6 +63,26 @@ void check_response(const RawResponse& raw, const net::HttpResponse& response) {
   }
   if (raw.status >= 500) throw Error(ErrorKind::kTransient, what);
   throw Error(ErrorKind::kPermanent, what);
+}
+
+// The weight of a 24hr ticker request for `symbol_count` symbols (0: every market).
+double ticker_weight(std::size_t symbol_count) {
+  if (symbol_count == 0 || symbol_count > kSomeTickers) return kManyTickersWeight;
+  return symbol_count <= kFewTickers ? kFewTickersWeight : kSomeTickersWeight;
+}
+
+// One ticker of the 24hr response. closeTime, the end of the 24 h window, is its timestamp.
+RawTicker read_ticker(simdjson::dom::element entry) {
+  RawTicker ticker = read_ticker_texts(entry, "symbol", kTickerFields);
+  simdjson::dom::element close_time;
+  if (!ticker.malformed.empty() || entry["closeTime"].get(close_time)) return ticker;
+  std::int64_t ms = 0;
+  if (read_integer(close_time, ms)) {
+    ticker.ts = ms;
+  } else {
+    ticker.malformed = "closeTime is not an integer";
+  }
+  return ticker;
 }
 
 }  // namespace
@@ -155,6 +196,44 @@ void Binance::parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const
     }
     rows.push_back(row);
   }
+}
+
+RawResponse Binance::fetch_tickers(const std::vector<Symbol>& symbols) {
+  // Always `symbols`, never `symbol`, even for one market: the answer is then always an array.
+  // The value is a compact JSON array, ["BTCUSDT","ETHUSDT"]; market ids are letters and
+  // digits only (Symbol guarantees it), so nothing needs escaping before build_query's encoding.
+  QueryParams params;
+  if (!symbols.empty()) {
+    std::string ids = "[";
+    for (const Symbol& symbol : symbols) {
+      if (ids.size() > 1) ids += ',';
+      ids += '"' + market_id(symbol) + '"';
+    }
+    params.emplace_back("symbols", ids + "]");
+  }
+  return get("/api/v3/ticker/24hr", params, ticker_weight(symbols.size()));
+}
+
+void Binance::parse_tickers(std::string& body, std::vector<RawTicker>& tickers) const {
+  tickers.clear();
+  const simdjson::padded_string_view padded = padded_view(body);
+  simdjson::dom::element root;
+  if (const auto error = thread_dom_parser().parse(padded.data(), padded.length(), false)
+                             .get(root)) {
+    throw bad_payload(kName, "24hr ticker response", error);
+  }
+  simdjson::dom::array array;
+  if (!root.get_array().get(array)) {
+    for (const simdjson::dom::element entry : array) tickers.push_back(read_ticker(entry));
+    return;
+  }
+  // A lone object is the answer to `symbol=`; one without a symbol is an error body.
+  simdjson::dom::element symbol;
+  if (!root.is_object() || root["symbol"].get(symbol)) {
+    throw Error(ErrorKind::kBadPayload, "binance: 24hr ticker response is neither an array nor "
+                                        "a ticker object (" + describe_error_body(body) + ")");
+  }
+  tickers.push_back(read_ticker(root));
 }
 
 }  // namespace cryptopipe::exchanges

@@ -7,9 +7,10 @@
 
 namespace cryptopipe::exchanges {
 
-// Binance spot (https://api.binance.com): GET /api/v3/klines (weight 2, at most 1000 rows)
-// and /api/v3/exchangeInfo (weight 20). Errors arrive as HTTP 4xx with {code, msg}; 429 and
-// 418 carry Retry-After in seconds; X-MBX-USED-WEIGHT-1M reports the weight spent this minute.
+// Binance spot (https://api.binance.com): GET /api/v3/klines (weight 2, at most 1000 rows),
+// /api/v3/exchangeInfo (weight 20) and /api/v3/ticker/24hr (weight 2 to 80 by symbol count).
+// Errors arrive as HTTP 4xx with {code, msg}; 429 and 418 carry Retry-After in seconds;
+// X-MBX-USED-WEIGHT-1M reports the weight spent this minute.
 class Binance final : public Exchange {
  public:
   static constexpr std::string_view kName = "binance";
@@ -26,6 +27,8 @@ class Binance final : public Exchange {
   RawResponse fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe, TimestampMs start,
                           TimestampMs end_inclusive, int limit) override;
   void parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const override;
+  RawResponse fetch_tickers(const std::vector<Symbol>& symbols) override;
+  void parse_tickers(std::string& body, std::vector<RawTicker>& tickers) const override;
 
  private:
   RawResponse get(const std::string& path, const QueryParams& params, double weight);

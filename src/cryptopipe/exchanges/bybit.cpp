@@ -1,8 +1,9 @@
 #include "cryptopipe/exchanges/bybit.h"
 
 #include <algorithm>
-#include <charconv>
+#include <deque>
 
+#include "cryptopipe/core/decimal.h"
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/exchanges/json_text.h"
 #include "cryptopipe/exchanges/listing.h"
@@ -13,19 +14,26 @@ namespace {
 constexpr std::size_t kKlineFields = 7;
 constexpr std::chrono::minutes kIpBlock{10};  // "wait at least 10 minutes" after HTTP 403
 
-// The live API sends retCode and time as numbers, ccxt's recordings as strings: take both.
-bool read_integer(simdjson::dom::element value, std::int64_t& out) {
-  if (value.get_int64().get(out) == simdjson::SUCCESS) return true;
-  std::string_view text;
-  if (value.get_string().get(text) != simdjson::SUCCESS) return false;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return ec == std::errc{} && end == text.data() + text.size();
-}
+constexpr TickerTextField kTickerFields[] = {
+    {"lastPrice", &RawTicker::last},
+    {"bid1Price", &RawTicker::bid},
+    {"bid1Size", &RawTicker::bid_size},
+    {"ask1Price", &RawTicker::ask},
+    {"ask1Size", &RawTicker::ask_size},
+    {"prevPrice24h", &RawTicker::open},
+    {"highPrice24h", &RawTicker::high},
+    {"lowPrice24h", &RawTicker::low},
+    {"volume24h", &RawTicker::base_volume},
+    {"turnover24h", &RawTicker::quote_volume},
+};
 
+// retCode and time: the live API sends numbers, ccxt's recordings strings (read_integer takes
+// both).
 struct Envelope {
   std::int64_t ret_code = -1;
   std::string_view ret_msg;
   simdjson::dom::element result;
+  simdjson::dom::object root;
 };
 
 // Reads {retCode, retMsg, result, ...}; nullopt when the body is not that envelope.
@@ -36,6 +44,7 @@ std::optional<Envelope> read_envelope(std::string& body, simdjson::dom::parser& 
     return std::nullopt;
   }
   Envelope envelope;
+  envelope.root = root;
   simdjson::dom::element code;
   if (root["retCode"].get(code) || !read_integer(code, envelope.ret_code)) return std::nullopt;
   if (root["retMsg"].get_string().get(envelope.ret_msg)) envelope.ret_msg = {};
@@ -75,6 +84,47 @@ void check_response(const RawResponse& raw, const net::HttpResponse&) {
     default:
       throw Error(ErrorKind::kPermanent, what);
   }
+}
+
+// result.list of a successful `what` response ("kline", "tickers"); throws Error(kBadPayload)
+// for anything else, an error envelope included.
+simdjson::dom::array result_list(const std::optional<Envelope>& envelope, std::string_view what) {
+  const std::string where = "bybit: " + std::string(what) + " response";
+  if (!envelope) {
+    throw Error(ErrorKind::kBadPayload, where + " is not valid JSON of the expected shape "
+                                                "{retCode, retMsg, result: {list}}");
+  }
+  if (envelope->ret_code != 0) {
+    throw Error(ErrorKind::kBadPayload, where + " carries retCode " +
+                                            std::to_string(envelope->ret_code) + " (" +
+                                            std::string(envelope->ret_msg) + ")");
+  }
+  simdjson::dom::array list;
+  if (envelope->result["list"].get_array().get(list)) {
+    throw Error(ErrorKind::kBadPayload, where + " has no result.list array");
+  }
+  return list;
+}
+
+// The envelope's `time` (ms): Bybit stamps only the whole response, not each ticker.
+std::optional<TimestampMs> response_time(const Envelope& envelope) {
+  simdjson::dom::element time;
+  if (envelope.root["time"].get(time)) return std::nullopt;
+  std::int64_t ms = 0;
+  if (!read_integer(time, ms)) {
+    throw Error(ErrorKind::kBadPayload,
+                "bybit: tickers response has a time that is not an integer");
+  }
+  return ms;
+}
+
+// The change texts scaled to percent by the last parse_tickers on this thread. The tickers'
+// change_percent views them, so they live like the views into the parser's buffers: until the
+// next parse on this thread. A deque keeps its strings in place when it grows (a vector would
+// move them, and short strings hold their text inside themselves).
+std::deque<std::string>& thread_percent_texts() {
+  thread_local std::deque<std::string> texts;
+  return texts;
 }
 
 }  // namespace
@@ -126,8 +176,8 @@ RawResponse Bybit::fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe,
   if (!token) {
     throw Error(ErrorKind::kConfig, "bybit has no " + std::string(timeframe.name()) + " candles");
   }
-  // Both ends and a window of at most `limit` candles: with a wider window Bybit would answer
-  // with the newest candles of it, not the oldest.
+  // Both ends and a window of at most `limit` candles: which candles Bybit sends from a wider
+  // window (the oldest or the newest) is undocumented, so it is never asked for one.
   return get("/v5/market/kline", {{"category", "spot"},
                                   {"symbol", market_id(symbol)},
                                   {"interval", std::string(*token)},
@@ -138,21 +188,7 @@ RawResponse Bybit::fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe,
 
 void Bybit::parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const {
   rows.clear();
-  const auto envelope = read_envelope(body, thread_dom_parser());
-  if (!envelope) {
-    throw Error(ErrorKind::kBadPayload,
-                "bybit: kline response is not valid JSON of the expected shape "
-                "{retCode, retMsg, result: {list}}");
-  }
-  if (envelope->ret_code != 0) {
-    throw Error(ErrorKind::kBadPayload, "bybit: kline response carries retCode " +
-                                            std::to_string(envelope->ret_code) + " (" +
-                                            std::string(envelope->ret_msg) + ")");
-  }
-  simdjson::dom::array list;
-  if (envelope->result["list"].get_array().get(list)) {
-    throw Error(ErrorKind::kBadPayload, "bybit: kline response has no result.list array");
-  }
+  const simdjson::dom::array list = result_list(read_envelope(body, thread_dom_parser()), "kline");
   for (const simdjson::dom::element row_value : list) {
     RawCandle row;
     simdjson::dom::array fields;
@@ -173,6 +209,55 @@ void Bybit::parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const {
     rows.push_back(row);
   }
   std::reverse(rows.begin(), rows.end());  // newest first on the wire, oldest first for us
+}
+
+std::string Bybit::percent_from_fraction(std::string_view fraction) {
+  if (!is_decimal(fraction)) return {};
+  const bool negative = fraction.front() == '-';
+  if (negative) fraction.remove_prefix(1);
+  const std::size_t point = fraction.find('.');
+  std::string digits(fraction.substr(0, point));
+  std::string_view decimals = point == std::string_view::npos ? "" : fraction.substr(point + 1);
+  // Times 100 is the point moved two places right: the first two decimals (zeros where there
+  // are fewer) join the whole part, and the rest stay decimals, trailing zeros included.
+  for (int shifted = 0; shifted < 2; ++shifted) {
+    digits += decimals.empty() ? '0' : decimals.front();
+    if (!decimals.empty()) decimals.remove_prefix(1);
+  }
+  const std::size_t first_digit = std::min(digits.find_first_not_of('0'), digits.size() - 1);
+  std::string percent = negative ? "-" : "";
+  percent.append(digits, first_digit);
+  if (!decimals.empty()) percent.append(".").append(decimals);
+  if (negative && is_zero_decimal(percent)) percent.erase(0, 1);  // "-0.00" is just 0 %
+  return percent;
+}
+
+RawResponse Bybit::fetch_tickers(const std::vector<Symbol>& symbols) {
+  // `symbol` takes one market only: for several, the whole category comes back and the caller
+  // keeps what it asked for.
+  QueryParams params = {{"category", "spot"}};
+  if (symbols.size() == 1) params.emplace_back("symbol", market_id(symbols.front()));
+  return get("/v5/market/tickers", params);
+}
+
+void Bybit::parse_tickers(std::string& body, std::vector<RawTicker>& tickers) const {
+  tickers.clear();
+  std::deque<std::string>& percents = thread_percent_texts();
+  percents.clear();
+  const auto envelope = read_envelope(body, thread_dom_parser());
+  const simdjson::dom::array list = result_list(envelope, "tickers");
+  const std::optional<TimestampMs> time = response_time(*envelope);
+  for (const simdjson::dom::element entry : list) {
+    RawTicker ticker = read_ticker_texts(entry, "symbol", kTickerFields);
+    simdjson::dom::element fraction;
+    if (ticker.malformed.empty()) {
+      ticker.ts = time;
+      if (!entry["price24hPcnt"].get(fraction)) {
+        ticker.change_percent = percents.emplace_back(percent_from_fraction(string_text(fraction)));
+      }
+    }
+    tickers.push_back(ticker);
+  }
 }
 
 }  // namespace cryptopipe::exchanges

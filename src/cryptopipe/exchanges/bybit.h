@@ -8,9 +8,9 @@
 namespace cryptopipe::exchanges {
 
 // Bybit v5, spot (https://api.bybit.com, always with category=spot: without it Bybit answers for
-// the USDT perpetual of the same name). Business errors come with HTTP 200 and retCode != 0;
-// candles come newest first with every field a string; HTTP 403 means the IP is blocked for
-// at least ten minutes.
+// the USDT perpetual of the same name): /v5/market/kline, /instruments-info and /tickers.
+// Business errors come with HTTP 200 and retCode != 0; candles come newest first with every
+// field a string; HTTP 403 means the IP is blocked for at least ten minutes.
 class Bybit final : public Exchange {
  public:
   static constexpr std::string_view kName = "bybit";
@@ -27,6 +27,13 @@ class Bybit final : public Exchange {
   RawResponse fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe, TimestampMs start,
                           TimestampMs end_inclusive, int limit) override;
   void parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const override;
+  RawResponse fetch_tickers(const std::vector<Symbol>& symbols) override;
+  void parse_tickers(std::string& body, std::vector<RawTicker>& tickers) const override;
+
+  // Bybit's 24 h change (price24hPcnt) is a fraction; RawTicker wants percent. The decimal
+  // text times 100, exactly, by moving the point: "0.025861" -> "2.5861", "-0.0068" -> "-0.68",
+  // "1.5" -> "150". Empty for text that is not a decimal (an empty field stays empty).
+  static std::string percent_from_fraction(std::string_view fraction);
 
  private:
   RawResponse get(const std::string& path, const QueryParams& params);

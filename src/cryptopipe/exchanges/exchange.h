@@ -36,6 +36,18 @@ struct RawCandle {
   std::string_view malformed;  // non-empty: why this row could not be read
 };
 
+// One 24 h ticker as the exchange wrote it; text fields are exact decimal text (views valid
+// until the next parse on the same thread), empty where the exchange does not give the field.
+struct RawTicker {
+  std::string_view market_id;      // the exchange's own id: BTCUSDT, BTC_USDT
+  std::optional<TimestampMs> ts;   // the exchange's timestamp for this ticker, where it gives one
+  std::string_view last, bid, bid_size, ask, ask_size;
+  std::string_view open, high, low;  // over the trailing 24 h
+  std::string_view base_volume, quote_volume;
+  std::string_view change_percent;  // percent units (Bybit's fraction is scaled by the parser)
+  std::string_view malformed;       // non-empty: why this ticker could not be read
+};
+
 // A spot exchange's public market-data API. Implementations: one file each.
 class Exchange {
  public:
@@ -62,6 +74,16 @@ class Exchange {
   // Error(kBadPayload) when the body is not the expected document (malformed JSON, not an
   // array, an error object); a row that cannot be read is returned with `malformed` set.
   virtual void parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const = 0;
+
+  // 24 h tickers of the given markets in one request (the exchange's bulk endpoint); every
+  // spot market when `symbols` is empty. Retries and rate limits are handled inside.
+  virtual RawResponse fetch_tickers(const std::vector<Symbol>& symbols) = 0;
+
+  // Reads a tickers response into `tickers` (replaced), like parse_ohlcv. Every ticker of the
+  // response is returned, including markets nobody asked for (bulk endpoints send all).
+  // Throws Error(kBadPayload) for a body that is not the expected document. Where the exchange
+  // stamps only the whole response (Bybit's `time`), that stamp is every ticker's ts.
+  virtual void parse_tickers(std::string& body, std::vector<RawTicker>& tickers) const = 0;
 };
 
 }  // namespace cryptopipe::exchanges

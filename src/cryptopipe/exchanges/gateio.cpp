@@ -11,6 +11,20 @@ namespace {
 
 constexpr std::size_t kCandleFields = 8;
 
+// Gate gives neither an open price nor a timestamp: those stay empty.
+constexpr TickerTextField kTickerFields[] = {
+    {"last", &RawTicker::last},
+    {"highest_bid", &RawTicker::bid},
+    {"highest_size", &RawTicker::bid_size},  // filled only when one pair is asked for
+    {"lowest_ask", &RawTicker::ask},
+    {"lowest_size", &RawTicker::ask_size},
+    {"high_24h", &RawTicker::high},
+    {"low_24h", &RawTicker::low},
+    {"base_volume", &RawTicker::base_volume},
+    {"quote_volume", &RawTicker::quote_volume},
+    {"change_percentage", &RawTicker::change_percent},  // already in percent units
+};
+
 // "INVALID_CURRENCY_PAIR: ..." from Gate's {label, message} body, or the raw body.
 std::string describe_error_body(const std::string& body) {
   std::string copy = body;
@@ -144,6 +158,33 @@ void GateIo::parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const 
       row.closed = closed == "true";
     }
     rows.push_back(row);
+  }
+}
+
+RawResponse GateIo::fetch_tickers(const std::vector<Symbol>& symbols) {
+  // currency_pair takes one pair only: for several, every pair comes back and the caller keeps
+  // what it asked for.
+  QueryParams params;
+  if (symbols.size() == 1) params.emplace_back("currency_pair", market_id(symbols.front()));
+  return get("/spot/tickers", params);
+}
+
+void GateIo::parse_tickers(std::string& body, std::vector<RawTicker>& tickers) const {
+  tickers.clear();
+  const simdjson::padded_string_view padded = padded_view(body);
+  simdjson::dom::element root;
+  if (const auto error = thread_dom_parser().parse(padded.data(), padded.length(), false)
+                             .get(root)) {
+    throw bad_payload(kName, "tickers response", error);
+  }
+  simdjson::dom::array array;
+  if (root.get_array().get(array)) {
+    // Even one pair comes as an array: anything else is an error body or garbage.
+    throw Error(ErrorKind::kBadPayload,
+                "gateio: tickers response is not a JSON array (" + describe_error_body(body) + ")");
+  }
+  for (const simdjson::dom::element entry : array) {
+    tickers.push_back(read_ticker_texts(entry, "currency_pair", kTickerFields));
   }
 }
 

@@ -26,6 +26,8 @@ class GateIo final : public Exchange {
   RawResponse fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe, TimestampMs start,
                           TimestampMs end_inclusive, int limit) override;
   void parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const override;
+  RawResponse fetch_tickers(const std::vector<Symbol>& symbols) override;
+  void parse_tickers(std::string& body, std::vector<RawTicker>& tickers) const override;
 
  private:
   RawResponse get(const std::string& path, const QueryParams& params);

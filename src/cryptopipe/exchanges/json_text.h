@@ -2,10 +2,13 @@
 
 #include <simdjson.h>
 
+#include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "cryptopipe/core/error.h"
+#include "cryptopipe/exchanges/exchange.h"
 
 namespace cryptopipe::exchanges {
 
@@ -22,6 +25,23 @@ inline simdjson::padded_string_view padded_view(std::string& body) {
 // any other type, which then fails decimal validation. A view into the parser's buffers, valid
 // until that thread's next parse.
 std::string_view string_text(simdjson::dom::element value);
+
+// An integer sent as a JSON number or as its digits in a JSON string: the live APIs send
+// numbers where ccxt's recorded fixtures have strings (Bybit's retCode and time, Binance's
+// closeTime). False for anything else, out untouched.
+bool read_integer(simdjson::dom::element value, std::int64_t& out);
+
+// Where one decimal text of a ticker comes from: the exchange's key and the RawTicker field.
+struct TickerTextField {
+  std::string_view key;
+  std::string_view RawTicker::*field;
+};
+
+// One entry of a tickers response: the market id from `id_key` and the decimal texts of
+// `fields` (empty where absent or not a JSON string). The ticker is flagged malformed when the
+// entry is not an object or has no market id; the exchange adds what it stamps otherwise.
+RawTicker read_ticker_texts(simdjson::dom::element entry, std::string_view id_key,
+                            std::span<const TickerTextField> fields);
 
 // One parser of each kind per thread, reused: they own their buffers, so parsing allocates
 // nothing once warm. The DOM parser dispatches at run time to the best kernel of the CPU; it

@@ -44,12 +44,24 @@ std::string bronze_partition_prefix(const SeriesId& series, const UtcDay& day) {
   return series_prefix(series) + "dt=" + day.to_string() + "/";
 }
 
+std::string bronze_object_key(const std::string& prefix, TimestampMs fetched_at, int sequence,
+                              std::string_view body_sha256_hex) {
+  std::array<char, 16> seq{};
+  std::snprintf(seq.data(), seq.size(), "%04d", sequence);
+  return prefix + format_compact_utc(fetched_at) + "-" + seq.data() + "-" +
+         std::string(body_sha256_hex.substr(0, 12)) + ".json";
+}
+
 std::string bronze_object_key(const SeriesId& series, const UtcDay& day, TimestampMs fetched_at,
                               int sequence, std::string_view body_sha256_hex) {
-  std::array<char, 8> seq{};
-  std::snprintf(seq.data(), seq.size(), "%04d", sequence);
-  return bronze_partition_prefix(series, day) + format_compact_utc(fetched_at) + "-" +
-         seq.data() + "-" + std::string(body_sha256_hex.substr(0, 12)) + ".json";
+  return bronze_object_key(bronze_partition_prefix(series, day), fetched_at, sequence,
+                           body_sha256_hex);
+}
+
+std::string bronze_snapshot_prefix(std::string_view exchange, std::string_view dataset,
+                                   const UtcDay& day) {
+  return "bronze/" + std::string(exchange) + "/" + std::string(dataset) + "/dt=" +
+         day.to_string() + "/";
 }
 
 std::string extraction_manifest_prefix(const SeriesId& series, const UtcDay& day) {

@@ -13,6 +13,8 @@ namespace cryptopipe::lake {
 //
 //   bronze/{exchange}/{dataset}/{BASE-QUOTE}/{timeframe}/dt={day}/{fetched}-{seq}-{sha12}.json
 //   bronze/{exchange}/{dataset}/{BASE-QUOTE}/{timeframe}/dt={day}/_extractions/{run_id}.json
+//   bronze/{exchange}/{dataset}/dt={day}/{fetched}-{seq}-{sha12}.json    (snapshots: tickers)
+//   bronze/{exchange}/{dataset}/dt={day}/_extractions/{run_id}.json
 //   silver/{dataset}/dt={day}/run={run_id}/{part}.csv.zst   and   .../manifest.json
 //
 // Keys are relative, '/'-separated, made of [A-Za-z0-9._=-] segments; no segment may be
@@ -32,6 +34,13 @@ std::string bronze_partition_prefix(const SeriesId& series, const UtcDay& day);
 // {prefix}{fetched}-{seq:04}-{sha12}.json
 std::string bronze_object_key(const SeriesId& series, const UtcDay& day, TimestampMs fetched_at,
                               int sequence, std::string_view body_sha256_hex);
+std::string bronze_object_key(const std::string& prefix, TimestampMs fetched_at, int sequence,
+                              std::string_view body_sha256_hex);
+
+// Snapshot datasets fetched for many markets at once (tickers):
+// bronze/{exchange}/{dataset}/dt={day}/
+std::string bronze_snapshot_prefix(std::string_view exchange, std::string_view dataset,
+                                   const UtcDay& day);
 std::string extraction_manifest_key(const SeriesId& series, const UtcDay& day,
                                     std::string_view run_id);
 std::string extraction_manifest_prefix(const SeriesId& series, const UtcDay& day);

@@ -57,10 +57,12 @@ std::string_view trim(std::string_view text) {
 
 AssetGraph AssetGraph::from_config(const Config& config) {
   AssetGraph graph;
-  std::vector<std::string> extract_keys;
+  std::vector<std::string> ohlcv_extracts;
+  std::vector<std::string> ticker_extracts;
   for (const ExchangeConfig& exchange : config.exchanges) {
-    AssetSpec extract{
-        .key = "extract_" + exchange.name + "_ohlcv",
+    ohlcv_extracts.push_back("extract_" + exchange.name + "_ohlcv");
+    graph.assets_.push_back(AssetSpec{
+        .key = ohlcv_extracts.back(),
         .group = "bronze",
         .kind = AssetKind::kExtractOhlcv,
         .exchange = exchange.name,
@@ -69,20 +71,40 @@ AssetGraph AssetGraph::from_config(const Config& config) {
         .description = "Raw " + exchange.name +
                        " OHLCV responses for each configured symbol and timeframe of a UTC day, "
                        "stored byte for byte in the lake's bronze layer",
-        .checks = {}};
-    extract_keys.push_back(extract.key);
-    graph.assets_.push_back(std::move(extract));
+        .checks = {}});
+    ticker_extracts.push_back("extract_" + exchange.name + "_tickers");
+    graph.assets_.push_back(AssetSpec{
+        .key = ticker_extracts.back(),
+        .group = "bronze",
+        .kind = AssetKind::kExtractTickers,
+        .exchange = exchange.name,
+        .deps = {},
+        .partitioning = "snapshot",
+        .description = "A raw " + exchange.name +
+                       " 24 h tickers snapshot of the configured symbols (one bulk request)",
+        .checks = {}});
   }
   graph.assets_.push_back(AssetSpec{
       .key = "transform_ohlcv",
       .group = "silver",
       .kind = AssetKind::kTransformOhlcv,
       .exchange = std::nullopt,
-      .deps = extract_keys,
+      .deps = ohlcv_extracts,
       .partitioning = "daily",
       .description = "Validated, de-duplicated OHLCV candles of every exchange for a UTC day "
                      "(zstd CSV in silver), with rejects and gaps",
       .checks = {"ohlcv_no_rejects", "ohlcv_no_gaps"}});
+  graph.assets_.push_back(AssetSpec{
+      .key = "transform_tickers",
+      .group = "silver",
+      .kind = AssetKind::kTransformTickers,
+      .exchange = std::nullopt,
+      .deps = ticker_extracts,
+      .partitioning = "snapshot",
+      .description = "The newest tickers snapshot of every exchange, validated (zstd CSV in "
+                     "silver), with rejects and data-quality checks",
+      .checks = {"tickers_bid_not_above_ask", "tickers_last_within_range", "tickers_fresh",
+                 "tickers_complete"}});
   graph.assets_.push_back(AssetSpec{
       .key = "load_ohlcv_to_postgres",
       .group = "gold",
@@ -91,6 +113,15 @@ AssetGraph AssetGraph::from_config(const Config& config) {
       .deps = {"transform_ohlcv"},
       .partitioning = "daily",
       .description = "OHLCV candles upserted into the warehouse table ohlcv",
+      .checks = {}});
+  graph.assets_.push_back(AssetSpec{
+      .key = "load_tickers_to_postgres",
+      .group = "gold",
+      .kind = AssetKind::kLoadTickers,
+      .exchange = std::nullopt,
+      .deps = {"transform_tickers"},
+      .partitioning = "snapshot",
+      .description = "Tickers upserted into the warehouse table tickers",
       .checks = {}});
   return graph;
 }

@@ -10,7 +10,10 @@
 
 namespace cryptopipe::pipeline {
 
-enum class AssetKind { kExtractOhlcv, kTransformOhlcv, kLoadOhlcv };
+enum class AssetKind {
+  kExtractOhlcv, kTransformOhlcv, kLoadOhlcv,
+  kExtractTickers, kTransformTickers, kLoadTickers,
+};
 
 struct AssetSpec {
   std::string key;    // extract_binance_ohlcv
@@ -18,7 +21,7 @@ struct AssetSpec {
   AssetKind kind;
   std::optional<std::string> exchange;  // for extract assets
   std::vector<std::string> deps;
-  std::string partitioning;  // "daily" (UTC days)
+  std::string partitioning;  // "daily" (UTC days) or "snapshot" (one per materialization)
   std::string description;
   std::vector<std::string> checks;  // asset checks reported with each materialization
 };

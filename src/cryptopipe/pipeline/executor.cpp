@@ -8,6 +8,7 @@
 
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/pipeline/ohlcv_assets.h"
+#include "cryptopipe/pipeline/ticker_assets.h"
 
 namespace cryptopipe::pipeline {
 namespace {
@@ -25,6 +26,9 @@ AssetResult run_asset(RunContext& context, const AssetSpec& asset, const UtcDay&
     case AssetKind::kExtractOhlcv: return extract_ohlcv(context, *asset.exchange, day);
     case AssetKind::kTransformOhlcv: return transform_ohlcv(context, day);
     case AssetKind::kLoadOhlcv: return load_ohlcv(context, day);
+    case AssetKind::kExtractTickers: return extract_tickers(context, *asset.exchange, day);
+    case AssetKind::kTransformTickers: return transform_tickers(context, day);
+    case AssetKind::kLoadTickers: return load_tickers(context, day);
   }
   throw Error(ErrorKind::kInvalidInput, "asset " + asset.key + " has no implementation");
 }
@@ -98,12 +102,16 @@ RunSummary materialize(RunContext& context, const AssetGraph& graph,
   const auto plan = waves(graph, selection);
   const auto concurrency = static_cast<std::size_t>(std::max(1, context.config().concurrency));
 
-  for (const UtcDay& day : partitions) {
+  const UtcDay today = UtcDay::containing(context.clock().now_ms());
+  for (std::size_t partition = 0; partition < partitions.size(); ++partition) {
+    const UtcDay& day = partitions[partition];
     std::set<std::string> unavailable;  // failed or skipped in this partition
     for (const auto& wave : plan) {
       std::vector<std::pair<const AssetSpec*, Outcome>> done;
       std::vector<const AssetSpec*> runnable;
       for (const AssetSpec* asset : wave) {
+        // A snapshot is taken once per run, filed under today, whatever the partitions.
+        if (asset->partitioning == "snapshot" && partition > 0) continue;
         const auto blocked = std::find_if(asset->deps.begin(), asset->deps.end(),
                                           [&](const std::string& d) { return unavailable.contains(d); });
         if (blocked != asset->deps.end()) {
@@ -122,8 +130,9 @@ RunSummary materialize(RunContext& context, const AssetGraph& graph,
         std::vector<std::pair<const AssetSpec*, std::future<Outcome>>> running;
         for (std::size_t i = start; i < std::min(runnable.size(), start + concurrency); ++i) {
           const AssetSpec* asset = runnable[i];
-          running.emplace_back(asset, std::async(std::launch::async, [&context, asset, day] {
-                                 return run_logged(context, *asset, day);
+          const UtcDay asset_day = asset->partitioning == "snapshot" ? today : day;
+          running.emplace_back(asset, std::async(std::launch::async, [&context, asset, asset_day] {
+                                 return run_logged(context, *asset, asset_day);
                                }));
         }
         for (auto& [asset, future] : running) done.emplace_back(asset, future.get());
@@ -146,7 +155,7 @@ RunSummary materialize(RunContext& context, const AssetGraph& graph,
         }
         audit->record_run({.run_id = context.run_id(),
                            .asset = asset->key,
-                           .partition = day.to_string(),
+                           .partition = (asset->partitioning == "snapshot" ? today : day).to_string(),
                            .status = outcome.status,
                            .started_at = format_iso8601(outcome.started),
                            .finished_at = format_iso8601(outcome.finished),

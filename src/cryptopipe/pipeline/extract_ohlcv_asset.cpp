@@ -2,8 +2,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cryptopipe/core/error.h"
-#include "cryptopipe/lake/content_hash.h"
 #include "cryptopipe/lake/keys.h"
+#include "cryptopipe/pipeline/bronze.h"
 #include "cryptopipe/pipeline/ohlcv_assets.h"
 
 namespace cryptopipe::pipeline {
@@ -15,26 +15,6 @@ struct SeriesExtraction {
   std::int64_t objects = 0;
   TimestampMs last_requested_at = 0;
 };
-
-// Stores one raw response; the key is unique per fetch and never reused.
-std::string store_page(RunContext& context, const lake::SeriesId& series, const UtcDay& day,
-                       int sequence, const exchanges::RawResponse& raw) {
-  const std::string sha256 = lake::sha256_hex(raw.body);
-  const std::string key =
-      lake::bronze_object_key(series, day, raw.received_at, sequence, sha256);
-  nlohmann::json params = nlohmann::json::object();
-  for (const auto& [name, value] : raw.params) params[name] = value;
-  context.lake().put(key, raw.body,
-                     {{"url", raw.url},
-                      {"params", params.dump()},
-                      {"status", std::to_string(raw.status)},
-                      {"requested_at", format_iso8601(raw.requested_at)},
-                      {"fetched_at", format_iso8601(raw.received_at)},
-                      {"run_id", context.run_id()},
-                      {"sha256", sha256},
-                      {"content-type", "application/json"}});
-  return key;
-}
 
 SeriesExtraction extract_series(RunContext& context, exchanges::Exchange& exchange,
                                 const lake::SeriesId& series, const Timeframe& timeframe,
@@ -49,14 +29,15 @@ SeriesExtraction extract_series(RunContext& context, exchanges::Exchange& exchan
   std::vector<exchanges::RawCandle> rows;
 
   // Windows of at most one page each, oldest first: every exchange then answers the whole window
-  // (Bybit, asked for more, would send the newest candles of it), and no candle falls between
-  // two pages or into both.
+  // (which part of a wider one Bybit sends is undocumented), and no candle falls between two
+  // pages or into both.
   for (int sequence = 0; cursor < until; ++sequence) {
     const TimestampMs window_end = std::min(day.end_ms(), cursor + max_window) - 1;
     const auto candles = static_cast<int>((window_end - cursor) / step + 1);
     exchanges::RawResponse raw =
         exchange.fetch_ohlcv(series.symbol, timeframe, cursor, window_end, candles);
-    const std::string key = store_page(context, series, day, sequence, raw);
+    const std::string key =
+        store_raw_response(context, lake::bronze_partition_prefix(series, day), sequence, raw);
     ++result.objects;
     result.last_requested_at = raw.requested_at;
     try {
@@ -64,13 +45,7 @@ SeriesExtraction extract_series(RunContext& context, exchanges::Exchange& exchan
     } catch (const Error& e) {
       throw Error(e.kind(), std::string(e.what()) + " (GET " + raw.url + ", kept as " + key + ")");
     }
-    result.pages.push_back({{"key", key},
-                            {"url", raw.url},
-                            {"status", raw.status},
-                            {"requested_at", raw.requested_at},
-                            {"received_at", raw.received_at},
-                            {"rows", rows.size()},
-                            {"bytes", raw.body.size()}});
+    result.pages.push_back(page_record(key, raw, rows.size()));
     result.rows += static_cast<std::int64_t>(rows.size());
     cursor += static_cast<TimestampMs>(candles) * step;
   }

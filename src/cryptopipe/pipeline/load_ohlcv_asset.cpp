@@ -2,29 +2,13 @@
 
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/lake/keys.h"
+#include "cryptopipe/pipeline/bronze.h"
 #include "cryptopipe/pipeline/ohlcv_assets.h"
 #include "cryptopipe/transform/ohlcv_transform.h"
 #include "cryptopipe/transform/silver_csv.h"
 
 namespace cryptopipe::pipeline {
 namespace {
-
-constexpr std::string_view kManifestName = "/manifest.json";
-
-std::string latest_silver_manifest(const lake::ObjectStore& lake, const UtcDay& day) {
-  std::string latest;
-  for (const std::string& key : lake.list(lake::silver_partition_prefix("ohlcv", day))) {
-    if (key.size() > kManifestName.size() &&
-        key.compare(key.size() - kManifestName.size(), kManifestName.size(), kManifestName) == 0) {
-      latest = key;  // sorted by run id, which sorts in time order
-    }
-  }
-  if (latest.empty()) {
-    throw Error(ErrorKind::kNotFound, "no silver ohlcv table for " + day.to_string() +
-                                          " in the lake; materialize transform_ohlcv first");
-  }
-  return latest;
-}
 
 std::optional<std::int64_t> parse_count(std::string_view text, const std::string& key) {
   if (text.empty()) return std::nullopt;
@@ -43,13 +27,8 @@ std::optional<std::int64_t> parse_count(std::string_view text, const std::string
 
 AssetResult load_ohlcv(RunContext& context, const UtcDay& day) {
   const lake::ObjectStore& lake = context.lake();
-  const std::string manifest_key = latest_silver_manifest(lake, day);
-  std::string data_key;
-  try {
-    data_key = nlohmann::json::parse(lake.read(manifest_key)).at("data_key").get<std::string>();
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(ErrorKind::kBadPayload, "silver manifest " + manifest_key + " is unreadable: " + e.what());
-  }
+  const std::string manifest_key = latest_silver_manifest(lake, "ohlcv", day);
+  const std::string data_key = silver_data_key(lake, manifest_key);
 
   transform::SilverCsvReader reader(lake, data_key, transform::ohlcv_columns());
   std::vector<std::string_view> fields;

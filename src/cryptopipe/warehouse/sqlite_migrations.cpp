@@ -40,6 +40,27 @@ CREATE TABLE run_audit (
   PRIMARY KEY (run_id, asset, partition_key)
 );
 )sql"},
+      {2, "tickers", R"sql(
+CREATE TABLE tickers (
+  exchange       TEXT NOT NULL,
+  symbol         TEXT NOT NULL,
+  ts             TEXT NOT NULL,
+  ts_source      TEXT NOT NULL CHECK (ts_source IN ('exchange', 'fetch')),
+  last           TEXT NOT NULL,
+  bid            TEXT,
+  bid_size       TEXT,
+  ask            TEXT,
+  ask_size       TEXT,
+  open           TEXT,
+  high           TEXT,
+  low            TEXT,
+  base_volume    TEXT,
+  quote_volume   TEXT,
+  change_percent TEXT,
+  loaded_at      TEXT NOT NULL,
+  PRIMARY KEY (exchange, symbol, ts)
+) WITHOUT ROWID;
+)sql"},
   };
   return kMigrations;
 }

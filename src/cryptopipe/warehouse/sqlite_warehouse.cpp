@@ -94,6 +94,16 @@ class Transaction {
   bool done_ = false;
 };
 
+void count_change(LoadStats& stats, bool existed, bool changed) {
+  if (!existed) {
+    ++stats.inserted;
+  } else if (changed) {
+    ++stats.updated;
+  } else {
+    ++stats.unchanged;
+  }
+}
+
 constexpr const char* kUpsertOhlcv = R"sql(
 INSERT INTO ohlcv (exchange, symbol, timeframe, open_time, open, high, low, close, volume,
                    quote_volume, trade_count, is_closed, loaded_at)
@@ -216,14 +226,56 @@ LoadStats SqliteWarehouse::upsert_ohlcv(const OhlcvRowSource& rows) {
     }
     upsert.step();
     upsert.reset();
-    const bool changed = sqlite3_changes(db_.get()) > 0;
-    if (!existed) {
-      ++stats.inserted;
-    } else if (changed) {
-      ++stats.updated;
-    } else {
-      ++stats.unchanged;
+    count_change(stats, existed, sqlite3_changes(db_.get()) > 0);
+  }
+  transaction.commit();
+  return stats;
+}
+
+LoadStats SqliteWarehouse::upsert_tickers(const TickerRowSource& rows) {
+  static constexpr const char* kUpsert = R"sql(
+INSERT INTO tickers (exchange, symbol, ts, ts_source, last, bid, bid_size, ask, ask_size, open,
+                     high, low, base_volume, quote_volume, change_percent, loaded_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+ON CONFLICT (exchange, symbol, ts) DO UPDATE SET
+  ts_source = excluded.ts_source, last = excluded.last, bid = excluded.bid,
+  bid_size = excluded.bid_size, ask = excluded.ask, ask_size = excluded.ask_size,
+  open = excluded.open, high = excluded.high, low = excluded.low,
+  base_volume = excluded.base_volume, quote_volume = excluded.quote_volume,
+  change_percent = excluded.change_percent, loaded_at = excluded.loaded_at
+WHERE tickers.ts_source IS NOT excluded.ts_source OR tickers.last IS NOT excluded.last
+   OR tickers.bid IS NOT excluded.bid OR tickers.bid_size IS NOT excluded.bid_size
+   OR tickers.ask IS NOT excluded.ask OR tickers.ask_size IS NOT excluded.ask_size
+   OR tickers.open IS NOT excluded.open OR tickers.high IS NOT excluded.high
+   OR tickers.low IS NOT excluded.low OR tickers.base_volume IS NOT excluded.base_volume
+   OR tickers.quote_volume IS NOT excluded.quote_volume
+   OR tickers.change_percent IS NOT excluded.change_percent
+)sql";
+  static constexpr const char* kExists =
+      "SELECT 1 FROM tickers WHERE exchange = ?1 AND symbol = ?2 AND ts = ?3";
+  LoadStats stats;
+  const std::string loaded_at = format_iso8601(SystemClock().now_ms());
+  Transaction transaction(db_.get());
+  Statement exists(db_.get(), kExists);
+  Statement upsert(db_.get(), kUpsert);
+  TickerRow row;
+  while (rows(row)) {
+    ++stats.rows_in;
+    exists.bind(1, row.exchange).bind(2, row.symbol).bind(3, row.ts);
+    const bool existed = exists.step();
+    exists.reset();
+    upsert.bind(1, row.exchange).bind(2, row.symbol).bind(3, row.ts).bind(4, row.ts_source)
+        .bind(5, row.last);
+    int index = 6;
+    for (const std::string_view value : {row.bid, row.bid_size, row.ask, row.ask_size, row.open,
+                                         row.high, row.low, row.base_volume, row.quote_volume,
+                                         row.change_percent}) {
+      upsert.bind_optional_text(index++, value);
     }
+    upsert.bind(16, loaded_at);
+    upsert.step();
+    upsert.reset();
+    count_change(stats, existed, sqlite3_changes(db_.get()) > 0);
   }
   transaction.commit();
   return stats;

@@ -19,6 +19,7 @@ class SqliteWarehouse final : public Warehouse {
   void migrate() override;
   int schema_version() override;
   LoadStats upsert_ohlcv(const OhlcvRowSource& rows) override;
+  LoadStats upsert_tickers(const TickerRowSource& rows) override;
   void record_run(const RunRecord& record) override;
 
  private:

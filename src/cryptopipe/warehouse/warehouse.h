@@ -18,6 +18,14 @@ struct OhlcvRow {
   bool is_closed = false;
 };
 
+// One gold ticker row: exact decimal text, empty where the exchange gives no value (NULL).
+// ts is ISO-8601 UTC; ts_source says whether it is the exchange's time or the fetch time.
+struct TickerRow {
+  std::string_view exchange, symbol, ts, ts_source;
+  std::string_view last, bid, bid_size, ask, ask_size, open, high, low;
+  std::string_view base_volume, quote_volume, change_percent;
+};
+
 struct LoadStats {
   std::int64_t rows_in = 0;
   std::int64_t inserted = 0;
@@ -34,8 +42,9 @@ struct RunRecord {
   std::string error;
 };
 
-// Yields rows until it returns false. A row's views stay valid until the next call.
+// Yield rows until they return false. A row's views stay valid until the next call.
 using OhlcvRowSource = std::function<bool(OhlcvRow& row)>;
+using TickerRowSource = std::function<bool(TickerRow& row)>;
 
 // The gold layer. Two implementations (SQLite, the zero-setup default, and PostgreSQL) made
 // by open_warehouse(). Not thread safe: one instance per thread.
@@ -55,6 +64,10 @@ class Warehouse {
   // existing (exchange, symbol, timeframe, open_time), a row replaces the stored one when its
   // values differ, except that a still-open candle never replaces a closed one.
   virtual LoadStats upsert_ohlcv(const OhlcvRowSource& rows) = 0;
+
+  // Upserts tickers by (exchange, symbol, ts) in one transaction, replacing a row only when
+  // its values differ.
+  virtual LoadStats upsert_tickers(const TickerRowSource& rows) = 0;
 
   virtual void record_run(const RunRecord& record) = 0;
 };

@@ -18,6 +18,11 @@ using Keys = std::vector<std::string>;
 constexpr const char* kExtract = "extract_binance_ohlcv";
 constexpr const char* kTransform = "transform_ohlcv";
 constexpr const char* kLoad = "load_ohlcv_to_postgres";
+constexpr const char* kExtractTickers = "extract_binance_tickers";
+constexpr const char* kTransformTickers = "transform_tickers";
+constexpr const char* kLoadTickers = "load_tickers_to_postgres";
+const Keys kEverything = {kExtract, kExtractTickers, kTransform, kTransformTickers, kLoad,
+                          kLoadTickers};
 
 Config default_config() {
   Config config;
@@ -34,10 +39,14 @@ class Selection : public ::testing::Test {
   AssetGraph graph_ = AssetGraph::from_config(default_config());
 };
 
-TEST_F(Selection, TheDefaultGraphHasThreeAssetsInDependencyOrder) {
+TEST_F(Selection, OneExchangeGivesTwoChainsOfThreeAssetsInDependencyOrder) {
   Keys keys;
   for (const AssetSpec& asset : graph_.assets()) keys.push_back(asset.key);
-  EXPECT_EQ(keys, (Keys{kExtract, kTransform, kLoad}));
+  EXPECT_EQ(keys, kEverything);
+  EXPECT_EQ(graph_.get(kTransformTickers).deps, Keys{kExtractTickers});
+  EXPECT_EQ(graph_.get(kLoadTickers).deps, Keys{kTransformTickers});
+  EXPECT_EQ(graph_.get(kExtractTickers).partitioning, "snapshot");
+  EXPECT_EQ(graph_.get(kExtract).partitioning, "daily");
   EXPECT_EQ(graph_.get(kTransform).deps, Keys{kExtract});
   EXPECT_EQ(graph_.get(kLoad).deps, Keys{kTransform});
   EXPECT_TRUE(graph_.get(kExtract).deps.empty());
@@ -47,7 +56,7 @@ TEST_F(Selection, TheDefaultGraphHasThreeAssetsInDependencyOrder) {
   EXPECT_EQ(graph_.get(kLoad).kind, AssetKind::kLoadOhlcv);
 }
 
-TEST_F(Selection, StarSelectsEverything) { EXPECT_EQ(select("*"), (Keys{kExtract, kTransform, kLoad})); }
+TEST_F(Selection, StarSelectsEverything) { EXPECT_EQ(select("*"), kEverything); }
 
 TEST_F(Selection, SingleAsset) {
   EXPECT_EQ(select(kTransform), Keys{kTransform});
@@ -81,16 +90,16 @@ TEST_F(Selection, StarAddsEveryLevel) {
 }
 
 TEST_F(Selection, Groups) {
-  EXPECT_EQ(select("group:bronze"), Keys{kExtract});
-  EXPECT_EQ(select("group:silver"), Keys{kTransform});
-  EXPECT_EQ(select("group:gold"), Keys{kLoad});
-  EXPECT_EQ(select("group:gold,group:bronze"), (Keys{kExtract, kLoad}));
+  EXPECT_EQ(select("group:bronze"), (Keys{kExtract, kExtractTickers}));
+  EXPECT_EQ(select("group:silver"), (Keys{kTransform, kTransformTickers}));
+  EXPECT_EQ(select("group:gold"), (Keys{kLoad, kLoadTickers}));
+  EXPECT_EQ(select("group:gold,group:bronze"), (Keys{kExtract, kExtractTickers, kLoad, kLoadTickers}));
 }
 
 TEST_F(Selection, SpacesAroundTermsAreIgnored) {
   EXPECT_EQ(select("  transform_ohlcv , load_ohlcv_to_postgres  "), (Keys{kTransform, kLoad}));
-  EXPECT_EQ(select(" * "), (Keys{kExtract, kTransform, kLoad}));
-  EXPECT_EQ(select(" group:silver"), Keys{kTransform});
+  EXPECT_EQ(select(" * "), kEverything);
+  EXPECT_EQ(select(" group:silver"), (Keys{kTransform, kTransformTickers}));
   EXPECT_EQ(select("+transform_ohlcv ,extract_binance_ohlcv"), (Keys{kExtract, kTransform}));
 }
 
@@ -145,10 +154,13 @@ TEST(AssetGraph, OneExtractAssetPerExchangeAllFeedingTheTransform) {
     seen.insert(asset.key);
     keys.push_back(asset.key);
   }
-  EXPECT_EQ(keys.size(), 4u);
+  EXPECT_EQ(keys.size(), 8u);
   EXPECT_EQ(graph.get(kTransform).deps, (Keys{"extract_binance_ohlcv", "extract_kraken_ohlcv"}));
+  EXPECT_EQ(graph.get(kTransformTickers).deps,
+            (Keys{"extract_binance_tickers", "extract_kraken_tickers"}));
   EXPECT_EQ(resolve_selection(graph, "group:bronze"),
-            (Keys{"extract_binance_ohlcv", "extract_kraken_ohlcv"}));
+            (Keys{"extract_binance_ohlcv", "extract_binance_tickers", "extract_kraken_ohlcv",
+                  "extract_kraken_tickers"}));
   EXPECT_EQ(resolve_selection(graph, "+transform_ohlcv"),
             (Keys{"extract_binance_ohlcv", "extract_kraken_ohlcv", kTransform}));
   EXPECT_EQ(resolve_selection(graph, "extract_kraken_ohlcv+"),
@@ -160,7 +172,7 @@ TEST(AssetGraph, ToJsonDescribesEveryAsset) {
   ASSERT_TRUE(json.contains("assets"));
   const nlohmann::json& assets = json["assets"];
   ASSERT_TRUE(assets.is_array());
-  ASSERT_EQ(assets.size(), 3u);
+  ASSERT_EQ(assets.size(), 6u);
   for (const auto& asset : assets) {
     for (const char* field : {"key", "group", "deps", "partitioning", "description", "checks",
                               "exchange"}) {
@@ -168,21 +180,22 @@ TEST(AssetGraph, ToJsonDescribesEveryAsset) {
     }
     EXPECT_TRUE(asset["deps"].is_array());
     EXPECT_TRUE(asset["checks"].is_array());
-    EXPECT_EQ(asset["partitioning"], "daily");
+    const bool tickers = asset["key"].get<std::string>().find("tickers") != std::string::npos;
+    EXPECT_EQ(asset["partitioning"], tickers ? "snapshot" : "daily");
     EXPECT_FALSE(asset["description"].get<std::string>().empty());
   }
   EXPECT_EQ(assets[0]["key"], kExtract);
   EXPECT_EQ(assets[0]["group"], "bronze");
   EXPECT_EQ(assets[0]["deps"], nlohmann::json::array());
   EXPECT_EQ(assets[0]["exchange"], "binance");
-  EXPECT_EQ(assets[1]["key"], kTransform);
-  EXPECT_EQ(assets[1]["group"], "silver");
-  EXPECT_EQ(assets[1]["deps"], nlohmann::json::array({kExtract}));
-  EXPECT_EQ(assets[1]["checks"], nlohmann::json::array({"ohlcv_no_rejects", "ohlcv_no_gaps"}));
-  EXPECT_TRUE(assets[1]["exchange"].is_null());
-  EXPECT_EQ(assets[2]["key"], kLoad);
-  EXPECT_EQ(assets[2]["group"], "gold");
-  EXPECT_EQ(assets[2]["deps"], nlohmann::json::array({kTransform}));
+  EXPECT_EQ(assets[2]["key"], kTransform);
+  EXPECT_EQ(assets[2]["group"], "silver");
+  EXPECT_EQ(assets[2]["deps"], nlohmann::json::array({kExtract}));
+  EXPECT_EQ(assets[2]["checks"], nlohmann::json::array({"ohlcv_no_rejects", "ohlcv_no_gaps"}));
+  EXPECT_TRUE(assets[2]["exchange"].is_null());
+  EXPECT_EQ(assets[4]["key"], kLoad);
+  EXPECT_EQ(assets[4]["group"], "gold");
+  EXPECT_EQ(assets[4]["deps"], nlohmann::json::array({kTransform}));
 }
 
 }  // namespace

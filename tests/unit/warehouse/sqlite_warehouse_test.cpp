@@ -1,4 +1,5 @@
 #include "cryptopipe/warehouse/sqlite_warehouse.h"
+#include "cryptopipe/warehouse/migrations.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -16,6 +17,8 @@
 
 namespace cryptopipe::warehouse {
 namespace {
+
+const int kLatest = sqlite_migrations().back().version;
 
 namespace fs = std::filesystem;
 using unit::ScratchDir;
@@ -130,23 +133,25 @@ class SqliteWarehouseTest : public ::testing::Test {
 };
 
 TEST_F(SqliteWarehouseTest, MigrateIsIdempotent) {
-  EXPECT_EQ(warehouse_.schema_version(), 1);
+  EXPECT_EQ(warehouse_.schema_version(), kLatest);
   warehouse_.migrate();
   warehouse_.migrate();
-  EXPECT_EQ(warehouse_.schema_version(), 1);
+  EXPECT_EQ(warehouse_.schema_version(), kLatest);
   Inspector db(path());
-  EXPECT_EQ(db.one("SELECT count(*) FROM schema_migrations"), "1");
-  EXPECT_EQ(db.one("SELECT version FROM schema_migrations"), "1");
+  EXPECT_EQ(db.one("SELECT count(*) FROM schema_migrations"), std::to_string(kLatest));
+  EXPECT_EQ(db.rows("SELECT version FROM schema_migrations ORDER BY version"),
+            (std::vector<std::string>{"1", "2"}));
   EXPECT_EQ(db.rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN "
-                    "('ohlcv', 'run_audit') ORDER BY name"),
-            (std::vector<std::string>{"ohlcv", "run_audit"}));
+                    "('ohlcv', 'run_audit', 'tickers') ORDER BY name"),
+            (std::vector<std::string>{"ohlcv", "run_audit", "tickers"}));
 }
 
 TEST_F(SqliteWarehouseTest, ASecondConnectionSeesTheMigratedSchema) {
   SqliteWarehouse again(path());
   again.migrate();
-  EXPECT_EQ(again.schema_version(), 1);
-  EXPECT_EQ(Inspector(path()).one("SELECT count(*) FROM schema_migrations"), "1");
+  EXPECT_EQ(again.schema_version(), kLatest);
+  EXPECT_EQ(Inspector(path()).one("SELECT count(*) FROM schema_migrations"),
+            std::to_string(kLatest));
 }
 
 TEST_F(SqliteWarehouseTest, DescribesItsLocation) {
@@ -396,7 +401,7 @@ TEST(SqliteWarehouse, ConcurrentFirstMigrationsApplyOnce) {
       try {
         SqliteWarehouse warehouse(file);
         warehouse.migrate();
-        if (warehouse.schema_version() != 1) failures[i] = "schema version not 1";
+        if (warehouse.schema_version() != kLatest) failures[i] = "schema version not the latest";
       } catch (const std::exception& e) {
         failures[i] = e.what();
       }
@@ -404,7 +409,8 @@ TEST(SqliteWarehouse, ConcurrentFirstMigrationsApplyOnce) {
   }
   for (auto& thread : threads) thread.join();
   for (int i = 0; i < kConnections; ++i) EXPECT_EQ(failures[i], "") << "connection " << i;
-  EXPECT_EQ(Inspector(file).one("SELECT count(*) FROM schema_migrations"), "1");
+  EXPECT_EQ(Inspector(file).one("SELECT count(*) FROM schema_migrations"),
+            std::to_string(kLatest));
 }
 
 TEST(OpenWarehouse, SqliteUrlsOpenASqliteWarehouse) {
@@ -413,7 +419,7 @@ TEST(OpenWarehouse, SqliteUrlsOpenASqliteWarehouse) {
   const auto warehouse = open_warehouse("sqlite://" + file);
   EXPECT_EQ(warehouse->describe(), "sqlite://" + file);
   warehouse->migrate();
-  EXPECT_EQ(warehouse->schema_version(), 1);
+  EXPECT_EQ(warehouse->schema_version(), kLatest);
   EXPECT_TRUE(fs::is_regular_file(file));
 }
 

@@ -1,0 +1,70 @@
+#include "cryptopipe/pipeline/bronze.h"
+
+#include "cryptopipe/core/error.h"
+#include "cryptopipe/lake/content_hash.h"
+#include "cryptopipe/lake/keys.h"
+
+namespace cryptopipe::pipeline {
+
+std::string store_raw_response(RunContext& context, const std::string& prefix, int sequence,
+                               const exchanges::RawResponse& raw) {
+  const std::string sha256 = lake::sha256_hex(raw.body);
+  const std::string key = lake::bronze_object_key(prefix, raw.received_at, sequence, sha256);
+  nlohmann::json params = nlohmann::json::object();
+  for (const auto& [name, value] : raw.params) params[name] = value;
+  context.lake().put(key, raw.body,
+                     {{"url", raw.url},
+                      {"params", params.dump()},
+                      {"status", std::to_string(raw.status)},
+                      {"requested_at", format_iso8601(raw.requested_at)},
+                      {"fetched_at", format_iso8601(raw.received_at)},
+                      {"run_id", context.run_id()},
+                      {"sha256", sha256},
+                      {"content-type", "application/json"}});
+  return key;
+}
+
+nlohmann::json page_record(const std::string& key, const exchanges::RawResponse& raw,
+                           std::size_t rows) {
+  return {{"key", key},
+          {"url", raw.url},
+          {"status", raw.status},
+          {"requested_at", raw.requested_at},
+          {"received_at", raw.received_at},
+          {"rows", rows},
+          {"bytes", raw.body.size()}};
+}
+
+std::string latest_silver_manifest(const lake::ObjectStore& lake, std::string_view dataset,
+                                   const UtcDay& day) {
+  constexpr std::string_view kManifestName = "/manifest.json";
+  std::string latest;
+  for (const std::string& key : lake.list(lake::silver_partition_prefix(dataset, day))) {
+    if (key.size() > kManifestName.size() &&
+        key.compare(key.size() - kManifestName.size(), kManifestName.size(), kManifestName) == 0) {
+      latest = key;  // sorted by run id, which sorts in time order
+    }
+  }
+  if (latest.empty()) {
+    throw Error(ErrorKind::kNotFound, "no silver " + std::string(dataset) + " table for " +
+                                          day.to_string() + " in the lake; materialize transform_" +
+                                          std::string(dataset) + " first");
+  }
+  return latest;
+}
+
+std::string silver_data_key(const lake::ObjectStore& lake, const std::string& manifest_key) {
+  try {
+    return nlohmann::json::parse(lake.read(manifest_key)).at("data_key").get<std::string>();
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(ErrorKind::kBadPayload,
+                "silver manifest " + manifest_key + " is unreadable: " + e.what());
+  }
+}
+
+std::string latest_extraction(const lake::ObjectStore& lake, const std::string& prefix) {
+  const std::vector<std::string> manifests = lake.list(prefix);
+  return manifests.empty() ? std::string() : manifests.back();
+}
+
+}  // namespace cryptopipe::pipeline

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "cryptopipe/exchanges/exchange.h"
+#include "cryptopipe/pipeline/run_context.h"
+
+namespace cryptopipe::pipeline {
+
+// Where assets meet the lake: what extract assets store, and how the next asset finds it.
+
+// Stores one raw response byte for byte as {prefix}{fetched}-{seq}-{sha12}.json, with its
+// provenance (URL, parameters, status, request and fetch times, run id, sha256) as the object's
+// metadata. Returns the key; a key is unique per fetch and never reused.
+std::string store_raw_response(RunContext& context, const std::string& prefix, int sequence,
+                               const exchanges::RawResponse& raw);
+
+// The record of a stored page in an extraction manifest.
+nlohmann::json page_record(const std::string& key, const exchanges::RawResponse& raw,
+                           std::size_t rows);
+
+// The newest silver manifest of a dataset's day (run ids sort in time order). Throws
+// Error(kNotFound) naming the dataset, the day and the asset to materialize first.
+std::string latest_silver_manifest(const lake::ObjectStore& lake, std::string_view dataset,
+                                   const UtcDay& day);
+// The data table a silver manifest names; Error(kBadPayload) for an unreadable manifest.
+std::string silver_data_key(const lake::ObjectStore& lake, const std::string& manifest_key);
+
+// The newest extraction manifest under a prefix ending in "_extractions/", or "" when none.
+std::string latest_extraction(const lake::ObjectStore& lake, const std::string& prefix);
+
+}  // namespace cryptopipe::pipeline

@@ -1,0 +1,84 @@
+#include "bybit.h"
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "bybit_kline.h"
+#include "bybit_market_info.h"
+#include "bybit_protocol.h"
+#include "request_count_limiter.h"
+
+namespace exchange_sim {
+namespace {
+
+constexpr const char* kPrefix = "/bybit";
+constexpr std::int64_t kIpLimitWindowMs = 5'000;
+
+InjectedFailureWording bybit_wording(const SimClock& clock) {
+  return {
+      .rate_limited =
+          [&clock](httplib::Response& response, int retry_after_s) {
+            response.set_header("Retry-After", std::to_string(retry_after_s));
+            bybit::answer_error(response, 429, bybit::too_many_visits(), clock.now_ms());
+          },
+      .internal_error =
+          [&clock](httplib::Response& response) {
+            bybit::answer_error(response, 500, bybit::internal_error(), clock.now_ms());
+          },
+  };
+}
+
+// Bybit's IP limit counts every request to any route; breaking it answers HTTP 403 and shuts the
+// client out for the ban's length. No X-Bapi-Limit-* headers: Bybit documents them for its per-UID
+// limits, and whether anonymous market-data calls carry them is unknown.
+RouteHandler with_ip_limit(std::shared_ptr<RequestCountLimiter> limiter, const SimClock& clock,
+                           RouteHandler handler) {
+  return [limiter = std::move(limiter), &clock, handler = std::move(handler)](
+             const httplib::Request& request, httplib::Response& response) {
+    const std::int64_t now_ms = clock.now_ms();
+    if (!limiter->admit(now_ms).admitted) {
+      bybit::answer_error(response, 403, bybit::too_many_visits(), now_ms);
+      return;
+    }
+    handler(request, response);
+  };
+}
+
+// Turns the parameter checks' rejections into Bybit's error answers: HTTP 200, retCode != 0.
+RouteHandler answering_rejections(const SimClock& clock, RouteHandler handler) {
+  return [&clock, handler = std::move(handler)](const httplib::Request& request,
+                                                httplib::Response& response) {
+    try {
+      handler(request, response);
+    } catch (const bybit::Rejection& rejection) {
+      bybit::answer_error(response, 200, rejection.error(), clock.now_ms());
+    }
+  };
+}
+
+}  // namespace
+
+void register_bybit_routes(httplib::Server& server, const SimServices& services,
+                           const BybitOptions& options) {
+  auto limiter = std::make_shared<RequestCountLimiter>(
+      options.requests_per_window, kIpLimitWindowMs, options.ban_seconds * std::int64_t{1000});
+  const SimClock& clock = services.clock;
+  const auto route = [&](const std::string& path, ClockedAnswer answer) {
+    RouteHandler handler = [answer, &clock](const httplib::Request& request,
+                                            httplib::Response& response) {
+      answer(request, response, clock);
+    };
+    server.Get(kPrefix + path, with_gzip(with_ip_limit(
+                                   limiter, clock,
+                                   with_faults(services.faults, bybit_wording(clock),
+                                               answering_rejections(clock, std::move(handler))))));
+  };
+
+  route("/v5/market/kline", bybit::answer_kline);
+  route("/v5/market/tickers", bybit::answer_tickers);
+  route("/v5/market/orderbook", bybit::answer_orderbook);
+  route("/v5/market/instruments-info", bybit::answer_instruments_info);
+}
+
+}  // namespace exchange_sim
