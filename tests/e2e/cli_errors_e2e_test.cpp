@@ -94,11 +94,12 @@ TEST_F(CliErrorsE2E, AssetsJsonIsTheGraph) {
   const auto graph = nlohmann::json::parse(run.out);
   std::vector<std::string> keys;
   for (const auto& asset : graph.at("assets")) keys.push_back(asset.at("key"));
-  EXPECT_EQ(keys, (std::vector<std::string>{"extract_binance_ohlcv", "extract_binance_tickers",
-                                            "transform_ohlcv", "transform_tickers",
-                                            "load_ohlcv_to_postgres",
-                                            "load_tickers_to_postgres"}));
-  EXPECT_EQ(graph.at("assets")[4].at("deps"), nlohmann::json::array({"transform_ohlcv"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{
+                      "extract_binance_ohlcv", "extract_binance_tickers",
+                      "extract_binance_orderbook", "transform_ohlcv", "transform_tickers",
+                      "transform_orderbook", "load_ohlcv_to_postgres", "load_tickers_to_postgres",
+                      "load_orderbook_to_postgres"}));
+  EXPECT_EQ(graph.at("assets")[6].at("deps"), nlohmann::json::array({"transform_ohlcv"}));
   EXPECT_EQ(graph.at("assets")[0].at("group"), "bronze");
 }
 

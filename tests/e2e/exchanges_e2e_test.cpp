@@ -107,6 +107,31 @@ TEST_P(ExchangesE2E, TickersLand) {
   }
 }
 
+TEST_P(ExchangesE2E, OrderBooksLandAtTheConfiguredDepth) {
+  const ExchangeCase& c = GetParam();
+  Simulator sim;
+  PipelineHarness harness(sim.base_url(c.exchange), c.exchange);
+  harness.write_config({"BTC/USDT", "ETH/USDT"}, {"1m"});
+  const ProcessResult run =
+      harness.cryptopipe({"materialize", "--select", "*load_orderbook_to_postgres"});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  // The default depth, 20 levels per side, for each symbol; level 0 is the best price.
+  const auto counts = harness.query(
+      "SELECT symbol, side, count(*), min(level), max(level) FROM orderbook_levels "
+      "GROUP BY symbol, side ORDER BY symbol, side");
+  ASSERT_EQ(counts.size(), 4u);
+  for (const auto& row : counts) {
+    EXPECT_EQ((SqlRow{row[2], row[3], row[4]}), (SqlRow{"20", "0", "19"})) << row[0] << row[1];
+  }
+  const auto best = harness.query(
+      "SELECT b.price, a.price FROM orderbook_levels b JOIN orderbook_levels a USING "
+      "(exchange, symbol, ts) WHERE b.side = 'bid' AND a.side = 'ask' AND b.level = 0 AND "
+      "a.level = 0 AND symbol = 'BTC/USDT'");
+  ASSERT_EQ(best.size(), 1u);
+  EXPECT_LT(std::stod(best[0][0]), std::stod(best[0][1]));  // test-side only: bid below ask
+  EXPECT_NE(run.err.find("\"orderbook_not_crossed\":true"), std::string::npos) << run.err;
+}
+
 TEST_P(ExchangesE2E, UnknownSymbolAndMissingTimeframeAreUsageErrors) {
   const ExchangeCase& c = GetParam();
   Simulator sim;

@@ -107,6 +107,7 @@ TEST_F(PipelineE2E, OneDayLandsCompleteAndExactlyAsTheExchangeSentIt) {
   }
   EXPECT_EQ(run_ids.size(), 1u);
   EXPECT_NE(run.out.find("load_ohlcv_to_postgres"), std::string::npos);
+  EXPECT_NE(run.out.find("checks: 3 passed, 0 failed"), std::string::npos) << run.out;
 
   const auto audit = harness_.query(
       "SELECT asset, partition_key, status, rows FROM run_audit ORDER BY asset");
@@ -186,6 +187,18 @@ TEST_F(PipelineE2E, ReplayRebuildsGoldFromTheLakeAloneWithoutTheExchange) {
   EXPECT_EQ(harness_.query(kOhlcvValues), gold);
 }
 
+TEST_F(PipelineE2E, MissingCandlesAreAFailedCheckNotAFailedRun) {
+  // The simulator lists its markets from 2019-01-01: the day before has no candles at all.
+  const ProcessResult run = materialize(kOhlcvChain, "2018-12-31");
+  EXPECT_EQ(run.exit_code, 0) << context_of(run);
+  EXPECT_NE(run.out.find("check FAILED: ohlcv_no_gaps (2018-12-31): {\"missing_candles\":2928}"),
+            std::string::npos) << run.out;
+  EXPECT_NE(run.err.find("\"check\":\"ohlcv_no_gaps\",\"metadata\":{\"missing_candles\":2928},"
+                         "\"passed\":false"),
+            std::string::npos) << run.err;
+  EXPECT_EQ(harness_.query("SELECT count(*) FROM ohlcv")[0][0], "0");
+}
+
 TEST_F(PipelineE2E, DownstreamWithoutUpstreamDataFailsClearly) {
   const ProcessResult run = materialize("load_ohlcv_to_postgres", day_);
   EXPECT_EQ(run.exit_code, 1) << context_of(run);
@@ -242,6 +255,36 @@ TEST_F(PipelineE2E, ATickersSnapshotLandsExactlyAsTheExchangeSentIt) {
   for (const auto& row : harness_.query("SELECT partition_key, status FROM run_audit")) {
     EXPECT_EQ(row, (SqlRow{utc_day_ago(0), "success"}));
   }
+}
+
+TEST_F(PipelineE2E, OrderBooksLandLevelForLevel) {
+  const ProcessResult run =
+      harness_.cryptopipe({"materialize", "--select", "*load_orderbook_to_postgres"});
+  ASSERT_EQ(run.exit_code, 0) << context_of(run);
+  for (const auto& [path, bytes] : harness_.lake_files()) {
+    if (path.rfind("bronze/binance/orderbook/dt=", 0) != 0 ||
+        path.find("_extractions") != std::string::npos) {
+      continue;
+    }
+    // Each stored book reappears level for level, exact, with Binance's lastUpdateId.
+    const auto metadata = nlohmann::json::parse(harness_.lake_files().at(".meta/" + path + ".json"));
+    const std::string url = metadata.at("url");
+    const std::string symbol = url.find("symbol=BTCUSDT") != std::string::npos ? "BTC/USDT" : "ETH/USDT";
+    const auto book = nlohmann::json::parse(bytes);
+    for (const std::string side : {"bid", "ask"}) {
+      const auto levels = harness_.query(
+          "SELECT price, amount, sequence, ts_source FROM orderbook_levels WHERE symbol = '" +
+          symbol + "' AND side = '" + side + "' ORDER BY level");
+      const auto& sent = book.at(side + "s");
+      ASSERT_EQ(levels.size(), sent.size()) << symbol << " " << side;
+      for (std::size_t i = 0; i < levels.size(); ++i) {
+        EXPECT_EQ(levels[i], (SqlRow{sent[i][0], sent[i][1],
+                                     std::to_string(book.at("lastUpdateId").get<std::int64_t>()),
+                                     "fetch"}));
+      }
+    }
+  }
+  EXPECT_EQ(harness_.query("SELECT count(DISTINCT symbol) FROM orderbook_levels")[0][0], "2");
 }
 
 class PipelineFaultsE2E : public ::testing::Test {};

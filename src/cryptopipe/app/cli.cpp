@@ -82,6 +82,13 @@ void print_summary(const pipeline::RunSummary& summary, pipeline::RunContext& co
                 static_cast<long long>(asset.gaps), static_cast<long long>(asset.objects),
                 asset.seconds);
     if (!asset.first_error.empty()) std::printf("  error: %s\n", asset.first_error.c_str());
+    if (asset.checks_passed > 0 || !asset.failed_checks.empty()) {
+      std::printf("  checks: %d passed, %zu failed\n", asset.checks_passed,
+                  asset.failed_checks.size());
+    }
+    for (const std::string& failed : asset.failed_checks) {
+      std::printf("  check FAILED: %s\n", failed.c_str());
+    }
   }
   std::printf("lake: %s\nwarehouse: %s\n", context.lake().url().c_str(),
               context.open_warehouse()->describe().c_str());

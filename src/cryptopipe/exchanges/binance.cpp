@@ -20,6 +20,16 @@ constexpr double kFewTickersWeight = 2;
 constexpr double kSomeTickersWeight = 40;
 constexpr double kManyTickersWeight = 80;
 
+// /api/v3/depth: limits and their weights (§1.5).
+constexpr int kMaxDepth = 5000;
+constexpr int kSmallDepth = 100;
+constexpr int kMediumDepth = 500;
+constexpr int kLargeDepth = 1000;
+constexpr double kSmallDepthWeight = 5;
+constexpr double kMediumDepthWeight = 25;
+constexpr double kLargeDepthWeight = 50;
+constexpr double kHugeDepthWeight = 250;
+
 constexpr TickerTextField kTickerFields[] = {
     {"lastPrice", &RawTicker::last},
     {"bidPrice", &RawTicker::bid},
@@ -69,6 +79,13 @@ void check_response(const RawResponse& raw, const net::HttpResponse& response) {
 double ticker_weight(std::size_t symbol_count) {
   if (symbol_count == 0 || symbol_count > kSomeTickers) return kManyTickersWeight;
   return symbol_count <= kFewTickers ? kFewTickersWeight : kSomeTickersWeight;
+}
+
+// The weight of a depth request for `depth` levels a side.
+double depth_weight(int depth) {
+  if (depth <= kSmallDepth) return kSmallDepthWeight;
+  if (depth <= kMediumDepth) return kMediumDepthWeight;
+  return depth <= kLargeDepth ? kLargeDepthWeight : kHugeDepthWeight;
 }
 
 // One ticker of the 24hr response. closeTime, the end of the 24 h window, is its timestamp.
@@ -234,6 +251,41 @@ void Binance::parse_tickers(std::string& body, std::vector<RawTicker>& tickers) 
                                         "a ticker object (" + describe_error_body(body) + ")");
   }
   tickers.push_back(read_ticker(root));
+}
+
+bool Binance::accepts_depth(int depth) { return depth >= 1 && depth <= kMaxDepth; }
+
+RawResponse Binance::fetch_orderbook(const Symbol& symbol, int depth) {
+  if (!accepts_depth(depth)) {
+    throw Error(ErrorKind::kInvalidInput, "binance: an order book depth of " +
+                                              std::to_string(depth) +
+                                              " levels is outside 1 to 5000");
+  }
+  return get("/api/v3/depth", {{"symbol", market_id(symbol)}, {"limit", std::to_string(depth)}},
+             depth_weight(depth));
+}
+
+void Binance::parse_orderbook(std::string& body, RawBook& book) const {
+  book.ts.reset();
+  book.sequence.reset();
+  book.bids.clear();
+  book.asks.clear();
+  const simdjson::padded_string_view padded = padded_view(body);
+  simdjson::dom::element root;
+  if (const auto error = thread_dom_parser().parse(padded.data(), padded.length(), false)
+                             .get(root)) {
+    throw bad_payload(kName, "depth response", error);
+  }
+  simdjson::dom::object object;
+  simdjson::dom::element code;
+  if (root.get_object().get(object) || !object["code"].get(code)) {
+    // An error body ({code, msg}) stored as if it were a book, or any other document.
+    throw Error(ErrorKind::kBadPayload, "binance: depth response is not a book object (" +
+                                            describe_error_body(body) + ")");
+  }
+  read_book_sides(object, "bids", "asks", kName, "depth response", book);
+  // A number live, a string in ccxt's recording: read_integer takes both.
+  book.sequence = optional_integer(object, "lastUpdateId", kName, "depth response");
 }
 
 }  // namespace cryptopipe::exchanges

@@ -13,6 +13,7 @@ namespace {
 
 constexpr std::size_t kKlineFields = 7;
 constexpr std::chrono::minutes kIpBlock{10};  // "wait at least 10 minutes" after HTTP 403
+constexpr int kMaxSpotDepth = 1000;
 
 constexpr TickerTextField kTickerFields[] = {
     {"lastPrice", &RawTicker::last},
@@ -32,6 +33,7 @@ constexpr TickerTextField kTickerFields[] = {
 struct Envelope {
   std::int64_t ret_code = -1;
   std::string_view ret_msg;
+  bool has_result = false;  // a default element must not be read
   simdjson::dom::element result;
   simdjson::dom::object root;
 };
@@ -48,7 +50,7 @@ std::optional<Envelope> read_envelope(std::string& body, simdjson::dom::parser& 
   simdjson::dom::element code;
   if (root["retCode"].get(code) || !read_integer(code, envelope.ret_code)) return std::nullopt;
   if (root["retMsg"].get_string().get(envelope.ret_msg)) envelope.ret_msg = {};
-  if (root["result"].get(envelope.result)) envelope.result = {};
+  envelope.has_result = !root["result"].get(envelope.result);
   return envelope;
 }
 
@@ -86,22 +88,36 @@ void check_response(const RawResponse& raw, const net::HttpResponse&) {
   }
 }
 
-// result.list of a successful `what` response ("kline", "tickers"); throws Error(kBadPayload)
-// for anything else, an error envelope included.
-simdjson::dom::array result_list(const std::optional<Envelope>& envelope, std::string_view what) {
+// The result object of a successful `what` response ("kline", "orderbook"); throws
+// Error(kBadPayload) for anything else, an error envelope included. `shape` lists the result's
+// fields for the message.
+simdjson::dom::object result_object(const std::optional<Envelope>& envelope,
+                                    std::string_view what, std::string_view shape) {
   const std::string where = "bybit: " + std::string(what) + " response";
   if (!envelope) {
     throw Error(ErrorKind::kBadPayload, where + " is not valid JSON of the expected shape "
-                                                "{retCode, retMsg, result: {list}}");
+                                                "{retCode, retMsg, result: {" +
+                                                std::string(shape) + "}}");
   }
   if (envelope->ret_code != 0) {
     throw Error(ErrorKind::kBadPayload, where + " carries retCode " +
                                             std::to_string(envelope->ret_code) + " (" +
                                             std::string(envelope->ret_msg) + ")");
   }
+  simdjson::dom::object result;
+  if (!envelope->has_result || envelope->result.get_object().get(result)) {
+    throw Error(ErrorKind::kBadPayload, where + " has no result object");
+  }
+  return result;
+}
+
+// result.list of a successful `what` response ("kline", "tickers"); throws Error(kBadPayload)
+// for anything else, an error envelope included.
+simdjson::dom::array result_list(const std::optional<Envelope>& envelope, std::string_view what) {
   simdjson::dom::array list;
-  if (envelope->result["list"].get_array().get(list)) {
-    throw Error(ErrorKind::kBadPayload, where + " has no result.list array");
+  if (result_object(envelope, what, "list")["list"].get_array().get(list)) {
+    throw Error(ErrorKind::kBadPayload, "bybit: " + std::string(what) +
+                                            " response has no result.list array");
   }
   return list;
 }
@@ -153,7 +169,7 @@ void Bybit::check_symbols(const std::vector<Symbol>& symbols) {
   simdjson::dom::parser parser;
   const auto envelope = read_envelope(raw.body, parser);
   simdjson::dom::array list;
-  if (!envelope || envelope->result["list"].get_array().get(list)) {
+  if (!envelope || !envelope->has_result || envelope->result["list"].get_array().get(list)) {
     throw Error(ErrorKind::kBadPayload, "bybit: instruments-info from " + raw.url +
                                             " is not the expected {retCode, result: {list}}");
   }
@@ -258,6 +274,33 @@ void Bybit::parse_tickers(std::string& body, std::vector<RawTicker>& tickers) co
     }
     tickers.push_back(ticker);
   }
+}
+
+bool Bybit::accepts_depth(int depth) { return depth >= 1 && depth <= kMaxSpotDepth; }
+
+RawResponse Bybit::fetch_orderbook(const Symbol& symbol, int depth) {
+  if (!accepts_depth(depth)) {
+    throw Error(ErrorKind::kInvalidInput, "bybit: an order book depth of " +
+                                              std::to_string(depth) +
+                                              " levels is outside 1 to 1000");
+  }
+  // Always a limit: spot's default is the top level only.
+  return get("/v5/market/orderbook", {{"category", "spot"},
+                                      {"symbol", market_id(symbol)},
+                                      {"limit", std::to_string(depth)}});
+}
+
+void Bybit::parse_orderbook(std::string& body, RawBook& book) const {
+  book.ts.reset();
+  book.sequence.reset();
+  book.bids.clear();
+  book.asks.clear();
+  const simdjson::dom::object result =
+      result_object(read_envelope(body, thread_dom_parser()), "orderbook", "s, b, a, ts, u");
+  read_book_sides(result, "b", "a", kName, "orderbook response", book);
+  // Numbers live, strings in ccxt's recordings: read_integer takes both.
+  book.ts = optional_integer(result, "ts", kName, "orderbook response");
+  book.sequence = optional_integer(result, "u", kName, "orderbook response");
 }
 
 }  // namespace cryptopipe::exchanges

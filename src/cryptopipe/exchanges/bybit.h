@@ -8,7 +8,8 @@
 namespace cryptopipe::exchanges {
 
 // Bybit v5, spot (https://api.bybit.com, always with category=spot: without it Bybit answers for
-// the USDT perpetual of the same name): /v5/market/kline, /instruments-info and /tickers.
+// the USDT perpetual of the same name): /v5/market/kline, /instruments-info, /tickers and
+// /orderbook.
 // Business errors come with HTTP 200 and retCode != 0; candles come newest first with every
 // field a string; HTTP 403 means the IP is blocked for at least ten minutes.
 class Bybit final : public Exchange {
@@ -19,6 +20,8 @@ class Bybit final : public Exchange {
   explicit Bybit(std::unique_ptr<RestSession> session);
 
   static std::optional<std::string_view> interval_token(const Timeframe& timeframe);
+  // 1 to 1000 levels a side, the spot range (without a limit Bybit sends only the top level).
+  static bool accepts_depth(int depth);
 
   std::string_view name() const override { return kName; }
   std::string market_id(const Symbol& symbol) const override;
@@ -29,6 +32,10 @@ class Bybit final : public Exchange {
   void parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const override;
   RawResponse fetch_tickers(const std::vector<Symbol>& symbols) override;
   void parse_tickers(std::string& body, std::vector<RawTicker>& tickers) const override;
+  RawResponse fetch_orderbook(const Symbol& symbol, int depth) override;
+  // result.b and result.a are the sides; result.ts is the book's time and result.u, the
+  // update id, its sequence (seq, the cross sequence, and cts are not kept).
+  void parse_orderbook(std::string& body, RawBook& book) const override;
 
   // Bybit's 24 h change (price24hPcnt) is a fraction; RawTicker wants percent. The decimal
   // text times 100, exactly, by moving the point: "0.025861" -> "2.5861", "-0.0068" -> "-0.68",

@@ -48,6 +48,22 @@ struct RawTicker {
   std::string_view malformed;       // non-empty: why this ticker could not be read
 };
 
+// One price level: exact decimal text (views valid until the next parse on the same thread).
+struct RawLevel {
+  std::string_view price;
+  std::string_view amount;
+  std::string_view malformed;  // non-empty: why this level could not be read
+};
+
+// An order-book snapshot as the exchange wrote it, levels in the exchange's order (bids best
+// first, asks best first on all three exchanges; the transform checks it rather than sorting).
+struct RawBook {
+  std::optional<TimestampMs> ts;         // the exchange's time for the book, where it gives one
+  std::optional<std::int64_t> sequence;  // the exchange's update id, where it gives one
+  std::vector<RawLevel> bids;
+  std::vector<RawLevel> asks;
+};
+
 // A spot exchange's public market-data API. Implementations: one file each.
 class Exchange {
  public:
@@ -84,6 +100,13 @@ class Exchange {
   // Throws Error(kBadPayload) for a body that is not the expected document. Where the exchange
   // stamps only the whole response (Bybit's `time`), that stamp is every ticker's ts.
   virtual void parse_tickers(std::string& body, std::vector<RawTicker>& tickers) const = 0;
+
+  // The top `depth` levels per side of one market's book. Retries and rate limits inside.
+  virtual RawResponse fetch_orderbook(const Symbol& symbol, int depth) = 0;
+
+  // Reads a book response into `book` (replaced), like parse_ohlcv. Throws Error(kBadPayload)
+  // for a body that is not the expected document.
+  virtual void parse_orderbook(std::string& body, RawBook& book) const = 0;
 };
 
 }  // namespace cryptopipe::exchanges

@@ -10,6 +10,7 @@ namespace cryptopipe::exchanges {
 namespace {
 
 constexpr std::size_t kCandleFields = 8;
+constexpr int kMaxDepth = 1000;
 
 // Gate gives neither an open price nor a timestamp: those stay empty.
 constexpr TickerTextField kTickerFields[] = {
@@ -186,6 +187,44 @@ void GateIo::parse_tickers(std::string& body, std::vector<RawTicker>& tickers) c
   for (const simdjson::dom::element entry : array) {
     tickers.push_back(read_ticker_texts(entry, "currency_pair", kTickerFields));
   }
+}
+
+bool GateIo::accepts_depth(int depth) { return depth >= 1 && depth <= kMaxDepth; }
+
+RawResponse GateIo::fetch_orderbook(const Symbol& symbol, int depth) {
+  if (!accepts_depth(depth)) {
+    throw Error(ErrorKind::kInvalidInput, "gateio: an order book depth of " +
+                                              std::to_string(depth) +
+                                              " levels is outside 1 to 1000");
+  }
+  // with_id=true, or the answer has no update id; no interval: "0", no aggregation, is the
+  // default.
+  return get("/spot/order_book", {{"currency_pair", market_id(symbol)},
+                                  {"limit", std::to_string(depth)},
+                                  {"with_id", "true"}});
+}
+
+void GateIo::parse_orderbook(std::string& body, RawBook& book) const {
+  book.ts.reset();
+  book.sequence.reset();
+  book.bids.clear();
+  book.asks.clear();
+  const simdjson::padded_string_view padded = padded_view(body);
+  simdjson::dom::element root;
+  if (const auto error = thread_dom_parser().parse(padded.data(), padded.length(), false)
+                             .get(root)) {
+    throw bad_payload(kName, "order_book response", error);
+  }
+  simdjson::dom::object object;
+  simdjson::dom::element label;
+  if (root.get_object().get(object) || !object["label"].get(label)) {
+    // An error body ({label, message}) stored as if it were a book, or any other document.
+    throw Error(ErrorKind::kBadPayload, "gateio: order_book response is not a book object (" +
+                                            describe_error_body(body) + ")");
+  }
+  read_book_sides(object, "bids", "asks", kName, "order_book response", book);
+  book.ts = optional_integer(object, "current", kName, "order_book response");
+  book.sequence = optional_integer(object, "id", kName, "order_book response");
 }
 
 }  // namespace cryptopipe::exchanges

@@ -44,6 +44,69 @@ RawTicker read_ticker_texts(simdjson::dom::element entry, std::string_view id_ke
   return ticker;
 }
 
+namespace {
+
+RawLevel read_level(simdjson::dom::element value) {
+  RawLevel level;
+  simdjson::dom::array pair;
+  if (value.get_array().get(pair)) {
+    level.malformed = "level is not an array";
+    return level;
+  }
+  std::size_t index = 0;
+  for (const simdjson::dom::element field : pair) {
+    if (index == 0 && field.get_string().get(level.price)) {
+      level.malformed = "level price is not a string";
+      return level;
+    }
+    if (index == 1) {
+      if (field.get_string().get(level.amount)) level.malformed = "level amount is not a string";
+      return level;
+    }
+    ++index;
+  }
+  level.malformed = "level has fewer than 2 fields";
+  return level;
+}
+
+}  // namespace
+
+bool read_levels(simdjson::dom::element side, std::vector<RawLevel>& levels) {
+  levels.clear();
+  simdjson::dom::array array;
+  if (side.get_array().get(array)) return false;
+  levels.reserve(array.size());
+  for (const simdjson::dom::element value : array) levels.push_back(read_level(value));
+  return true;
+}
+
+void read_book_sides(simdjson::dom::object object, std::string_view bids_key,
+                     std::string_view asks_key, std::string_view exchange, std::string_view what,
+                     RawBook& book) {
+  const auto read_side = [&](std::string_view key, std::vector<RawLevel>& levels) {
+    simdjson::dom::element side;
+    if (object[key].get(side) || !read_levels(side, levels)) {
+      throw Error(ErrorKind::kBadPayload, std::string(exchange) + ": " + std::string(what) +
+                                              " has no " + std::string(key) + " array");
+    }
+  };
+  read_side(bids_key, book.bids);
+  read_side(asks_key, book.asks);
+}
+
+std::optional<std::int64_t> optional_integer(simdjson::dom::object object, std::string_view key,
+                                             std::string_view exchange, std::string_view what) {
+  simdjson::dom::element value;
+  if (object[key].get(value)) return std::nullopt;
+  std::int64_t out = 0;
+  if (!read_integer(value, out)) {
+    throw Error(ErrorKind::kBadPayload, std::string(exchange) + ": " + std::string(what) +
+                                            " has a " + std::string(key) +
+                                            " that is not an integer");
+  }
+  return out;
+}
+
 simdjson::ondemand::parser& thread_parser() {
   thread_local simdjson::ondemand::parser parser;
   return parser;

@@ -3,9 +3,11 @@
 #include <simdjson.h>
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/exchanges/exchange.h"
@@ -42,6 +44,24 @@ struct TickerTextField {
 // entry is not an object or has no market id; the exchange adds what it stamps otherwise.
 RawTicker read_ticker_texts(simdjson::dom::element entry, std::string_view id_key,
                             std::span<const TickerTextField> fields);
+
+// One side of a book, [[price, amount, ...], ...], into `levels` (replaced): the first two
+// elements' exact text, further elements ignored. A level that is not an array of at least two
+// strings is kept with `malformed` set. False, `levels` empty, when `side` is not an array.
+bool read_levels(simdjson::dom::element side, std::vector<RawLevel>& levels);
+
+// The sides of a book object, `bids_key` and `asks_key`, into book.bids and book.asks; throws
+// Error(kBadPayload) naming the exchange, `what` (the response) and the key that is missing or
+// not an array.
+void read_book_sides(simdjson::dom::object object, std::string_view bids_key,
+                     std::string_view asks_key, std::string_view exchange, std::string_view what,
+                     RawBook& book);
+
+// An integer field of a response object (a number or its digits in a string): nullopt where
+// absent; throws Error(kBadPayload) naming the exchange, `what` and the key when it is present
+// but not an integer.
+std::optional<std::int64_t> optional_integer(simdjson::dom::object object, std::string_view key,
+                                             std::string_view exchange, std::string_view what);
 
 // One parser of each kind per thread, reused: they own their buffers, so parsing allocates
 // nothing once warm. The DOM parser dispatches at run time to the best kernel of the CPU; it

@@ -21,11 +21,11 @@ const std::vector<ExchangeDescriptor>& exchange_registry() {
   using std::chrono::milliseconds;
   static const std::vector<ExchangeDescriptor> kRegistry = {
       {Binance::kName, Binance::kDefaultBaseUrl, 6000, milliseconds(60'000),
-       Binance::interval_token, create<Binance>},
+       Binance::interval_token, Binance::accepts_depth, create<Binance>},
       {Bybit::kName, Bybit::kDefaultBaseUrl, 600, milliseconds(5'000), Bybit::interval_token,
-       create<Bybit>},
+       Bybit::accepts_depth, create<Bybit>},
       {GateIo::kName, GateIo::kDefaultBaseUrl, 200, milliseconds(10'000), GateIo::interval_token,
-       create<GateIo>},
+       GateIo::accepts_depth, create<GateIo>},
   };
   return kRegistry;
 }

@@ -22,6 +22,8 @@ struct ExchangeDescriptor {
   std::chrono::milliseconds rate_window;
   // The exchange's token for a canonical timeframe, or nullopt where it has none.
   std::optional<std::string_view> (*interval_token)(const Timeframe& timeframe);
+  // Whether the exchange serves books of this many levels per side.
+  bool (*accepts_depth)(int depth);
   std::unique_ptr<Exchange> (*create)(std::unique_ptr<RestSession> session);
 };
 

@@ -59,6 +59,7 @@ AssetGraph AssetGraph::from_config(const Config& config) {
   AssetGraph graph;
   std::vector<std::string> ohlcv_extracts;
   std::vector<std::string> ticker_extracts;
+  std::vector<std::string> book_extracts;
   for (const ExchangeConfig& exchange : config.exchanges) {
     ohlcv_extracts.push_back("extract_" + exchange.name + "_ohlcv");
     graph.assets_.push_back(AssetSpec{
@@ -83,6 +84,17 @@ AssetGraph AssetGraph::from_config(const Config& config) {
         .description = "A raw " + exchange.name +
                        " 24 h tickers snapshot of the configured symbols (one bulk request)",
         .checks = {}});
+    book_extracts.push_back("extract_" + exchange.name + "_orderbook");
+    graph.assets_.push_back(AssetSpec{
+        .key = book_extracts.back(),
+        .group = "bronze",
+        .kind = AssetKind::kExtractOrderbook,
+        .exchange = exchange.name,
+        .deps = {},
+        .partitioning = "snapshot",
+        .description = "Raw " + exchange.name + " order-book snapshots, " +
+                       std::to_string(exchange.depth) + " levels per side, of the configured symbols",
+        .checks = {}});
   }
   graph.assets_.push_back(AssetSpec{
       .key = "transform_ohlcv",
@@ -93,7 +105,7 @@ AssetGraph AssetGraph::from_config(const Config& config) {
       .partitioning = "daily",
       .description = "Validated, de-duplicated OHLCV candles of every exchange for a UTC day "
                      "(zstd CSV in silver), with rejects and gaps",
-      .checks = {"ohlcv_no_rejects", "ohlcv_no_gaps"}});
+      .checks = {"ohlcv_no_gaps", "ohlcv_no_rejects", "ohlcv_no_duplicates"}});
   graph.assets_.push_back(AssetSpec{
       .key = "transform_tickers",
       .group = "silver",
@@ -105,6 +117,17 @@ AssetGraph AssetGraph::from_config(const Config& config) {
                      "silver), with rejects and data-quality checks",
       .checks = {"tickers_bid_not_above_ask", "tickers_last_within_range", "tickers_fresh",
                  "tickers_complete"}});
+  graph.assets_.push_back(AssetSpec{
+      .key = "transform_orderbook",
+      .group = "silver",
+      .kind = AssetKind::kTransformOrderbook,
+      .exchange = std::nullopt,
+      .deps = book_extracts,
+      .partitioning = "snapshot",
+      .description = "The newest order books of every exchange as one row per level (zstd CSV "
+                     "in silver), with rejects and book checks",
+      .checks = {"orderbook_sorted", "orderbook_not_crossed", "orderbook_positive_amounts",
+                 "orderbook_full_depth"}});
   graph.assets_.push_back(AssetSpec{
       .key = "load_ohlcv_to_postgres",
       .group = "gold",
@@ -122,6 +145,15 @@ AssetGraph AssetGraph::from_config(const Config& config) {
       .deps = {"transform_tickers"},
       .partitioning = "snapshot",
       .description = "Tickers upserted into the warehouse table tickers",
+      .checks = {}});
+  graph.assets_.push_back(AssetSpec{
+      .key = "load_orderbook_to_postgres",
+      .group = "gold",
+      .kind = AssetKind::kLoadOrderbook,
+      .exchange = std::nullopt,
+      .deps = {"transform_orderbook"},
+      .partitioning = "snapshot",
+      .description = "Order-book levels upserted into the warehouse table orderbook_levels",
       .checks = {}});
   return graph;
 }

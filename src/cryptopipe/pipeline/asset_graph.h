@@ -13,6 +13,7 @@ namespace cryptopipe::pipeline {
 enum class AssetKind {
   kExtractOhlcv, kTransformOhlcv, kLoadOhlcv,
   kExtractTickers, kTransformTickers, kLoadTickers,
+  kExtractOrderbook, kTransformOrderbook, kLoadOrderbook,
 };
 
 struct AssetSpec {

@@ -124,6 +124,10 @@ ExchangeConfig read_exchange(const std::string& name, const YAML::Node& node,
     }
   }
   if (node["depth"]) exchange.depth = positive_int(node["depth"], where + ".depth");
+  if (!descriptor->accepts_depth(exchange.depth)) {
+    throw config_error(where + ".depth", name + " serves no order book of depth " +
+                                             std::to_string(exchange.depth));
+  }
   return exchange;
 }
 

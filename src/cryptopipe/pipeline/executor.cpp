@@ -8,6 +8,7 @@
 
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/pipeline/ohlcv_assets.h"
+#include "cryptopipe/pipeline/orderbook_assets.h"
 #include "cryptopipe/pipeline/ticker_assets.h"
 
 namespace cryptopipe::pipeline {
@@ -29,6 +30,9 @@ AssetResult run_asset(RunContext& context, const AssetSpec& asset, const UtcDay&
     case AssetKind::kExtractTickers: return extract_tickers(context, *asset.exchange, day);
     case AssetKind::kTransformTickers: return transform_tickers(context, day);
     case AssetKind::kLoadTickers: return load_tickers(context, day);
+    case AssetKind::kExtractOrderbook: return extract_orderbook(context, *asset.exchange, day);
+    case AssetKind::kTransformOrderbook: return transform_orderbook(context, day);
+    case AssetKind::kLoadOrderbook: return load_orderbook(context, day);
   }
   throw Error(ErrorKind::kInvalidInput, "asset " + asset.key + " has no implementation");
 }
@@ -51,6 +55,10 @@ Outcome run_logged(RunContext& context, const AssetSpec& asset, const UtcDay& da
   outcome.finished = context.clock().now_ms();
   const double seconds = static_cast<double>(outcome.finished - outcome.started) / 1000.0;
   if (outcome.status == "success") {
+    for (const CheckResult& check : outcome.result.checks) {
+      log.log(check.passed ? LogLevel::kInfo : LogLevel::kWarn, "check",
+              {{"check", check.name}, {"passed", check.passed}, {"metadata", check.metadata}});
+    }
     log.info("materialized", {{"rows", outcome.result.rows},
                               {"rejects", outcome.result.rejects},
                               {"gaps", outcome.result.gaps},
@@ -148,6 +156,14 @@ RunSummary materialize(RunContext& context, const AssetGraph& graph,
           totals.rejects += outcome.result.rejects;
           totals.gaps += outcome.result.gaps;
           totals.objects += outcome.result.objects;
+          for (const CheckResult& check : outcome.result.checks) {
+            if (check.passed) {
+              ++totals.checks_passed;
+            } else {
+              totals.failed_checks.push_back(check.name + " (" + day.to_string() + "): " +
+                                             check.metadata.dump());
+            }
+          }
         } else {
           outcome.status == "failed" ? ++totals.failed : ++totals.skipped;
           if (totals.first_error.empty()) totals.first_error = outcome.error;

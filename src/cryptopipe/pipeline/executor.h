@@ -18,6 +18,8 @@ struct AssetSummary {
   std::int64_t rows = 0, rejects = 0, gaps = 0, objects = 0;
   double seconds = 0;
   std::string first_error;
+  std::vector<std::string> failed_checks;  // "name (partition): details", in run order
+  int checks_passed = 0;
 };
 
 struct RunSummary {

@@ -5,6 +5,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "cryptopipe/core/log.h"
 #include "cryptopipe/core/time.h"
@@ -16,6 +17,14 @@
 
 namespace cryptopipe::pipeline {
 
+// A data-quality check evaluated on what an asset produced: named as in the asset graph, with
+// the counts behind the verdict. A failed check does not fail the asset; it is reported.
+struct CheckResult {
+  std::string name;
+  bool passed = true;
+  nlohmann::json metadata = nlohmann::json::object();
+};
+
 // What one materialization of one asset for one partition produced.
 struct AssetResult {
   std::int64_t rows = 0;
@@ -23,6 +32,7 @@ struct AssetResult {
   std::int64_t gaps = 0;     // missing candles
   std::int64_t objects = 0;  // lake objects written
   nlohmann::json metadata = nlohmann::json::object();
+  std::vector<CheckResult> checks;
 };
 
 // Everything an asset needs from the outside world, shared by the assets of one run.

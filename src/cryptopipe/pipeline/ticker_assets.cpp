@@ -136,6 +136,9 @@ AssetResult transform_tickers(RunContext& context, const UtcDay& day) {
   result.rows = stats.rows;
   result.rejects = stats.rejects;
   result.objects = 3;
+  for (const auto& [check, passed] : checks.items()) {
+    result.checks.push_back({check, passed.get<bool>(), findings});
+  }
   result.metadata = {{"rows", stats.rows},
                      {"rejects", stats.rejects},
                      {"reject_reasons", reasons},

@@ -124,6 +124,12 @@ AssetResult transform_ohlcv(RunContext& context, const UtcDay& day) {
   // Written last: a silver run without its manifest is incomplete and never loaded.
   lake.put(prefix + "manifest.json", manifest.dump(2), {{"content-type", "application/json"}});
   result.objects = 3;
+  const std::int64_t duplicates =
+      by_reason[static_cast<std::size_t>(transform::RejectReason::kDuplicate)];
+  result.checks = {
+      {"ohlcv_no_gaps", result.gaps == 0, {{"missing_candles", result.gaps}}},
+      {"ohlcv_no_rejects", result.rejects == 0, {{"rejects", result.rejects}, {"reasons", reasons}}},
+      {"ohlcv_no_duplicates", duplicates == 0, {{"duplicates", duplicates}}}};
   result.metadata = {{"rows", result.rows},
                      {"open_rows", open_rows},
                      {"rejects", result.rejects},

@@ -61,6 +61,21 @@ CREATE TABLE tickers (
   PRIMARY KEY (exchange, symbol, ts)
 ) WITHOUT ROWID;
 )sql"},
+      {3, "order book levels", R"sql(
+CREATE TABLE orderbook_levels (
+  exchange  TEXT    NOT NULL,
+  symbol    TEXT    NOT NULL,
+  ts        TEXT    NOT NULL,
+  side      TEXT    NOT NULL CHECK (side IN ('bid', 'ask')),
+  level     INTEGER NOT NULL CHECK (level >= 0),
+  price     TEXT    NOT NULL,
+  amount    TEXT    NOT NULL,
+  sequence  INTEGER,
+  ts_source TEXT    NOT NULL CHECK (ts_source IN ('exchange', 'fetch')),
+  loaded_at TEXT    NOT NULL,
+  PRIMARY KEY (exchange, symbol, ts, side, level)
+) WITHOUT ROWID;
+)sql"},
   };
   return kMigrations;
 }

@@ -1,5 +1,6 @@
 #include "cryptopipe/warehouse/sqlite_warehouse.h"
 
+#include <charconv>
 #include <chrono>
 #include <string>
 #include <thread>
@@ -93,6 +94,16 @@ class Transaction {
   sqlite3* db_;
   bool done_ = false;
 };
+
+std::int64_t parse_integer(std::string_view text, std::string_view column) {
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) {
+    throw Error(ErrorKind::kBadPayload, "bad " + std::string(column) + " '" + std::string(text) +
+                                            "' in a row to load");
+  }
+  return value;
+}
 
 void count_change(LoadStats& stats, bool existed, bool changed) {
   if (!existed) {
@@ -273,6 +284,50 @@ WHERE tickers.ts_source IS NOT excluded.ts_source OR tickers.last IS NOT exclude
       upsert.bind_optional_text(index++, value);
     }
     upsert.bind(16, loaded_at);
+    upsert.step();
+    upsert.reset();
+    count_change(stats, existed, sqlite3_changes(db_.get()) > 0);
+  }
+  transaction.commit();
+  return stats;
+}
+
+LoadStats SqliteWarehouse::upsert_book_levels(const BookLevelRowSource& rows) {
+  static constexpr const char* kUpsert = R"sql(
+INSERT INTO orderbook_levels (exchange, symbol, ts, side, level, price, amount, sequence,
+                              ts_source, loaded_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+ON CONFLICT (exchange, symbol, ts, side, level) DO UPDATE SET
+  price = excluded.price, amount = excluded.amount, sequence = excluded.sequence,
+  ts_source = excluded.ts_source, loaded_at = excluded.loaded_at
+WHERE orderbook_levels.price IS NOT excluded.price OR orderbook_levels.amount IS NOT excluded.amount
+   OR orderbook_levels.sequence IS NOT excluded.sequence
+   OR orderbook_levels.ts_source IS NOT excluded.ts_source
+)sql";
+  static constexpr const char* kExists =
+      "SELECT 1 FROM orderbook_levels WHERE exchange = ?1 AND symbol = ?2 AND ts = ?3 AND "
+      "side = ?4 AND level = ?5";
+  LoadStats stats;
+  const std::string loaded_at = format_iso8601(SystemClock().now_ms());
+  Transaction transaction(db_.get());
+  Statement exists(db_.get(), kExists);
+  Statement upsert(db_.get(), kUpsert);
+  BookLevelRow row;
+  while (rows(row)) {
+    ++stats.rows_in;
+    const std::int64_t level = parse_integer(row.level, "level");
+    exists.bind(1, row.exchange).bind(2, row.symbol).bind(3, row.ts).bind(4, row.side)
+        .bind(5, level);
+    const bool existed = exists.step();
+    exists.reset();
+    upsert.bind(1, row.exchange).bind(2, row.symbol).bind(3, row.ts).bind(4, row.side)
+        .bind(5, level).bind(6, row.price).bind(7, row.amount).bind(9, row.ts_source)
+        .bind(10, loaded_at);
+    if (row.sequence.empty()) {
+      upsert.bind_null(8);
+    } else {
+      upsert.bind(8, parse_integer(row.sequence, "sequence"));
+    }
     upsert.step();
     upsert.reset();
     count_change(stats, existed, sqlite3_changes(db_.get()) > 0);

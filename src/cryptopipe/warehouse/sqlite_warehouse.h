@@ -20,6 +20,7 @@ class SqliteWarehouse final : public Warehouse {
   int schema_version() override;
   LoadStats upsert_ohlcv(const OhlcvRowSource& rows) override;
   LoadStats upsert_tickers(const TickerRowSource& rows) override;
+  LoadStats upsert_book_levels(const BookLevelRowSource& rows) override;
   void record_run(const RunRecord& record) override;
 
  private:

@@ -26,6 +26,12 @@ struct TickerRow {
   std::string_view base_volume, quote_volume, change_percent;
 };
 
+// One gold order-book level: side is "bid" or "ask", level 0 the best; sequence empty (NULL)
+// where the exchange gives no update id.
+struct BookLevelRow {
+  std::string_view exchange, symbol, ts, ts_source, sequence, side, level, price, amount;
+};
+
 struct LoadStats {
   std::int64_t rows_in = 0;
   std::int64_t inserted = 0;
@@ -45,6 +51,7 @@ struct RunRecord {
 // Yield rows until they return false. A row's views stay valid until the next call.
 using OhlcvRowSource = std::function<bool(OhlcvRow& row)>;
 using TickerRowSource = std::function<bool(TickerRow& row)>;
+using BookLevelRowSource = std::function<bool(BookLevelRow& row)>;
 
 // The gold layer. Two implementations (SQLite, the zero-setup default, and PostgreSQL) made
 // by open_warehouse(). Not thread safe: one instance per thread.
@@ -68,6 +75,9 @@ class Warehouse {
   // Upserts tickers by (exchange, symbol, ts) in one transaction, replacing a row only when
   // its values differ.
   virtual LoadStats upsert_tickers(const TickerRowSource& rows) = 0;
+
+  // Upserts order-book levels by (exchange, symbol, ts, side, level) in one transaction.
+  virtual LoadStats upsert_book_levels(const BookLevelRowSource& rows) = 0;
 
   virtual void record_run(const RunRecord& record) = 0;
 };

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -12,56 +11,16 @@
 #include "cryptopipe/exchanges/bybit.h"
 #include "cryptopipe/exchanges/gateio.h"
 #include "unit/exchange_for_tests.h"
-#include "unit/local_http_server.h"
+#include "unit/exchanges/recording_server.h"
 #include "unit/test_helpers.h"
 
 namespace cryptopipe::exchanges {
 namespace {
 
-using unit::LocalHttpServer;
+using unit::quick_retries;
+using unit::RecordingServer;
 using unit::TestExchange;
 using unit::ThrowsError;
-
-// Answers every GET with one scripted response and records each request's target (the path
-// and the query exactly as sent, percent-encoding included).
-class RecordingServer {
- public:
-  RecordingServer(int status, std::string body) {
-    local_.server().Get(".*", [this, status, body](const httplib::Request& request,
-                                                   httplib::Response& response) {
-      {
-        std::lock_guard lock(mutex_);
-        targets_.push_back(request.target);
-        if (request.has_param("symbols")) symbols_param_ = request.get_param_value("symbols");
-      }
-      response.status = status;
-      response.set_content(body, "application/json");
-    });
-    local_.start();
-  }
-
-  std::vector<std::string> targets() {
-    std::lock_guard lock(mutex_);
-    return targets_;
-  }
-  std::string symbols_param() {  // Binance's `symbols`, decoded by the server
-    std::lock_guard lock(mutex_);
-    return symbols_param_;
-  }
-  std::string base_url() const { return local_.base_url(); }
-
- private:
-  std::mutex mutex_;
-  std::vector<std::string> targets_;
-  std::string symbols_param_;
-  LocalHttpServer local_;
-};
-
-net::RetrySettings quick_retries() {
-  return net::RetrySettings{.max_attempts = 2,
-                            .base_delay = std::chrono::milliseconds(1),
-                            .max_delay = std::chrono::milliseconds(2)};
-}
 
 // `count` distinct USDT markets: C0/USDT, C1/USDT, ...
 std::vector<Symbol> markets(std::size_t count) {

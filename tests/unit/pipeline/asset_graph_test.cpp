@@ -21,8 +21,11 @@ constexpr const char* kLoad = "load_ohlcv_to_postgres";
 constexpr const char* kExtractTickers = "extract_binance_tickers";
 constexpr const char* kTransformTickers = "transform_tickers";
 constexpr const char* kLoadTickers = "load_tickers_to_postgres";
-const Keys kEverything = {kExtract, kExtractTickers, kTransform, kTransformTickers, kLoad,
-                          kLoadTickers};
+constexpr const char* kExtractBooks = "extract_binance_orderbook";
+constexpr const char* kTransformBooks = "transform_orderbook";
+constexpr const char* kLoadBooks = "load_orderbook_to_postgres";
+const Keys kEverything = {kExtract, kExtractTickers, kExtractBooks, kTransform, kTransformTickers,
+                          kTransformBooks, kLoad, kLoadTickers, kLoadBooks};
 
 Config default_config() {
   Config config;
@@ -39,7 +42,7 @@ class Selection : public ::testing::Test {
   AssetGraph graph_ = AssetGraph::from_config(default_config());
 };
 
-TEST_F(Selection, OneExchangeGivesTwoChainsOfThreeAssetsInDependencyOrder) {
+TEST_F(Selection, OneExchangeGivesThreeChainsOfThreeAssetsInDependencyOrder) {
   Keys keys;
   for (const AssetSpec& asset : graph_.assets()) keys.push_back(asset.key);
   EXPECT_EQ(keys, kEverything);
@@ -47,6 +50,9 @@ TEST_F(Selection, OneExchangeGivesTwoChainsOfThreeAssetsInDependencyOrder) {
   EXPECT_EQ(graph_.get(kLoadTickers).deps, Keys{kTransformTickers});
   EXPECT_EQ(graph_.get(kExtractTickers).partitioning, "snapshot");
   EXPECT_EQ(graph_.get(kExtract).partitioning, "daily");
+  EXPECT_EQ(graph_.get(kLoadBooks).deps, Keys{kTransformBooks});
+  EXPECT_EQ(graph_.get(kTransformBooks).deps, Keys{kExtractBooks});
+  EXPECT_EQ(graph_.get(kExtractBooks).partitioning, "snapshot");
   EXPECT_EQ(graph_.get(kTransform).deps, Keys{kExtract});
   EXPECT_EQ(graph_.get(kLoad).deps, Keys{kTransform});
   EXPECT_TRUE(graph_.get(kExtract).deps.empty());
@@ -90,16 +96,17 @@ TEST_F(Selection, StarAddsEveryLevel) {
 }
 
 TEST_F(Selection, Groups) {
-  EXPECT_EQ(select("group:bronze"), (Keys{kExtract, kExtractTickers}));
-  EXPECT_EQ(select("group:silver"), (Keys{kTransform, kTransformTickers}));
-  EXPECT_EQ(select("group:gold"), (Keys{kLoad, kLoadTickers}));
-  EXPECT_EQ(select("group:gold,group:bronze"), (Keys{kExtract, kExtractTickers, kLoad, kLoadTickers}));
+  EXPECT_EQ(select("group:bronze"), (Keys{kExtract, kExtractTickers, kExtractBooks}));
+  EXPECT_EQ(select("group:silver"), (Keys{kTransform, kTransformTickers, kTransformBooks}));
+  EXPECT_EQ(select("group:gold"), (Keys{kLoad, kLoadTickers, kLoadBooks}));
+  EXPECT_EQ(select("group:gold,group:bronze"),
+            (Keys{kExtract, kExtractTickers, kExtractBooks, kLoad, kLoadTickers, kLoadBooks}));
 }
 
 TEST_F(Selection, SpacesAroundTermsAreIgnored) {
   EXPECT_EQ(select("  transform_ohlcv , load_ohlcv_to_postgres  "), (Keys{kTransform, kLoad}));
   EXPECT_EQ(select(" * "), kEverything);
-  EXPECT_EQ(select(" group:silver"), (Keys{kTransform, kTransformTickers}));
+  EXPECT_EQ(select(" group:silver"), (Keys{kTransform, kTransformTickers, kTransformBooks}));
   EXPECT_EQ(select("+transform_ohlcv ,extract_binance_ohlcv"), (Keys{kExtract, kTransform}));
 }
 
@@ -154,13 +161,13 @@ TEST(AssetGraph, OneExtractAssetPerExchangeAllFeedingTheTransform) {
     seen.insert(asset.key);
     keys.push_back(asset.key);
   }
-  EXPECT_EQ(keys.size(), 8u);
+  EXPECT_EQ(keys.size(), 12u);
   EXPECT_EQ(graph.get(kTransform).deps, (Keys{"extract_binance_ohlcv", "extract_kraken_ohlcv"}));
   EXPECT_EQ(graph.get(kTransformTickers).deps,
             (Keys{"extract_binance_tickers", "extract_kraken_tickers"}));
   EXPECT_EQ(resolve_selection(graph, "group:bronze"),
-            (Keys{"extract_binance_ohlcv", "extract_binance_tickers", "extract_kraken_ohlcv",
-                  "extract_kraken_tickers"}));
+            (Keys{"extract_binance_ohlcv", "extract_binance_tickers", "extract_binance_orderbook",
+                  "extract_kraken_ohlcv", "extract_kraken_tickers", "extract_kraken_orderbook"}));
   EXPECT_EQ(resolve_selection(graph, "+transform_ohlcv"),
             (Keys{"extract_binance_ohlcv", "extract_kraken_ohlcv", kTransform}));
   EXPECT_EQ(resolve_selection(graph, "extract_kraken_ohlcv+"),
@@ -172,7 +179,7 @@ TEST(AssetGraph, ToJsonDescribesEveryAsset) {
   ASSERT_TRUE(json.contains("assets"));
   const nlohmann::json& assets = json["assets"];
   ASSERT_TRUE(assets.is_array());
-  ASSERT_EQ(assets.size(), 6u);
+  ASSERT_EQ(assets.size(), 9u);
   for (const auto& asset : assets) {
     for (const char* field : {"key", "group", "deps", "partitioning", "description", "checks",
                               "exchange"}) {
@@ -180,22 +187,22 @@ TEST(AssetGraph, ToJsonDescribesEveryAsset) {
     }
     EXPECT_TRUE(asset["deps"].is_array());
     EXPECT_TRUE(asset["checks"].is_array());
-    const bool tickers = asset["key"].get<std::string>().find("tickers") != std::string::npos;
-    EXPECT_EQ(asset["partitioning"], tickers ? "snapshot" : "daily");
+    const bool ohlcv = asset["key"].get<std::string>().find("ohlcv") != std::string::npos;
+    EXPECT_EQ(asset["partitioning"], ohlcv ? "daily" : "snapshot");
     EXPECT_FALSE(asset["description"].get<std::string>().empty());
   }
   EXPECT_EQ(assets[0]["key"], kExtract);
   EXPECT_EQ(assets[0]["group"], "bronze");
   EXPECT_EQ(assets[0]["deps"], nlohmann::json::array());
   EXPECT_EQ(assets[0]["exchange"], "binance");
-  EXPECT_EQ(assets[2]["key"], kTransform);
-  EXPECT_EQ(assets[2]["group"], "silver");
-  EXPECT_EQ(assets[2]["deps"], nlohmann::json::array({kExtract}));
-  EXPECT_EQ(assets[2]["checks"], nlohmann::json::array({"ohlcv_no_rejects", "ohlcv_no_gaps"}));
-  EXPECT_TRUE(assets[2]["exchange"].is_null());
-  EXPECT_EQ(assets[4]["key"], kLoad);
-  EXPECT_EQ(assets[4]["group"], "gold");
-  EXPECT_EQ(assets[4]["deps"], nlohmann::json::array({kTransform}));
+  EXPECT_EQ(assets[3]["key"], kTransform);
+  EXPECT_EQ(assets[3]["group"], "silver");
+  EXPECT_EQ(assets[3]["deps"], nlohmann::json::array({kExtract}));
+  EXPECT_EQ(assets[3]["checks"], nlohmann::json::array({"ohlcv_no_gaps", "ohlcv_no_rejects", "ohlcv_no_duplicates"}));
+  EXPECT_TRUE(assets[3]["exchange"].is_null());
+  EXPECT_EQ(assets[6]["key"], kLoad);
+  EXPECT_EQ(assets[6]["group"], "gold");
+  EXPECT_EQ(assets[6]["deps"], nlohmann::json::array({kTransform}));
 }
 
 }  // namespace

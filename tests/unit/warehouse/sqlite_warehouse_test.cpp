@@ -140,10 +140,10 @@ TEST_F(SqliteWarehouseTest, MigrateIsIdempotent) {
   Inspector db(path());
   EXPECT_EQ(db.one("SELECT count(*) FROM schema_migrations"), std::to_string(kLatest));
   EXPECT_EQ(db.rows("SELECT version FROM schema_migrations ORDER BY version"),
-            (std::vector<std::string>{"1", "2"}));
+            (std::vector<std::string>{"1", "2", "3"}));
   EXPECT_EQ(db.rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN "
-                    "('ohlcv', 'run_audit', 'tickers') ORDER BY name"),
-            (std::vector<std::string>{"ohlcv", "run_audit", "tickers"}));
+                    "('ohlcv', 'orderbook_levels', 'run_audit', 'tickers') ORDER BY name"),
+            (std::vector<std::string>{"ohlcv", "orderbook_levels", "run_audit", "tickers"}));
 }
 
 TEST_F(SqliteWarehouseTest, ASecondConnectionSeesTheMigratedSchema) {

@@ -1,0 +1,187 @@
+#include "cryptopipe/pipeline/orderbook_assets.h"
+
+#include <nlohmann/json.hpp>
+
+#include "cryptopipe/core/error.h"
+#include "cryptopipe/lake/keys.h"
+#include "cryptopipe/pipeline/bronze.h"
+#include "cryptopipe/transform/orderbook_transform.h"
+
+namespace cryptopipe::pipeline {
+namespace {
+
+constexpr std::string_view kDataset = "orderbook";
+
+std::string extractions_prefix(const std::string& exchange, const UtcDay& day) {
+  return lake::bronze_snapshot_prefix(exchange, kDataset, day) + "_extractions/";
+}
+
+std::vector<transform::BookSnapshot> read_books(const lake::ObjectStore& lake,
+                                                const std::string& exchange, const UtcDay& day,
+                                                std::string& manifest_key) {
+  manifest_key = latest_extraction(lake, extractions_prefix(exchange, day));
+  if (manifest_key.empty()) {
+    throw Error(ErrorKind::kNotFound, "no " + exchange + " order books for " + day.to_string() +
+                                          " in the lake; materialize extract_" + exchange +
+                                          "_orderbook first");
+  }
+  std::vector<transform::BookSnapshot> books;
+  try {
+    const nlohmann::json manifest = nlohmann::json::parse(lake.read(manifest_key));
+    const int depth = manifest.at("depth").get<int>();
+    for (const nlohmann::json& page : manifest.at("pages")) {
+      books.push_back({.exchange = exchange,
+                       .symbol = Symbol::parse(page.at("symbol").get<std::string>()),
+                       .bronze_key = page.at("key").get<std::string>(),
+                       .requested_at = page.at("requested_at").get<TimestampMs>(),
+                       .depth = depth});
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(ErrorKind::kBadPayload,
+                "extraction manifest " + manifest_key + " is unreadable: " + e.what());
+  }
+  return books;
+}
+
+}  // namespace
+
+AssetResult extract_orderbook(RunContext& context, const std::string& exchange_name,
+                              const UtcDay& day) {
+  const ExchangeConfig& settings = context.exchange_config(exchange_name);
+  const std::unique_ptr<exchanges::Exchange> exchange = context.connect(exchange_name);
+  const std::string prefix = lake::bronze_snapshot_prefix(exchange_name, kDataset, day);
+  nlohmann::json pages = nlohmann::json::array();
+  exchanges::RawBook book;
+  std::int64_t levels = 0;
+  for (std::size_t index = 0; index < settings.symbols.size(); ++index) {
+    const Symbol& symbol = settings.symbols[index];
+    exchanges::RawResponse raw = exchange->fetch_orderbook(symbol, settings.depth);
+    const std::string key = store_raw_response(context, prefix, static_cast<int>(index), raw);
+    try {
+      exchange->parse_orderbook(raw.body, book);
+    } catch (const Error& e) {
+      throw Error(e.kind(), std::string(e.what()) + " (GET " + raw.url + ", kept as " + key + ")");
+    }
+    const std::size_t book_levels = book.bids.size() + book.asks.size();
+    levels += static_cast<std::int64_t>(book_levels);
+    nlohmann::json page = page_record(key, raw, book_levels);
+    page["symbol"] = symbol.unified();
+    pages.push_back(std::move(page));
+  }
+  const std::string manifest_key = extractions_prefix(exchange_name, day) + context.run_id() + ".json";
+  const nlohmann::json manifest = {{"run_id", context.run_id()},
+                                   {"exchange", exchange_name},
+                                   {"dataset", kDataset},
+                                   {"partition", day.to_string()},
+                                   {"depth", settings.depth},
+                                   {"pages", pages}};
+  context.lake().put(manifest_key, manifest.dump(2), {{"content-type", "application/json"}});
+
+  AssetResult result;
+  result.rows = levels;
+  result.objects = static_cast<std::int64_t>(settings.symbols.size()) + 1;
+  result.metadata = {{"books", settings.symbols.size()},
+                     {"levels", levels},
+                     {"depth", settings.depth},
+                     {"manifest", manifest_key}};
+  return result;
+}
+
+AssetResult transform_orderbook(RunContext& context, const UtcDay& day) {
+  lake::ObjectStore& lake = context.lake();
+  const std::string prefix = lake::silver_run_prefix(kDataset, day, context.run_id());
+  const std::string data_key = prefix + "orderbook.csv.zst";
+  const std::string rejects_key = prefix + "rejects.csv.zst";
+  const int level = context.config().silver_compression;
+  transform::SilverCsvWriter rows(lake, data_key, transform::orderbook_columns(), level);
+  transform::SilverCsvWriter rejects(lake, rejects_key, transform::orderbook_reject_columns(), level);
+
+  transform::BookStats stats;
+  nlohmann::json sources = nlohmann::json::array();
+  for (const ExchangeConfig& exchange_config : context.config().exchanges) {
+    std::string manifest_key;
+    const auto books = read_books(lake, exchange_config.name, day, manifest_key);
+    const std::unique_ptr<exchanges::Exchange> exchange = context.connect(exchange_config.name);
+    transform::OrderBookTransformer transformer(lake, *exchange);
+    for (const transform::BookSnapshot& book : books) transformer.run(book, rows, rejects, stats);
+    sources.push_back({{"exchange", exchange_config.name}, {"extraction", manifest_key}});
+  }
+
+  nlohmann::json reasons = nlohmann::json::object();
+  for (std::size_t i = 0; i < stats.rejects_by_reason.size(); ++i) {
+    if (stats.rejects_by_reason[i] > 0) {
+      reasons[std::string(to_string(static_cast<transform::LevelRejectReason>(i)))] =
+          stats.rejects_by_reason[i];
+    }
+  }
+  const nlohmann::json checks = {{"orderbook_sorted", stats.checks.unsorted == 0},
+                                 {"orderbook_not_crossed", stats.checks.crossed == 0},
+                                 {"orderbook_positive_amounts",
+                                  stats.rejects_by_reason[static_cast<std::size_t>(
+                                      transform::LevelRejectReason::kNonPositiveAmount)] == 0},
+                                 {"orderbook_full_depth", stats.checks.short_books == 0}};
+  const nlohmann::json findings = {{"unsorted_books", stats.checks.unsorted},
+                                   {"crossed_books", stats.checks.crossed},
+                                   {"short_books", stats.checks.short_books}};
+  rows.finish();
+  rejects.finish();
+  const nlohmann::json manifest = {{"dataset", kDataset},
+                                   {"partition", day.to_string()},
+                                   {"run_id", context.run_id()},
+                                   {"created_at", format_iso8601(context.clock().now_ms())},
+                                   {"format", "csv+zstd"},
+                                   {"columns", transform::orderbook_columns()},
+                                   {"data_key", data_key},
+                                   {"rejects_key", rejects_key},
+                                   {"books", stats.books},
+                                   {"rows", stats.rows},
+                                   {"rejects", stats.rejects},
+                                   {"reject_reasons", reasons},
+                                   {"checks", checks},
+                                   {"findings", findings},
+                                   {"sources", sources}};
+  lake.put(prefix + "manifest.json", manifest.dump(2), {{"content-type", "application/json"}});
+
+  AssetResult result;
+  result.rows = stats.rows;
+  result.rejects = stats.rejects;
+  result.objects = 3;
+  for (const auto& [check, passed] : checks.items()) {
+    result.checks.push_back({check, passed.get<bool>(), findings});
+  }
+  result.metadata = {{"books", stats.books},
+                     {"rows", stats.rows},
+                     {"rejects", stats.rejects},
+                     {"reject_reasons", reasons},
+                     {"checks", checks},
+                     {"findings", findings},
+                     {"silver_manifest", prefix + "manifest.json"}};
+  return result;
+}
+
+AssetResult load_orderbook(RunContext& context, const UtcDay& day) {
+  const lake::ObjectStore& lake = context.lake();
+  const std::string manifest_key = latest_silver_manifest(lake, kDataset, day);
+  const std::string data_key = silver_data_key(lake, manifest_key);
+  transform::SilverCsvReader reader(lake, data_key, transform::orderbook_columns());
+  std::vector<std::string_view> f;
+  const auto next_row = [&](warehouse::BookLevelRow& row) {
+    if (!reader.next(f)) return false;
+    row = {.exchange = f[0], .symbol = f[1], .ts = f[2], .ts_source = f[3], .sequence = f[4],
+           .side = f[5], .level = f[6], .price = f[7], .amount = f[8]};
+    return true;
+  };
+  const std::unique_ptr<warehouse::Warehouse> warehouse = context.open_warehouse();
+  const warehouse::LoadStats stats = warehouse->upsert_book_levels(next_row);
+  AssetResult result;
+  result.rows = stats.rows_in;
+  result.metadata = {{"rows", stats.rows_in},
+                     {"inserted", stats.inserted},
+                     {"updated", stats.updated},
+                     {"unchanged", stats.unchanged},
+                     {"silver_manifest", manifest_key},
+                     {"table", "orderbook_levels"}};
+  return result;
+}
+
+}  // namespace cryptopipe::pipeline
