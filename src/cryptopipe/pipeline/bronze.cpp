@@ -62,6 +62,40 @@ std::string silver_data_key(const lake::ObjectStore& lake, const std::string& ma
   }
 }
 
+AssetResult publish_silver(RunContext& context, const UtcDay& day, const SilverSummary& silver) {
+  const std::string manifest_key = silver.prefix + "manifest.json";
+  const nlohmann::json manifest = {{"dataset", silver.dataset},
+                                   {"partition", day.to_string()},
+                                   {"run_id", context.run_id()},
+                                   {"created_at", format_iso8601(context.clock().now_ms())},
+                                   {"format", "csv+zstd"},
+                                   {"columns", silver.columns},
+                                   {"data_key", silver.data_key},
+                                   {"rejects_key", silver.rejects_key},
+                                   {"rows", silver.rows},
+                                   {"rejects", silver.rejects},
+                                   {"reject_reasons", silver.reject_reasons},
+                                   {"checks", silver.checks},
+                                   {"findings", silver.findings},
+                                   {"sources", silver.sources}};
+  context.lake().put(manifest_key, manifest.dump(2), {{"content-type", "application/json"}});
+
+  AssetResult result;
+  result.rows = silver.rows;
+  result.rejects = silver.rejects;
+  result.objects = 3;
+  for (const auto& [check, passed] : silver.checks.items()) {
+    result.checks.push_back({check, passed.get<bool>(), silver.findings});
+  }
+  result.metadata = {{"rows", silver.rows},
+                     {"rejects", silver.rejects},
+                     {"reject_reasons", silver.reject_reasons},
+                     {"checks", silver.checks},
+                     {"findings", silver.findings},
+                     {"silver_manifest", manifest_key}};
+  return result;
+}
+
 std::string latest_extraction(const lake::ObjectStore& lake, const std::string& prefix) {
   const std::vector<std::string> manifests = lake.list(prefix);
   return manifests.empty() ? std::string() : manifests.back();

@@ -27,6 +27,25 @@ std::string latest_silver_manifest(const lake::ObjectStore& lake, std::string_vi
 // The data table a silver manifest names; Error(kBadPayload) for an unreadable manifest.
 std::string silver_data_key(const lake::ObjectStore& lake, const std::string& manifest_key);
 
+// What a snapshot transform found, for its silver manifest and the asset's result.
+struct SilverSummary {
+  std::string dataset;
+  std::vector<std::string_view> columns;
+  std::string prefix;  // silver/{dataset}/dt={day}/run={run_id}/
+  std::string data_key;
+  std::string rejects_key;
+  std::int64_t rows = 0;
+  std::int64_t rejects = 0;
+  nlohmann::json reject_reasons;  // reason → count
+  nlohmann::json checks;          // check name → passed
+  nlohmann::json findings;        // the counts behind the checks
+  nlohmann::json sources;         // the extractions read
+};
+
+// Writes the silver manifest (last: it is the commit point of the silver run) and returns the
+// asset's result, checks included.
+AssetResult publish_silver(RunContext& context, const UtcDay& day, const SilverSummary& silver);
+
 // The newest extraction manifest under a prefix ending in "_extractions/", or "" when none.
 std::string latest_extraction(const lake::ObjectStore& lake, const std::string& prefix);
 

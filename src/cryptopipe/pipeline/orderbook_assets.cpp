@@ -125,37 +125,19 @@ AssetResult transform_orderbook(RunContext& context, const UtcDay& day) {
                                    {"short_books", stats.checks.short_books}};
   rows.finish();
   rejects.finish();
-  const nlohmann::json manifest = {{"dataset", kDataset},
-                                   {"partition", day.to_string()},
-                                   {"run_id", context.run_id()},
-                                   {"created_at", format_iso8601(context.clock().now_ms())},
-                                   {"format", "csv+zstd"},
-                                   {"columns", transform::orderbook_columns()},
-                                   {"data_key", data_key},
-                                   {"rejects_key", rejects_key},
-                                   {"books", stats.books},
-                                   {"rows", stats.rows},
-                                   {"rejects", stats.rejects},
-                                   {"reject_reasons", reasons},
-                                   {"checks", checks},
-                                   {"findings", findings},
-                                   {"sources", sources}};
-  lake.put(prefix + "manifest.json", manifest.dump(2), {{"content-type", "application/json"}});
-
-  AssetResult result;
-  result.rows = stats.rows;
-  result.rejects = stats.rejects;
-  result.objects = 3;
-  for (const auto& [check, passed] : checks.items()) {
-    result.checks.push_back({check, passed.get<bool>(), findings});
-  }
-  result.metadata = {{"books", stats.books},
-                     {"rows", stats.rows},
-                     {"rejects", stats.rejects},
-                     {"reject_reasons", reasons},
-                     {"checks", checks},
-                     {"findings", findings},
-                     {"silver_manifest", prefix + "manifest.json"}};
+  AssetResult result = publish_silver(context, day,
+                                      {.dataset = std::string(kDataset),
+                                       .columns = transform::orderbook_columns(),
+                                       .prefix = prefix,
+                                       .data_key = data_key,
+                                       .rejects_key = rejects_key,
+                                       .rows = stats.rows,
+                                       .rejects = stats.rejects,
+                                       .reject_reasons = reasons,
+                                       .checks = checks,
+                                       .findings = findings,
+                                       .sources = sources});
+  result.metadata["books"] = stats.books;
   return result;
 }
 

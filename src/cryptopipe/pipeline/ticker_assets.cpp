@@ -116,35 +116,18 @@ AssetResult transform_tickers(RunContext& context, const UtcDay& day) {
                                    {"missing", stats.checks.missing}};
   rows.finish();
   rejects.finish();
-  const nlohmann::json manifest = {{"dataset", kDataset},
-                                   {"partition", day.to_string()},
-                                   {"run_id", context.run_id()},
-                                   {"created_at", format_iso8601(context.clock().now_ms())},
-                                   {"format", "csv+zstd"},
-                                   {"columns", transform::ticker_columns()},
-                                   {"data_key", data_key},
-                                   {"rejects_key", rejects_key},
-                                   {"rows", stats.rows},
-                                   {"rejects", stats.rejects},
-                                   {"reject_reasons", reasons},
-                                   {"checks", checks},
-                                   {"findings", findings},
-                                   {"sources", sources}};
-  lake.put(prefix + "manifest.json", manifest.dump(2), {{"content-type", "application/json"}});
-
-  AssetResult result;
-  result.rows = stats.rows;
-  result.rejects = stats.rejects;
-  result.objects = 3;
-  for (const auto& [check, passed] : checks.items()) {
-    result.checks.push_back({check, passed.get<bool>(), findings});
-  }
-  result.metadata = {{"rows", stats.rows},
-                     {"rejects", stats.rejects},
-                     {"reject_reasons", reasons},
-                     {"checks", checks},
-                     {"findings", findings},
-                     {"silver_manifest", prefix + "manifest.json"}};
+  AssetResult result = publish_silver(context, day,
+                                      {.dataset = std::string(kDataset),
+                                       .columns = transform::ticker_columns(),
+                                       .prefix = prefix,
+                                       .data_key = data_key,
+                                       .rejects_key = rejects_key,
+                                       .rows = stats.rows,
+                                       .rejects = stats.rejects,
+                                       .reject_reasons = reasons,
+                                       .checks = checks,
+                                       .findings = findings,
+                                       .sources = sources});
   return result;
 }
 
