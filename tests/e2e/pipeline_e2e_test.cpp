@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 
 #include <nlohmann/json.hpp>
 #include <set>
@@ -288,6 +289,29 @@ TEST_F(PipelineE2E, OrderBooksLandLevelForLevel) {
 }
 
 class PipelineFaultsE2E : public ::testing::Test {};
+
+TEST_F(PipelineFaultsE2E, OneExchangeDownDoesNotHoldBackTheOthers) {
+  Simulator sim;
+  PipelineHarness harness(sim.base_url("binance"));
+  {
+    // Bybit points at a port nobody listens on: its extract fails, Binance's data still lands.
+    std::ofstream out(harness.config_path());
+    out << "lake: file://" << harness.lake_dir().string() << "\n"
+        << "warehouse: sqlite://" << harness.warehouse_path().string() << "\n"
+        << "log_format: json\nhttp: {max_attempts: 2}\nexchanges:\n"
+        << "  binance:\n    base_url: " << sim.base_url("binance") << "\n    timeframes: [1h]\n"
+        << "  bybit:\n    base_url: http://127.0.0.1:9/bybit\n    timeframes: [1h]\n";
+  }
+  const ProcessResult run = harness.cryptopipe(
+      {"materialize", "--select", kOhlcvChain, "--partition", yesterday_utc()});
+  EXPECT_EQ(run.exit_code, 1) << context_of(run);
+  EXPECT_NE(run.out.find("extract_bybit_ohlcv        FAILED"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("transform_ohlcv            ok"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("load_ohlcv_to_postgres     ok"), std::string::npos) << run.out;
+  EXPECT_EQ(harness.query("SELECT exchange, count(*) FROM ohlcv GROUP BY exchange"),
+            (std::vector<SqlRow>{{"binance", "48"}}));
+  EXPECT_NE(run.err.find("\"left_out\":[\"bybit\"]"), std::string::npos) << run.err;
+}
 
 TEST_F(PipelineFaultsE2E, CompletesThroughServerErrorsAndRateLimits) {
   Simulator sim({"--seed", "7", "--error-rate", "0.2", "--rate-limit-every", "5",

@@ -22,28 +22,41 @@ struct Outcome {
   TimestampMs finished = 0;
 };
 
-AssetResult run_asset(RunContext& context, const AssetSpec& asset, const UtcDay& day) {
+// Transforms read every exchange's extraction: when some failed in this run they go ahead with
+// the others (`left_out`), so one exchange's outage does not hold back the rest.
+bool tolerates_failed_deps(const AssetSpec& asset) {
+  return asset.kind == AssetKind::kTransformOhlcv || asset.kind == AssetKind::kTransformTickers ||
+         asset.kind == AssetKind::kTransformOrderbook;
+}
+
+AssetResult run_asset(RunContext& context, const AssetSpec& asset, const UtcDay& day,
+                      const std::set<std::string>& left_out) {
   switch (asset.kind) {
     case AssetKind::kExtractOhlcv: return extract_ohlcv(context, *asset.exchange, day);
-    case AssetKind::kTransformOhlcv: return transform_ohlcv(context, day);
+    case AssetKind::kTransformOhlcv: return transform_ohlcv(context, day, left_out);
     case AssetKind::kLoadOhlcv: return load_ohlcv(context, day);
     case AssetKind::kExtractTickers: return extract_tickers(context, *asset.exchange, day);
-    case AssetKind::kTransformTickers: return transform_tickers(context, day);
+    case AssetKind::kTransformTickers: return transform_tickers(context, day, left_out);
     case AssetKind::kLoadTickers: return load_tickers(context, day);
     case AssetKind::kExtractOrderbook: return extract_orderbook(context, *asset.exchange, day);
-    case AssetKind::kTransformOrderbook: return transform_orderbook(context, day);
+    case AssetKind::kTransformOrderbook: return transform_orderbook(context, day, left_out);
     case AssetKind::kLoadOrderbook: return load_orderbook(context, day);
   }
   throw Error(ErrorKind::kInvalidInput, "asset " + asset.key + " has no implementation");
 }
 
-Outcome run_logged(RunContext& context, const AssetSpec& asset, const UtcDay& day) {
+Outcome run_logged(RunContext& context, const AssetSpec& asset, const UtcDay& day,
+                   const std::set<std::string>& left_out) {
   const Logger log = context.logger().with({{"asset", asset.key}, {"partition", day.to_string()}});
   Outcome outcome;
   outcome.started = context.clock().now_ms();
   log.info("materializing");
   try {
-    outcome.result = run_asset(context, asset, day);
+    if (!left_out.empty()) {
+      log.warn("going ahead without exchanges whose extraction failed",
+               {{"left_out", left_out}});
+    }
+    outcome.result = run_asset(context, asset, day, left_out);
     outcome.status = "success";
   } catch (const Error& e) {
     outcome.status = "failed";
@@ -117,31 +130,42 @@ RunSummary materialize(RunContext& context, const AssetGraph& graph,
     for (const auto& wave : plan) {
       std::vector<std::pair<const AssetSpec*, Outcome>> done;
       std::vector<const AssetSpec*> runnable;
+      std::map<const AssetSpec*, std::set<std::string>> left_out;
       for (const AssetSpec* asset : wave) {
         // A snapshot is taken once per run, filed under today, whatever the partitions.
         if (asset->partitioning == "snapshot" && partition > 0) continue;
-        const auto blocked = std::find_if(asset->deps.begin(), asset->deps.end(),
-                                          [&](const std::string& d) { return unavailable.contains(d); });
-        if (blocked != asset->deps.end()) {
+        std::vector<std::string> failed_deps;
+        for (const std::string& dep : asset->deps) {
+          if (unavailable.contains(dep)) failed_deps.push_back(dep);
+        }
+        const bool go_ahead = failed_deps.empty() ||
+                              (tolerates_failed_deps(*asset) && failed_deps.size() < asset->deps.size());
+        if (!go_ahead) {
           Outcome skipped;
           skipped.status = "skipped";
-          skipped.error = "upstream asset " + *blocked + " did not materialize";
+          skipped.error = "upstream asset " + failed_deps.front() + " did not materialize";
           skipped.started = skipped.finished = context.clock().now_ms();
           context.logger().with({{"asset", asset->key}, {"partition", day.to_string()}})
               .warn("skipped", {{"reason", skipped.error}});
           done.emplace_back(asset, std::move(skipped));
-        } else {
-          runnable.push_back(asset);
+          continue;
         }
+        std::set<std::string>& exchanges_left_out = left_out[asset];  // before any thread reads
+        for (const std::string& dep : failed_deps) {
+          if (const auto& exchange = graph.get(dep).exchange) exchanges_left_out.insert(*exchange);
+        }
+        runnable.push_back(asset);
       }
       for (std::size_t start = 0; start < runnable.size(); start += concurrency) {
         std::vector<std::pair<const AssetSpec*, std::future<Outcome>>> running;
         for (std::size_t i = start; i < std::min(runnable.size(), start + concurrency); ++i) {
           const AssetSpec* asset = runnable[i];
           const UtcDay asset_day = asset->partitioning == "snapshot" ? today : day;
-          running.emplace_back(asset, std::async(std::launch::async, [&context, asset, asset_day] {
-                                 return run_logged(context, *asset, asset_day);
-                               }));
+          running.emplace_back(asset, std::async(std::launch::async,
+                                                 [&context, asset, asset_day, &left_out] {
+                                                   return run_logged(context, *asset, asset_day,
+                                                                     left_out.at(asset));
+                                                 }));
         }
         for (auto& [asset, future] : running) done.emplace_back(asset, future.get());
       }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <set>
 #include <string>
 
 #include "cryptopipe/core/time.h"
@@ -15,7 +16,9 @@ AssetResult extract_ohlcv(RunContext& context, const std::string& exchange, cons
 
 // silver: the latest complete extraction of every configured series → validated candles,
 // rejects with reasons, gaps, and a manifest naming the bronze sources (written last).
-AssetResult transform_ohlcv(RunContext& context, const UtcDay& day);
+// Exchanges in `left_out` (whose extraction failed in this run) are not read.
+AssetResult transform_ohlcv(RunContext& context, const UtcDay& day,
+                        const std::set<std::string>& left_out = {});
 
 // gold: the latest silver table of the day upserted into the warehouse in one transaction.
 AssetResult load_ohlcv(RunContext& context, const UtcDay& day);

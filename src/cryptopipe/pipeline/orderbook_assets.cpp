@@ -87,7 +87,8 @@ AssetResult extract_orderbook(RunContext& context, const std::string& exchange_n
   return result;
 }
 
-AssetResult transform_orderbook(RunContext& context, const UtcDay& day) {
+AssetResult transform_orderbook(RunContext& context, const UtcDay& day,
+                        const std::set<std::string>& left_out) {
   lake::ObjectStore& lake = context.lake();
   const std::string prefix = lake::silver_run_prefix(kDataset, day, context.run_id());
   const std::string data_key = prefix + "orderbook.csv.zst";
@@ -99,6 +100,7 @@ AssetResult transform_orderbook(RunContext& context, const UtcDay& day) {
   transform::BookStats stats;
   nlohmann::json sources = nlohmann::json::array();
   for (const ExchangeConfig& exchange_config : context.config().exchanges) {
+    if (left_out.contains(exchange_config.name)) continue;
     std::string manifest_key;
     const auto books = read_books(lake, exchange_config.name, day, manifest_key);
     const std::unique_ptr<exchanges::Exchange> exchange = context.connect(exchange_config.name);
@@ -138,6 +140,7 @@ AssetResult transform_orderbook(RunContext& context, const UtcDay& day) {
                                        .findings = findings,
                                        .sources = sources});
   result.metadata["books"] = stats.books;
+  if (!left_out.empty()) result.metadata["left_out"] = left_out;
   return result;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <set>
 #include <string>
 
 #include "cryptopipe/core/time.h"
@@ -15,7 +16,9 @@ AssetResult extract_orderbook(RunContext& context, const std::string& exchange, 
 
 // silver: the newest books of every configured exchange that day → one row per level, rejects
 // with reasons, and the checks (sorted, not crossed, full depth).
-AssetResult transform_orderbook(RunContext& context, const UtcDay& day);
+// Exchanges in `left_out` (whose extraction failed in this run) are not read.
+AssetResult transform_orderbook(RunContext& context, const UtcDay& day,
+                        const std::set<std::string>& left_out = {});
 
 // gold: the newest silver levels of the day upserted into table orderbook_levels.
 AssetResult load_orderbook(RunContext& context, const UtcDay& day);

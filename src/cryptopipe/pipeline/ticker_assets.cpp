@@ -77,7 +77,8 @@ AssetResult extract_tickers(RunContext& context, const std::string& exchange_nam
   return result;
 }
 
-AssetResult transform_tickers(RunContext& context, const UtcDay& day) {
+AssetResult transform_tickers(RunContext& context, const UtcDay& day,
+                        const std::set<std::string>& left_out) {
   lake::ObjectStore& lake = context.lake();
   const std::string prefix = lake::silver_run_prefix(kDataset, day, context.run_id());
   const std::string data_key = prefix + "tickers.csv.zst";
@@ -89,6 +90,7 @@ AssetResult transform_tickers(RunContext& context, const UtcDay& day) {
   transform::TickerStats stats;
   nlohmann::json sources = nlohmann::json::array();
   for (const ExchangeConfig& exchange_config : context.config().exchanges) {
+    if (left_out.contains(exchange_config.name)) continue;
     std::string manifest_key;
     const transform::TickerSnapshot snapshot =
         read_snapshot(lake, exchange_config.name, day, manifest_key);
@@ -128,6 +130,7 @@ AssetResult transform_tickers(RunContext& context, const UtcDay& day) {
                                        .checks = checks,
                                        .findings = findings,
                                        .sources = sources});
+  if (!left_out.empty()) result.metadata["left_out"] = left_out;
   return result;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <set>
 #include <string>
 
 #include "cryptopipe/core/time.h"
@@ -16,7 +17,9 @@ AssetResult extract_tickers(RunContext& context, const std::string& exchange, co
 
 // silver: the newest snapshot of every configured exchange that day → validated tickers,
 // rejects with reasons, data-quality checks, a manifest written last.
-AssetResult transform_tickers(RunContext& context, const UtcDay& day);
+// Exchanges in `left_out` (whose extraction failed in this run) are not read.
+AssetResult transform_tickers(RunContext& context, const UtcDay& day,
+                        const std::set<std::string>& left_out = {});
 
 // gold: the newest silver tickers of the day upserted into table tickers in one transaction.
 AssetResult load_tickers(RunContext& context, const UtcDay& day);

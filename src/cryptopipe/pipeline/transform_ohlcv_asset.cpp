@@ -49,7 +49,8 @@ nlohmann::json gaps_json(const std::vector<transform::Gap>& gaps) {
 
 }  // namespace
 
-AssetResult transform_ohlcv(RunContext& context, const UtcDay& day) {
+AssetResult transform_ohlcv(RunContext& context, const UtcDay& day,
+                        const std::set<std::string>& left_out) {
   lake::ObjectStore& lake = context.lake();
   const std::string prefix = lake::silver_run_prefix("ohlcv", day, context.run_id());
   const std::string data_key = prefix + "ohlcv.csv.zst";
@@ -65,6 +66,7 @@ AssetResult transform_ohlcv(RunContext& context, const UtcDay& day) {
   std::int64_t bytes_in = 0;
 
   for (const ExchangeConfig& exchange_config : context.config().exchanges) {
+    if (left_out.contains(exchange_config.name)) continue;
     const std::unique_ptr<exchanges::Exchange> exchange = context.connect(exchange_config.name);
     transform::OhlcvSeriesTransformer transformer(lake, *exchange);
     for (const Symbol& symbol : exchange_config.symbols) {
@@ -138,6 +140,7 @@ AssetResult transform_ohlcv(RunContext& context, const UtcDay& day) {
                      {"bronze_bytes", bytes_in},
                      {"silver_bytes", data_bytes},
                      {"silver_manifest", prefix + "manifest.json"}};
+  if (!left_out.empty()) result.metadata["left_out"] = left_out;
   return result;
 }
 
