@@ -151,7 +151,7 @@ void apply_yaml(Config& config, const std::string& path) {
   const std::string where = path + ": ";
   check_known_keys(root, path,
                    {"lake", "warehouse", "exchanges", "log_level", "log_format", "http",
-                    "concurrency", "silver_compression"});
+                    "concurrency", "fetch_concurrency", "silver_compression"});
   if (root["lake"]) config.lake = scalar<std::string>(root["lake"], where + "lake");
   if (root["warehouse"]) {
     config.warehouse = scalar<std::string>(root["warehouse"], where + "warehouse");
@@ -165,6 +165,9 @@ void apply_yaml(Config& config, const std::string& path) {
   }
   if (root["concurrency"]) {
     config.concurrency = positive_int(root["concurrency"], where + "concurrency");
+  }
+  if (root["fetch_concurrency"]) {
+    config.fetch_concurrency = positive_int(root["fetch_concurrency"], where + "fetch_concurrency");
   }
   if (root["silver_compression"]) {
     config.silver_compression = scalar<int>(root["silver_compression"], where + "silver_compression");

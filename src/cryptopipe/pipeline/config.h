@@ -30,6 +30,7 @@ struct Config {
   int request_timeout_ms = 30'000;
   int max_attempts = 6;
   int concurrency = 4;          // assets materialized at once
+  int fetch_concurrency = 4;    // requests in flight per exchange (within its rate limit)
   int silver_compression = 1;   // zstd level: 1 compresses CSV ~5x at ~450 MB/s
   std::string source = "defaults";  // where the configuration came from, for messages
 };

@@ -1,4 +1,8 @@
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "cryptopipe/core/error.h"
@@ -52,52 +56,87 @@ SeriesExtraction extract_series(RunContext& context, exchanges::Exchange& exchan
   return result;
 }
 
+// Extracts one series and writes its extraction manifest; returns what the asset reports of it.
+nlohmann::json extract_and_record(RunContext& context, exchanges::Exchange& exchange,
+                                  const lake::SeriesId& series, const Timeframe& timeframe,
+                                  const UtcDay& day, AssetResult& totals, std::mutex& totals_mutex) {
+  const TimestampMs started = context.clock().now_ms();
+  SeriesExtraction extraction = extract_series(context, exchange, series, timeframe, day);
+  const TimestampMs step = timeframe.duration_ms();
+  const TimestampMs expected_until =
+      std::min(day.end_ms(), timeframe.align(extraction.last_requested_at) + step);
+  const std::string manifest_key = lake::extraction_manifest_key(series, day, context.run_id());
+  const nlohmann::json manifest = {{"run_id", context.run_id()},
+                                   {"exchange", series.exchange},
+                                   {"dataset", "ohlcv"},
+                                   {"symbol", series.symbol.unified()},
+                                   {"timeframe", series.timeframe},
+                                   {"partition", day.to_string()},
+                                   {"started_at", format_iso8601(started)},
+                                   {"completed_at", format_iso8601(context.clock().now_ms())},
+                                   {"expected_until", expected_until},
+                                   {"rows", extraction.rows},
+                                   {"pages", extraction.pages}};
+  context.lake().put(manifest_key, manifest.dump(2), {{"content-type", "application/json"}});
+  context.logger().info("extracted series", {{"exchange", series.exchange},
+                                             {"symbol", series.symbol.unified()},
+                                             {"timeframe", series.timeframe},
+                                             {"partition", day.to_string()},
+                                             {"rows", extraction.rows},
+                                             {"pages", extraction.objects}});
+  {
+    std::lock_guard lock(totals_mutex);
+    totals.objects += extraction.objects + 1;
+    totals.rows += extraction.rows;
+  }
+  return {{"symbol", series.symbol.unified()},
+          {"timeframe", series.timeframe},
+          {"rows", extraction.rows},
+          {"pages", extraction.objects},
+          {"manifest", manifest_key}};
+}
+
 }  // namespace
 
 AssetResult extract_ohlcv(RunContext& context, const std::string& exchange_name,
                           const UtcDay& day) {
   const ExchangeConfig& settings = context.exchange_config(exchange_name);
-  const std::unique_ptr<exchanges::Exchange> exchange = context.connect(exchange_name);
-  AssetResult result;
-  nlohmann::json series_meta = nlohmann::json::array();
-
+  std::vector<std::pair<lake::SeriesId, Timeframe>> series;
   for (const Symbol& symbol : settings.symbols) {
     for (const Timeframe& timeframe : settings.timeframes) {
-      const lake::SeriesId series{exchange_name, "ohlcv", symbol, std::string(timeframe.name())};
-      const TimestampMs started = context.clock().now_ms();
-      SeriesExtraction extraction = extract_series(context, *exchange, series, timeframe, day);
-      const TimestampMs step = timeframe.duration_ms();
-      const TimestampMs expected_until =
-          std::min(day.end_ms(), timeframe.align(extraction.last_requested_at) + step);
-      const std::string manifest_key = lake::extraction_manifest_key(series, day, context.run_id());
-      const nlohmann::json manifest = {
-          {"run_id", context.run_id()},
-          {"exchange", exchange_name},
-          {"dataset", "ohlcv"},
-          {"symbol", symbol.unified()},
-          {"timeframe", series.timeframe},
-          {"partition", day.to_string()},
-          {"started_at", format_iso8601(started)},
-          {"completed_at", format_iso8601(context.clock().now_ms())},
-          {"expected_until", expected_until},
-          {"rows", extraction.rows},
-          {"pages", extraction.pages}};
-      context.lake().put(manifest_key, manifest.dump(2), {{"content-type", "application/json"}});
-      result.objects += extraction.objects + 1;
-      result.rows += extraction.rows;
-      series_meta.push_back({{"symbol", symbol.unified()},
-                             {"timeframe", series.timeframe},
-                             {"rows", extraction.rows},
-                             {"pages", extraction.objects},
-                             {"manifest", manifest_key}});
-      context.logger().info("extracted series", {{"exchange", exchange_name},
-                                                 {"symbol", symbol.unified()},
-                                                 {"timeframe", series.timeframe},
-                                                 {"partition", day.to_string()},
-                                                 {"rows", extraction.rows},
-                                                 {"pages", extraction.objects}});
+      series.push_back({{exchange_name, "ohlcv", symbol, std::string(timeframe.name())}, timeframe});
     }
   }
+
+  // Series are fetched by a few workers at once, each on its own connection; they share the
+  // exchange's rate limiter, so together they stay within its budget.
+  AssetResult result;
+  std::mutex result_mutex;
+  std::vector<nlohmann::json> series_meta(series.size());
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr failure;
+  const auto work = [&] {
+    try {
+      const std::unique_ptr<exchanges::Exchange> exchange = context.connect(exchange_name);
+      for (std::size_t i = next++; i < series.size(); i = next++) {
+        series_meta[i] = extract_and_record(context, *exchange, series[i].first, series[i].second,
+                                            day, result, result_mutex);
+      }
+    } catch (...) {
+      std::lock_guard lock(result_mutex);
+      if (!failure) failure = std::current_exception();
+      next = series.size();  // the others stop after their current series
+    }
+  };
+  const std::size_t workers =
+      std::min<std::size_t>(static_cast<std::size_t>(context.config().fetch_concurrency),
+                            series.size());
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < workers; ++i) threads.emplace_back(work);
+  work();
+  for (std::thread& thread : threads) thread.join();
+  if (failure) std::rethrow_exception(failure);
+
   result.metadata = {{"series", series_meta},
                      {"lake_prefix", "bronze/" + exchange_name + "/ohlcv/"}};
   return result;
