@@ -89,6 +89,20 @@ TEST_P(ExchangesE2E, OneDayOfCandlesLandsCompleteAndExact) {
   EXPECT_EQ(harness.query("SELECT * FROM ohlcv ORDER BY timeframe, open_time"), before);
 }
 
+TEST_P(ExchangesE2E, AStormOfRateLimitsAndServerErrorsIsRiddenOut) {
+  const ExchangeCase& c = GetParam();
+  Simulator sim({"--seed", "5", "--rate-limit-every", "3", "--error-rate", "0.2"});
+  PipelineHarness harness(sim.base_url(c.exchange), c.exchange);
+  harness.write_config({"BTC/USDT"}, {"1m", "1h"});
+  const ProcessResult run = harness.cryptopipe(
+      {"materialize", "--select", "*load_ohlcv_to_postgres", "--partition", yesterday_utc()});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_EQ(harness.query("SELECT count(*) FROM ohlcv WHERE is_closed = 1")[0][0], "1464");
+  const nlohmann::json injected = sim.stats().at("injected_faults");
+  EXPECT_GT(injected.value("rate_limited", 0), 0) << injected.dump();
+  EXPECT_NE(run.err.find("request failed, retrying"), std::string::npos);
+}
+
 TEST_P(ExchangesE2E, TickersLand) {
   const ExchangeCase& c = GetParam();
   Simulator sim;
