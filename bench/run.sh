@@ -52,7 +52,10 @@ ours=$(( $(date +%s%N) - start ))
 mkdir -p "$work/curl"
 requests=$(python3 bench/curl_config.py "$work/lake2" "$work/curl" "$work/curl.conf")
 start=$(date +%s%N)
-curl --silent --fail --parallel --parallel-max "${BENCH_CURL_PARALLEL:-50}" --config "$work/curl.conf"
+# As many connections as cryptopipe uses (the simulator serves 8 at a time, and extra idle
+# keep-alive connections would only queue behind them), asking for gzip as cryptopipe does.
+curl --silent --no-progress-meter --fail --compressed --parallel --parallel-max "${BENCH_CURL_PARALLEL:-8}" \
+  --config "$work/curl.conf"
 theirs=$(( $(date +%s%N) - start ))
 awk -v ours="$((ours / 1000000))e-3" -v theirs="$((theirs / 1000000))e-3" -v c="$candles" -v r="$requests" 'BEGIN {
   printf "extraction of %d candles (%d requests) from the simulator, rate limits not binding\n", c, r;

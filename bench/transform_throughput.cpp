@@ -110,6 +110,7 @@ class DiscardingWrites final : public lake::ObjectStore {
   bool exists(const std::string& key) const override { return lake_.exists(key); }
   std::vector<std::string> list(const std::string& prefix) const override { return lake_.list(prefix); }
   std::string locate(const std::string& key) const override { return lake_.locate(key); }
+  void sync() override {}
 
  private:
   lake::FileStore lake_;

@@ -60,11 +60,6 @@ void write_all(int fd, std::string_view bytes, const fs::path& path) {
   }
 }
 
-void fsync_directory(const fs::path& dir) {
-  FileDescriptor fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() >= 0) ::fsync(fd.get());
-}
-
 class FileObjectWriter final : public ObjectWriter {
  public:
   FileObjectWriter(fs::path final_path, fs::path metadata_path, fs::path temp_dir,
@@ -89,7 +84,6 @@ class FileObjectWriter final : public ObjectWriter {
   void write(std::string_view bytes) override { write_all(fd_.get(), bytes, temp_path_); }
 
   void commit() override {
-    if (::fsync(fd_.get()) != 0) throw storage_error("cannot sync", temp_path_);
     if (::close(fd_.release()) != 0) throw storage_error("cannot close", temp_path_);
     create_parent(final_path_);
     // link(2) is the commit point: it refuses to replace, so exactly one writer wins a key.
@@ -105,7 +99,6 @@ class FileObjectWriter final : public ObjectWriter {
     fs::remove(temp_path_, ignored);
     // Only the winner writes the metadata, so it always describes the object it sits beside.
     if (!metadata_.empty()) write_metadata();
-    fsync_directory(final_path_.parent_path());
   }
 
  private:
@@ -124,13 +117,11 @@ class FileObjectWriter final : public ObjectWriter {
       FileDescriptor fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
       if (fd.get() < 0) throw storage_error("cannot create", temp);
       write_all(fd.get(), nlohmann::json(metadata_).dump(), temp);
-      if (::fsync(fd.get()) != 0) throw storage_error("cannot sync", temp);
     }
     create_parent(metadata_path_);
     if (::rename(temp.c_str(), metadata_path_.c_str()) != 0) {
       throw storage_error("cannot publish", metadata_path_);
     }
-    fsync_directory(metadata_path_.parent_path());
   }
 
   fs::path final_path_;
@@ -234,5 +225,10 @@ std::vector<std::string> FileStore::list(const std::string& prefix) const {
 }
 
 std::string FileStore::locate(const std::string& key) const { return object_path(key).string(); }
+
+void FileStore::sync() {
+  FileDescriptor fd(::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.get() < 0 || ::syncfs(fd.get()) != 0) throw storage_error("cannot sync the lake at", root_);
+}
 
 }  // namespace cryptopipe::lake

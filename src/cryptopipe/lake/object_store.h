@@ -13,7 +13,8 @@ namespace cryptopipe::lake {
 using ObjectMetadata = std::map<std::string, std::string>;
 
 // A streaming upload. Nothing is visible under the key until commit() succeeds; destroying an
-// uncommitted writer aborts the upload and leaves no trace.
+// uncommitted writer aborts the upload and leaves no trace. A committed object survives a crash
+// of the process at once, and a power loss once ObjectStore::sync() has returned.
 class ObjectWriter {
  public:
   virtual ~ObjectWriter() = default;
@@ -43,6 +44,11 @@ class ObjectStore {
   virtual std::vector<std::string> list(const std::string& prefix) const = 0;
   // Where a human can find the object (a path or URL), for logs and summaries.
   virtual std::string locate(const std::string& key) const = 0;
+
+  // Makes every object committed so far durable. Assets call it before writing the manifest
+  // that names those objects, so a manifest never outlives what it points to; objects no
+  // manifest names are never read.
+  virtual void sync() = 0;
 
   // Convenience: create, write everything, commit.
   void put(const std::string& key, std::string_view bytes, const ObjectMetadata& metadata = {});

@@ -24,6 +24,12 @@ std::string store_raw_response(RunContext& context, const std::string& prefix, i
   return key;
 }
 
+void commit_manifest(RunContext& context, const std::string& key, const nlohmann::json& manifest) {
+  context.lake().sync();
+  context.lake().put(key, manifest.dump(2), {{"content-type", "application/json"}});
+  context.lake().sync();
+}
+
 nlohmann::json page_record(const std::string& key, const exchanges::RawResponse& raw,
                            std::size_t rows) {
   return {{"key", key},
@@ -78,7 +84,7 @@ AssetResult publish_silver(RunContext& context, const UtcDay& day, const SilverS
                                    {"checks", silver.checks},
                                    {"findings", silver.findings},
                                    {"sources", silver.sources}};
-  context.lake().put(manifest_key, manifest.dump(2), {{"content-type", "application/json"}});
+  commit_manifest(context, manifest_key, manifest);
 
   AssetResult result;
   result.rows = silver.rows;

@@ -16,6 +16,10 @@ namespace cryptopipe::pipeline {
 std::string store_raw_response(RunContext& context, const std::string& prefix, int sequence,
                                const exchanges::RawResponse& raw);
 
+// Publishes a manifest, the commit point of what it names: flushes the objects written so far,
+// writes the manifest, flushes again. A manifest therefore never outlives what it points to.
+void commit_manifest(RunContext& context, const std::string& key, const nlohmann::json& manifest);
+
 // The record of a stored page in an extraction manifest.
 nlohmann::json page_record(const std::string& key, const exchanges::RawResponse& raw,
                            std::size_t rows);

@@ -56,44 +56,50 @@ SeriesExtraction extract_series(RunContext& context, exchanges::Exchange& exchan
   return result;
 }
 
-// Extracts one series and writes its extraction manifest; returns what the asset reports of it.
-nlohmann::json extract_and_record(RunContext& context, exchanges::Exchange& exchange,
-                                  const lake::SeriesId& series, const Timeframe& timeframe,
-                                  const UtcDay& day, AssetResult& totals, std::mutex& totals_mutex) {
+// What one series' extraction produced, to be committed with the others.
+struct SeriesRecord {
+  std::string manifest_key;
+  nlohmann::json manifest;
+  nlohmann::json summary;
+  std::int64_t rows = 0;
+  std::int64_t objects = 0;
+};
+
+SeriesRecord extract_and_record(RunContext& context, exchanges::Exchange& exchange,
+                                const lake::SeriesId& series, const Timeframe& timeframe,
+                                const UtcDay& day) {
   const TimestampMs started = context.clock().now_ms();
   SeriesExtraction extraction = extract_series(context, exchange, series, timeframe, day);
   const TimestampMs step = timeframe.duration_ms();
   const TimestampMs expected_until =
       std::min(day.end_ms(), timeframe.align(extraction.last_requested_at) + step);
-  const std::string manifest_key = lake::extraction_manifest_key(series, day, context.run_id());
-  const nlohmann::json manifest = {{"run_id", context.run_id()},
-                                   {"exchange", series.exchange},
-                                   {"dataset", "ohlcv"},
-                                   {"symbol", series.symbol.unified()},
-                                   {"timeframe", series.timeframe},
-                                   {"partition", day.to_string()},
-                                   {"started_at", format_iso8601(started)},
-                                   {"completed_at", format_iso8601(context.clock().now_ms())},
-                                   {"expected_until", expected_until},
-                                   {"rows", extraction.rows},
-                                   {"pages", extraction.pages}};
-  context.lake().put(manifest_key, manifest.dump(2), {{"content-type", "application/json"}});
+  SeriesRecord record;
+  record.manifest_key = lake::extraction_manifest_key(series, day, context.run_id());
+  record.manifest = {{"run_id", context.run_id()},
+                     {"exchange", series.exchange},
+                     {"dataset", "ohlcv"},
+                     {"symbol", series.symbol.unified()},
+                     {"timeframe", series.timeframe},
+                     {"partition", day.to_string()},
+                     {"started_at", format_iso8601(started)},
+                     {"completed_at", format_iso8601(context.clock().now_ms())},
+                     {"expected_until", expected_until},
+                     {"rows", extraction.rows},
+                     {"pages", extraction.pages}};
+  record.rows = extraction.rows;
+  record.objects = extraction.objects + 1;
+  record.summary = {{"symbol", series.symbol.unified()},
+                    {"timeframe", series.timeframe},
+                    {"rows", extraction.rows},
+                    {"pages", extraction.objects},
+                    {"manifest", record.manifest_key}};
   context.logger().info("extracted series", {{"exchange", series.exchange},
                                              {"symbol", series.symbol.unified()},
                                              {"timeframe", series.timeframe},
                                              {"partition", day.to_string()},
                                              {"rows", extraction.rows},
                                              {"pages", extraction.objects}});
-  {
-    std::lock_guard lock(totals_mutex);
-    totals.objects += extraction.objects + 1;
-    totals.rows += extraction.rows;
-  }
-  return {{"symbol", series.symbol.unified()},
-          {"timeframe", series.timeframe},
-          {"rows", extraction.rows},
-          {"pages", extraction.objects},
-          {"manifest", manifest_key}};
+  return record;
 }
 
 }  // namespace
@@ -110,20 +116,18 @@ AssetResult extract_ohlcv(RunContext& context, const std::string& exchange_name,
 
   // Series are fetched by a few workers at once, each on its own connection; they share the
   // exchange's rate limiter, so together they stay within its budget.
-  AssetResult result;
-  std::mutex result_mutex;
-  std::vector<nlohmann::json> series_meta(series.size());
+  std::mutex failure_mutex;
+  std::vector<SeriesRecord> records(series.size());
   std::atomic<std::size_t> next{0};
   std::exception_ptr failure;
   const auto work = [&] {
     try {
       const std::unique_ptr<exchanges::Exchange> exchange = context.connect(exchange_name);
       for (std::size_t i = next++; i < series.size(); i = next++) {
-        series_meta[i] = extract_and_record(context, *exchange, series[i].first, series[i].second,
-                                            day, result, result_mutex);
+        records[i] = extract_and_record(context, *exchange, series[i].first, series[i].second, day);
       }
     } catch (...) {
-      std::lock_guard lock(result_mutex);
+      std::lock_guard lock(failure_mutex);
       if (!failure) failure = std::current_exception();
       next = series.size();  // the others stop after their current series
     }
@@ -137,6 +141,18 @@ AssetResult extract_ohlcv(RunContext& context, const std::string& exchange_name,
   for (std::thread& thread : threads) thread.join();
   if (failure) std::rethrow_exception(failure);
 
+  // One flush for every page, then the manifests: each series' commit point.
+  context.lake().sync();
+  AssetResult result;
+  nlohmann::json series_meta = nlohmann::json::array();
+  for (const SeriesRecord& record : records) {
+    context.lake().put(record.manifest_key, record.manifest.dump(2),
+                       {{"content-type", "application/json"}});
+    result.rows += record.rows;
+    result.objects += record.objects;
+    series_meta.push_back(record.summary);
+  }
+  context.lake().sync();
   result.metadata = {{"series", series_meta},
                      {"lake_prefix", "bronze/" + exchange_name + "/ohlcv/"}};
   return result;

@@ -75,7 +75,7 @@ AssetResult extract_orderbook(RunContext& context, const std::string& exchange_n
                                    {"partition", day.to_string()},
                                    {"depth", settings.depth},
                                    {"pages", pages}};
-  context.lake().put(manifest_key, manifest.dump(2), {{"content-type", "application/json"}});
+  commit_manifest(context, manifest_key, manifest);
 
   AssetResult result;
   result.rows = levels;

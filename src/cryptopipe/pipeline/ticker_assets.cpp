@@ -65,7 +65,7 @@ AssetResult extract_tickers(RunContext& context, const std::string& exchange_nam
                                    {"partition", day.to_string()},
                                    {"wanted", wanted},
                                    {"pages", {page_record(key, raw, tickers.size())}}};
-  context.lake().put(manifest_key, manifest.dump(2), {{"content-type", "application/json"}});
+  commit_manifest(context, manifest_key, manifest);
 
   AssetResult result;
   result.rows = static_cast<std::int64_t>(tickers.size());

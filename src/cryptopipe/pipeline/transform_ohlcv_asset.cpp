@@ -2,6 +2,7 @@
 
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/lake/keys.h"
+#include "cryptopipe/pipeline/bronze.h"
 #include "cryptopipe/pipeline/ohlcv_assets.h"
 #include "cryptopipe/transform/ohlcv_transform.h"
 
@@ -124,7 +125,7 @@ AssetResult transform_ohlcv(RunContext& context, const UtcDay& day,
       {"missing", result.gaps},
       {"series", series_meta}};
   // Written last: a silver run without its manifest is incomplete and never loaded.
-  lake.put(prefix + "manifest.json", manifest.dump(2), {{"content-type", "application/json"}});
+  commit_manifest(context, prefix + "manifest.json", manifest);
   result.objects = 3;
   const std::int64_t duplicates =
       by_reason[static_cast<std::size_t>(transform::RejectReason::kDuplicate)];
