@@ -2,6 +2,7 @@
 // exchange's own API gives them (in its own shapes, units and row order), tickers too.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "pipeline_harness.h"
@@ -119,6 +120,25 @@ TEST_P(ExchangesE2E, TickersLand) {
   for (const auto& row : rows) {
     for (std::size_t i = 1; i < row.size(); ++i) EXPECT_NE(row[i], "NULL") << row[0] << " " << i;
   }
+}
+
+TEST_P(ExchangesE2E, TickersOfEveryListedMarketInOneRequest) {
+  const ExchangeCase& c = GetParam();
+  Simulator sim;
+  PipelineHarness harness(sim.base_url(c.exchange), c.exchange);
+  harness.write_config({"BTC/USDT"}, {"1m"});
+  {
+    std::ofstream out(harness.config_path(), std::ios::app);
+    out << "    ticker_symbols: all\n";
+  }
+  const ProcessResult run =
+      harness.cryptopipe({"materialize", "--select", "*load_tickers_to_postgres"});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  // Every market the simulator lists (20 USDT pairs), from a single tickers request.
+  EXPECT_EQ(harness.query("SELECT count(DISTINCT symbol) FROM tickers")[0][0], "20");
+  const nlohmann::json routes = sim.stats().at("routes");
+  const std::string path = c.exchange == "bybit" ? "/bybit/v5/market/tickers" : "/gateio/spot/tickers";
+  EXPECT_EQ(routes.at(path).at("total"), 1) << routes.dump();
 }
 
 TEST_P(ExchangesE2E, OrderBooksLandAtTheConfiguredDepth) {

@@ -124,7 +124,7 @@ std::optional<std::string_view> Binance::interval_token(const Timeframe& timefra
   return timeframe.name();  // the canonical names are Binance's own
 }
 
-void Binance::check_symbols(const std::vector<Symbol>& symbols) {
+MarketList Binance::list_markets() {
   RawResponse raw = get("/api/v3/exchangeInfo", {}, kExchangeInfoWeight);
   Listing listing;
   simdjson::ondemand::document doc;
@@ -143,7 +143,7 @@ void Binance::check_symbols(const std::vector<Symbol>& symbols) {
     }
   }
   if (error) throw bad_payload(kName, "exchangeInfo from " + raw.url, error);
-  require_listed(kName, symbols, listing, "TRADING", raw.url);
+  return {std::move(listing), "TRADING", raw.url};
 }
 
 RawResponse Binance::fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe,

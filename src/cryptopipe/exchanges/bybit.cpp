@@ -164,7 +164,7 @@ RawResponse Bybit::get(const std::string& path, const QueryParams& params) {
   return session_->get(path, params, 1, check_response);
 }
 
-void Bybit::check_symbols(const std::vector<Symbol>& symbols) {
+MarketList Bybit::list_markets() {
   RawResponse raw = get("/v5/market/instruments-info", {{"category", "spot"}});
   simdjson::dom::parser parser;
   const auto envelope = read_envelope(raw.body, parser);
@@ -183,7 +183,7 @@ void Bybit::check_symbols(const std::vector<Symbol>& symbols) {
     }
     listing[{std::string(base), std::string(quote)}] = std::string(status);
   }
-  require_listed(kName, symbols, listing, "Trading", raw.url);
+  return {std::move(listing), "Trading", raw.url};
 }
 
 RawResponse Bybit::fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe,

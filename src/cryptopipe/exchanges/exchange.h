@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,14 @@ struct RawCandle {
   std::optional<std::int64_t> trade_count;
   std::optional<bool> closed;  // where the exchange flags unfinished candles itself
   std::string_view malformed;  // non-empty: why this row could not be read
+};
+
+// An instrument list: (base, quote) → the exchange's status word, which status means trading,
+// and where the list came from (for messages).
+struct MarketList {
+  std::map<std::pair<std::string, std::string>, std::string> markets;
+  std::string_view trading_status;
+  std::string source_url;
 };
 
 // One 24 h ticker as the exchange wrote it; text fields are exact decimal text (views valid
@@ -72,9 +81,15 @@ class Exchange {
   virtual std::string_view name() const = 0;
   virtual std::string market_id(const Symbol& symbol) const = 0;
 
-  // Asks the exchange which markets it lists; throws Error(kInvalidInput) naming every
-  // symbol in `symbols` that it does not list.
-  virtual void check_symbols(const std::vector<Symbol>& symbols) = 0;
+  // The exchange's spot instrument list (one request).
+  virtual MarketList list_markets() = 0;
+
+  // Asks for the instrument list; throws Error(kInvalidInput) naming every symbol in `symbols`
+  // that the exchange does not list, or lists as not trading.
+  void check_symbols(const std::vector<Symbol>& symbols);
+  // Every market the exchange lists as trading, as unified symbols (markets whose asset codes
+  // do not fit BASE/QUOTE are left out).
+  std::vector<Symbol> trading_symbols();
 
   // The most candles one request may return.
   virtual int max_ohlcv_limit() const = 0;

@@ -92,7 +92,7 @@ RawResponse GateIo::get(const std::string& path, const QueryParams& params) {
                        });
 }
 
-void GateIo::check_symbols(const std::vector<Symbol>& symbols) {
+MarketList GateIo::list_markets() {
   RawResponse raw = get("/spot/currency_pairs", {});
   const simdjson::padded_string_view padded = padded_view(raw.body);
   simdjson::dom::array pairs;
@@ -110,7 +110,7 @@ void GateIo::check_symbols(const std::vector<Symbol>& symbols) {
     }
     listing[{std::string(base), std::string(quote)}] = std::string(status);
   }
-  require_listed(kName, symbols, listing, "tradable", raw.url);
+  return {std::move(listing), "tradable", raw.url};
 }
 
 RawResponse GateIo::fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe,

@@ -24,7 +24,7 @@ class GateIo final : public Exchange {
 
   std::string_view name() const override { return kName; }
   std::string market_id(const Symbol& symbol) const override;
-  void check_symbols(const std::vector<Symbol>& symbols) override;
+  MarketList list_markets() override;
   int max_ohlcv_limit() const override { return 1000; }
   RawResponse fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe, TimestampMs start,
                           TimestampMs end_inclusive, int limit) override;

@@ -80,7 +80,7 @@ ExchangeConfig read_exchange(const std::string& name, const YAML::Node& node,
   ExchangeConfig exchange = default_exchange(name);
   if (node.IsNull()) return exchange;
   if (!node.IsMap()) throw config_error(where, "expected a mapping of settings");
-  check_known_keys(node, where, {"base_url", "symbols", "timeframes", "depth"});
+  check_known_keys(node, where, {"base_url", "symbols", "timeframes", "depth", "ticker_symbols"});
   if (node["base_url"]) {
     exchange.base_url = scalar<std::string>(node["base_url"], where + ".base_url");
     validate_url(exchange.base_url, where + ".base_url");
@@ -124,6 +124,14 @@ ExchangeConfig read_exchange(const std::string& name, const YAML::Node& node,
     }
   }
   if (node["depth"]) exchange.depth = positive_int(node["depth"], where + ".depth");
+  if (const YAML::Node tickers = node["ticker_symbols"]) {
+    const auto value = scalar<std::string>(tickers, where + ".ticker_symbols");
+    if (value != "all" && value != "symbols") {
+      throw config_error(where + ".ticker_symbols",
+                         "bad value '" + value + "': expected all (every listed market) or symbols");
+    }
+    exchange.all_tickers = value == "all";
+  }
   if (!descriptor->accepts_depth(exchange.depth)) {
     throw config_error(where + ".depth", name + " serves no order book of depth " +
                                              std::to_string(exchange.depth));

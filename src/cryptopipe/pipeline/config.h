@@ -18,6 +18,8 @@ struct ExchangeConfig {
   std::vector<Symbol> symbols;
   std::vector<Timeframe> timeframes;
   int depth = 20;  // order-book levels
+  // Tickers of every spot market the exchange lists (`ticker_symbols: all`), not only `symbols`.
+  bool all_tickers = false;
 };
 
 struct Config {

@@ -47,7 +47,11 @@ AssetResult extract_tickers(RunContext& context, const std::string& exchange_nam
                             const UtcDay& day) {
   const ExchangeConfig& settings = context.exchange_config(exchange_name);
   const std::unique_ptr<exchanges::Exchange> exchange = context.connect(exchange_name);
-  exchanges::RawResponse raw = exchange->fetch_tickers(settings.symbols);
+  // `ticker_symbols: all` reads the instrument list, then takes every market in one bulk request.
+  const std::vector<Symbol> symbols =
+      settings.all_tickers ? exchange->trading_symbols() : settings.symbols;
+  exchanges::RawResponse raw =
+      exchange->fetch_tickers(settings.all_tickers ? std::vector<Symbol>{} : symbols);
   const std::string key = store_raw_response(
       context, lake::bronze_snapshot_prefix(exchange_name, kDataset, day), 0, raw);
   std::vector<exchanges::RawTicker> tickers;
@@ -57,7 +61,7 @@ AssetResult extract_tickers(RunContext& context, const std::string& exchange_nam
     throw Error(e.kind(), std::string(e.what()) + " (GET " + raw.url + ", kept as " + key + ")");
   }
   nlohmann::json wanted = nlohmann::json::object();
-  for (const Symbol& symbol : settings.symbols) wanted[exchange->market_id(symbol)] = symbol.unified();
+  for (const Symbol& symbol : symbols) wanted[exchange->market_id(symbol)] = symbol.unified();
   const std::string manifest_key = extractions_prefix(exchange_name, day) + context.run_id() + ".json";
   const nlohmann::json manifest = {{"run_id", context.run_id()},
                                    {"exchange", exchange_name},
@@ -71,7 +75,7 @@ AssetResult extract_tickers(RunContext& context, const std::string& exchange_nam
   result.rows = static_cast<std::int64_t>(tickers.size());
   result.objects = 2;
   result.metadata = {{"tickers_in_response", tickers.size()},
-                     {"wanted", settings.symbols.size()},
+                     {"wanted", symbols.size()},
                      {"bronze", key},
                      {"manifest", manifest_key}};
   return result;
