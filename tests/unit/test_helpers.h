@@ -2,6 +2,8 @@
 // assertion on the engine's Error (its kind and what its message names).
 #pragma once
 
+#include "support/temp_dir.h"
+
 #include <gtest/gtest.h>
 
 #include <cerrno>
@@ -59,30 +61,8 @@ class FakeClock final : public Clock {
   std::vector<std::chrono::milliseconds> sleeps_;
 };
 
-// A fresh folder under $TMPDIR (or /tmp), removed with its content on destruction.
-class ScratchDir {
- public:
-  ScratchDir() {
-    const char* tmpdir = std::getenv("TMPDIR");
-    const std::filesystem::path parent =
-        (tmpdir != nullptr && *tmpdir != '\0') ? tmpdir : "/tmp";
-    std::string pattern = (parent / "cryptopipe-unit-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error("mkdtemp " + pattern + ": " + std::strerror(errno));
-    }
-    path_ = pattern;
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  ~ScratchDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+// A fresh folder, removed with its content on destruction: the suites' shared TempDir.
+using ScratchDir = cryptopipe::testing::TempDir;
 
 // A FILE* that loggers write to, and what was written.
 class CapturedOutput {

@@ -37,10 +37,12 @@ struct RawCandle {
   std::string_view malformed;  // non-empty: why this row could not be read
 };
 
-// An instrument list: (base, quote) → the exchange's status word, which status means trading,
-// and where the list came from (for messages).
+// An exchange's spot markets as its instrument list gives them: (base, quote) → status word.
+using Listing = std::map<std::pair<std::string, std::string>, std::string>;
+
+// An instrument list, which status means trading, and where the list came from (for messages).
 struct MarketList {
-  std::map<std::pair<std::string, std::string>, std::string> markets;
+  Listing markets;
   std::string_view trading_status;
   std::string source_url;
 };

@@ -9,12 +9,10 @@
 #include <vector>
 
 #include "cryptopipe/core/symbol.h"
+#include "cryptopipe/exchanges/exchange.h"
 #include "cryptopipe/net/http_client.h"
 
 namespace cryptopipe::exchanges {
-
-// An exchange's spot markets as its instrument list gives them: (base, quote) → status word.
-using Listing = std::map<std::pair<std::string, std::string>, std::string>;
 
 // Throws Error(kInvalidInput) naming every symbol the listing lacks, or lists with a status
 // other than `trading_status` (delisted, halted), and where the listing came from.

@@ -37,7 +37,6 @@ class RestSession {
                   const ResponseCheck& check, const ResponseObserver& observe = {});
 
   net::RateLimiter& limiter() { return limiter_; }
-  Clock& clock() { return clock_; }
 
  private:
   std::string exchange_;

@@ -73,6 +73,11 @@ std::string extraction_manifest_key(const SeriesId& series, const UtcDay& day,
   return extraction_manifest_prefix(series, day) + std::string(run_id) + ".json";
 }
 
+std::string snapshot_extraction_prefix(std::string_view exchange, std::string_view dataset,
+                                       const UtcDay& day) {
+  return bronze_snapshot_prefix(exchange, dataset, day) + "_extractions/";
+}
+
 std::string silver_partition_prefix(std::string_view dataset, const UtcDay& day) {
   return "silver/" + std::string(dataset) + "/dt=" + day.to_string() + "/";
 }

@@ -41,6 +41,9 @@ std::string bronze_object_key(const std::string& prefix, TimestampMs fetched_at,
 // bronze/{exchange}/{dataset}/dt={day}/
 std::string bronze_snapshot_prefix(std::string_view exchange, std::string_view dataset,
                                    const UtcDay& day);
+// bronze/{exchange}/{dataset}/dt={day}/_extractions/
+std::string snapshot_extraction_prefix(std::string_view exchange, std::string_view dataset,
+                                       const UtcDay& day);
 std::string extraction_manifest_key(const SeriesId& series, const UtcDay& day,
                                     std::string_view run_id);
 std::string extraction_manifest_prefix(const SeriesId& series, const UtcDay& day);

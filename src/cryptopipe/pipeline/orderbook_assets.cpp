@@ -12,14 +12,10 @@ namespace {
 
 constexpr std::string_view kDataset = "orderbook";
 
-std::string extractions_prefix(const std::string& exchange, const UtcDay& day) {
-  return lake::bronze_snapshot_prefix(exchange, kDataset, day) + "_extractions/";
-}
-
 std::vector<transform::BookSnapshot> read_books(const lake::ObjectStore& lake,
                                                 const std::string& exchange, const UtcDay& day,
                                                 std::string& manifest_key) {
-  manifest_key = latest_extraction(lake, extractions_prefix(exchange, day));
+  manifest_key = latest_extraction(lake, lake::snapshot_extraction_prefix(exchange, kDataset, day));
   if (manifest_key.empty()) {
     throw Error(ErrorKind::kNotFound, "no " + exchange + " order books for " + day.to_string() +
                                           " in the lake; materialize extract_" + exchange +
@@ -68,7 +64,7 @@ AssetResult extract_orderbook(RunContext& context, const std::string& exchange_n
     page["symbol"] = symbol.unified();
     pages.push_back(std::move(page));
   }
-  const std::string manifest_key = extractions_prefix(exchange_name, day) + context.run_id() + ".json";
+  const std::string manifest_key = lake::snapshot_extraction_prefix(exchange_name, kDataset, day) + context.run_id() + ".json";
   const nlohmann::json manifest = {{"run_id", context.run_id()},
                                    {"exchange", exchange_name},
                                    {"dataset", kDataset},

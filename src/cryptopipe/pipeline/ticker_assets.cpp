@@ -12,13 +12,9 @@ namespace {
 
 constexpr std::string_view kDataset = "tickers";
 
-std::string extractions_prefix(const std::string& exchange, const UtcDay& day) {
-  return lake::bronze_snapshot_prefix(exchange, kDataset, day) + "_extractions/";
-}
-
 transform::TickerSnapshot read_snapshot(const lake::ObjectStore& lake, const std::string& exchange,
                                         const UtcDay& day, std::string& manifest_key) {
-  manifest_key = latest_extraction(lake, extractions_prefix(exchange, day));
+  manifest_key = latest_extraction(lake, lake::snapshot_extraction_prefix(exchange, kDataset, day));
   if (manifest_key.empty()) {
     throw Error(ErrorKind::kNotFound, "no " + exchange + " tickers snapshot for " +
                                           day.to_string() + " in the lake; materialize extract_" +
@@ -62,7 +58,7 @@ AssetResult extract_tickers(RunContext& context, const std::string& exchange_nam
   }
   nlohmann::json wanted = nlohmann::json::object();
   for (const Symbol& symbol : symbols) wanted[exchange->market_id(symbol)] = symbol.unified();
-  const std::string manifest_key = extractions_prefix(exchange_name, day) + context.run_id() + ".json";
+  const std::string manifest_key = lake::snapshot_extraction_prefix(exchange_name, kDataset, day) + context.run_id() + ".json";
   const nlohmann::json manifest = {{"run_id", context.run_id()},
                                    {"exchange", exchange_name},
                                    {"dataset", kDataset},

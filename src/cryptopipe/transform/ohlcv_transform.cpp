@@ -6,12 +6,6 @@
 namespace cryptopipe::transform {
 namespace {
 
-void append_int(std::string& out, std::int64_t value) {
-  std::array<char, 24> buffer{};
-  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
-  out.append(buffer.data(), result.ptr);
-}
-
 std::vector<Gap> find_gaps(const std::vector<TimestampMs>& accepted, TimestampMs first_expected,
                            TimestampMs expected_until, TimestampMs step) {
   std::vector<Gap> gaps;
@@ -67,9 +61,9 @@ void OhlcvSeriesTransformer::reject(const SeriesInput& input, const std::string&
   out += ',';
   out += key;
   out += ',';
-  append_int(out, static_cast<std::int64_t>(row_index));
+  append_integer(out, static_cast<std::int64_t>(row_index));
   out += ',';
-  if (row.malformed.empty()) append_int(out, row.open_time);
+  if (row.malformed.empty()) append_integer(out, row.open_time);
   out += ',';
   out += to_string(reason);
   rejects.end_row();
@@ -115,7 +109,7 @@ SeriesStats OhlcvSeriesTransformer::run(const SeriesInput& input, SilverCsvWrite
         out += value;
       }
       out += ',';
-      if (row.trade_count) append_int(out, *row.trade_count);
+      if (row.trade_count) append_integer(out, *row.trade_count);
       out += closed ? ",true" : ",false";
       rows.end_row();
       ++stats.rows;

@@ -7,12 +7,6 @@
 namespace cryptopipe::transform {
 namespace {
 
-void append_int(std::string& out, std::int64_t value) {
-  std::array<char, 24> buffer{};
-  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
-  out.append(buffer.data(), result.ptr);
-}
-
 std::optional<LevelRejectReason> validate_level(const exchanges::RawLevel& level) {
   if (!level.malformed.empty()) return LevelRejectReason::kMalformed;
   const auto price = DecimalView::parse(level.price);
@@ -60,7 +54,7 @@ void OrderBookTransformer::run(const BookSnapshot& snapshot, SilverCsvWriter& ro
   std::string prefix = snapshot.exchange + ',' + unified + ',';
   iso_.append(prefix, book_.ts.value_or(snapshot.requested_at));
   prefix += book_.ts ? ",exchange," : ",fetch,";
-  if (book_.sequence) append_int(prefix, *book_.sequence);
+  if (book_.sequence) append_integer(prefix, *book_.sequence);
   prefix += ',';
 
   bool sorted = true;
@@ -77,7 +71,7 @@ void OrderBookTransformer::run(const BookSnapshot& snapshot, SilverCsvWriter& ro
         out += snapshot.exchange + ',' + unified + ',' + snapshot.bronze_key + ',';
         out += side;
         out += ',';
-        append_int(out, static_cast<std::int64_t>(index));
+        append_integer(out, static_cast<std::int64_t>(index));
         out += ',';
         out += to_string(*reason);
         rejects.end_row();
@@ -92,7 +86,7 @@ void OrderBookTransformer::run(const BookSnapshot& snapshot, SilverCsvWriter& ro
       out += prefix;
       out += side;
       out += ',';
-      append_int(out, static_cast<std::int64_t>(index));
+      append_integer(out, static_cast<std::int64_t>(index));
       out += ',';
       out += level.price;
       out += ',';

@@ -1,5 +1,8 @@
 #include "cryptopipe/transform/silver_csv.h"
 
+#include <array>
+#include <charconv>
+
 #include "cryptopipe/core/error.h"
 
 namespace cryptopipe::transform {
@@ -31,6 +34,12 @@ void split_fields(std::string_view line, std::vector<std::string_view>& fields) 
 }
 
 }  // namespace
+
+void append_integer(std::string& out, std::int64_t value) {
+  std::array<char, 24> buffer{};
+  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  out.append(buffer.data(), result.ptr);
+}
 
 SilverCsvWriter::SilverCsvWriter(lake::ObjectStore& store, const std::string& key,
                                  const std::vector<std::string_view>& columns,

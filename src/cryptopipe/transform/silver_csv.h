@@ -2,6 +2,7 @@
 
 #include <zstd.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -10,6 +11,9 @@
 #include "cryptopipe/lake/object_store.h"
 
 namespace cryptopipe::transform {
+
+// Appends the decimal digits of `value` to a CSV row being built.
+void append_integer(std::string& out, std::int64_t value);
 
 // Silver tables are CSV (RFC 4180 header line, no quoting needed: every field is a validated
 // symbol, token, timestamp or decimal, never containing ',', '"' or a line break) compressed
