@@ -58,6 +58,9 @@ struct ExchangeCase {
   std::string hour_token;
 };
 
+// Names the case in test listings, instead of gtest's byte dump.
+void PrintTo(const ExchangeCase& c, std::ostream* out) { *out << c.exchange; }
+
 class ExchangesE2E : public ::testing::TestWithParam<ExchangeCase> {};
 
 TEST_P(ExchangesE2E, OneDayOfCandlesLandsCompleteAndExact) {

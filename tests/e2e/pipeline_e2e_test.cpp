@@ -119,6 +119,51 @@ TEST_F(PipelineE2E, OneDayLandsCompleteAndExactlyAsTheExchangeSentIt) {
   }
 }
 
+TEST_F(PipelineE2E, ARangeOfDaysRunsItsPartitionsConcurrentlyAndLandsEachOnce) {
+  {
+    std::ofstream config(harness_.config_path(), std::ios::app);
+    config << "concurrency: 4\nfetch_concurrency: 3\n";
+  }
+  const std::string from = utc_day_ago(6);
+  const std::string to = utc_day_ago(2);
+  const ProcessResult run = harness_.cryptopipe(
+      {"materialize", "--select", kOhlcvChain, "--from", from, "--to", to});
+  ASSERT_EQ(run.exit_code, 0) << context_of(run);
+
+  // Every candle of the five days, each once: per day and series exactly a day's worth.
+  const auto per_day = harness_.query(
+      "SELECT substr(open_time, 1, 10) AS day, symbol, timeframe, count(*), "
+      "count(DISTINCT open_time) FROM ohlcv GROUP BY 1, 2, 3 ORDER BY 1, 2, 3");
+  ASSERT_EQ(per_day.size(), 5u * 2 * 2);
+  for (const auto& row : per_day) {
+    const std::string expected = row[2] == "1m" ? "1440" : "24";
+    EXPECT_EQ(row[3], expected) << row[0] << " " << row[1] << " " << row[2];
+    EXPECT_EQ(row[4], expected) << row[0] << " " << row[1] << " " << row[2];
+  }
+  // Each page fetched once: two 1m pages and one 1h page per series and day.
+  const nlohmann::json klines = sim_.stats().at("routes").at("/binance/api/v3/klines");
+  EXPECT_EQ(klines.at("total").get<int>(), 5 * 2 * 3) << klines.dump();
+
+  const auto truth = simulator_day(sim_, "ETHUSDT", "1m", day_start_ms(from));
+  const auto gold = harness_.query("SELECT open, close, volume FROM ohlcv WHERE symbol = 'ETH/USDT' "
+                                   "AND timeframe = '1m' ORDER BY open_time LIMIT 1440");
+  ASSERT_EQ(gold.size(), truth.size());
+  for (std::size_t i = 0; i < gold.size(); ++i) {
+    ASSERT_EQ(gold[i], (SqlRow{truth[i][1].get<std::string>(), truth[i][4].get<std::string>(),
+                               truth[i][5].get<std::string>()}))
+        << "row " << i;
+  }
+
+  // The audit has every (asset, partition) once, all successful, whatever order they ran in.
+  const auto audit = harness_.query(
+      "SELECT asset, count(*), count(DISTINCT partition_key), min(partition_key), "
+      "max(partition_key) FROM run_audit WHERE status = 'success' GROUP BY asset ORDER BY asset");
+  ASSERT_EQ(audit.size(), 3u);
+  for (const auto& row : audit) {
+    EXPECT_EQ(row, (SqlRow{row[0], "5", "5", from, to}));
+  }
+}
+
 TEST_F(PipelineE2E, BronzeKeepsEveryResponseByteForByteAndSilverNamesItsSources) {
   ASSERT_EQ(materialize(kOhlcvChain, day_).exit_code, 0);
   int bronze_pages = 0;

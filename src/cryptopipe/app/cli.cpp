@@ -104,7 +104,7 @@ void check_symbols(pipeline::RunContext& context, const pipeline::AssetGraph& gr
   }
   for (const std::string& exchange : exchanges) {
     try {
-      context.connect(exchange)->check_symbols(context.exchange_config(exchange).symbols);
+      context.lease(exchange)->check_symbols(context.exchange_config(exchange).symbols);
     } catch (const Error& e) {
       if (e.kind() == ErrorKind::kInvalidInput) throw;
       // The exchange could not answer the check: its extract asset meets the same problem and

@@ -105,7 +105,8 @@ AssetGraph AssetGraph::from_config(const Config& config) {
       .partitioning = "daily",
       .description = "Validated, de-duplicated OHLCV candles of every exchange for a UTC day "
                      "(zstd CSV in silver), with rejects and gaps",
-      .checks = {"ohlcv_no_gaps", "ohlcv_no_rejects", "ohlcv_no_duplicates"}});
+      .checks = {"ohlcv_no_gaps", "ohlcv_no_rejects", "ohlcv_no_duplicates"},
+      .tolerates_failed_deps = true});
   graph.assets_.push_back(AssetSpec{
       .key = "transform_tickers",
       .group = "silver",
@@ -116,7 +117,8 @@ AssetGraph AssetGraph::from_config(const Config& config) {
       .description = "The newest tickers snapshot of every exchange, validated (zstd CSV in "
                      "silver), with rejects and data-quality checks",
       .checks = {"tickers_bid_not_above_ask", "tickers_last_within_range", "tickers_fresh",
-                 "tickers_complete"}});
+                 "tickers_complete"},
+      .tolerates_failed_deps = true});
   graph.assets_.push_back(AssetSpec{
       .key = "transform_orderbook",
       .group = "silver",
@@ -127,7 +129,8 @@ AssetGraph AssetGraph::from_config(const Config& config) {
       .description = "The newest order books of every exchange as one row per level (zstd CSV "
                      "in silver), with rejects and book checks",
       .checks = {"orderbook_sorted", "orderbook_not_crossed", "orderbook_positive_amounts",
-                 "orderbook_full_depth"}});
+                 "orderbook_full_depth"},
+      .tolerates_failed_deps = true});
   graph.assets_.push_back(AssetSpec{
       .key = "load_ohlcv_to_postgres",
       .group = "gold",

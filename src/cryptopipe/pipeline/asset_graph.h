@@ -25,6 +25,10 @@ struct AssetSpec {
   std::string partitioning;  // "daily" (UTC days) or "snapshot" (one per materialization)
   std::string description;
   std::vector<std::string> checks;  // asset checks reported with each materialization
+  // Goes ahead when some (not all) of its dependencies failed in the run, leaving their data
+  // out: a transform reads every exchange's extraction, and one exchange's outage must not hold
+  // back the rest.
+  bool tolerates_failed_deps = false;
 };
 
 // The asset graph, generated from configuration: one extract asset per exchange and dataset,

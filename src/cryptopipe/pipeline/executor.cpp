@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <chrono>
-#include <future>
+#include <condition_variable>
+#include <mutex>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/pipeline/ohlcv_assets.h"
@@ -22,13 +24,6 @@ struct Outcome {
   TimestampMs finished = 0;
 };
 
-// Transforms read every exchange's extraction: when some failed in this run they go ahead with
-// the others (`left_out`), so one exchange's outage does not hold back the rest.
-bool tolerates_failed_deps(const AssetSpec& asset) {
-  return asset.kind == AssetKind::kTransformOhlcv || asset.kind == AssetKind::kTransformTickers ||
-         asset.kind == AssetKind::kTransformOrderbook;
-}
-
 AssetResult run_asset(RunContext& context, const AssetSpec& asset, const UtcDay& day,
                       const std::set<std::string>& left_out) {
   switch (asset.kind) {
@@ -43,6 +38,10 @@ AssetResult run_asset(RunContext& context, const AssetSpec& asset, const UtcDay&
     case AssetKind::kLoadOrderbook: return load_orderbook(context, day);
   }
   throw Error(ErrorKind::kInvalidInput, "asset " + asset.key + " has no implementation");
+}
+
+double seconds(const Outcome& outcome) {
+  return static_cast<double>(outcome.finished - outcome.started) / 1000.0;
 }
 
 Outcome run_logged(RunContext& context, const AssetSpec& asset, const UtcDay& day,
@@ -66,7 +65,6 @@ Outcome run_logged(RunContext& context, const AssetSpec& asset, const UtcDay& da
     outcome.error = std::string("internal error: ") + e.what();
   }
   outcome.finished = context.clock().now_ms();
-  const double seconds = static_cast<double>(outcome.finished - outcome.started) / 1000.0;
   if (outcome.status == "success") {
     for (const CheckResult& check : outcome.result.checks) {
       log.log(check.passed ? LogLevel::kInfo : LogLevel::kWarn, "check",
@@ -76,32 +74,139 @@ Outcome run_logged(RunContext& context, const AssetSpec& asset, const UtcDay& da
                               {"rejects", outcome.result.rejects},
                               {"gaps", outcome.result.gaps},
                               {"objects", outcome.result.objects},
-                              {"seconds", seconds},
+                              {"seconds", seconds(outcome)},
                               {"metadata", outcome.result.metadata}});
   } else {
-    log.error("failed", {{"error", outcome.error}, {"seconds", seconds}});
+    log.error("failed", {{"error", outcome.error}, {"seconds", seconds(outcome)}});
   }
   return outcome;
 }
 
-// Groups the selection into waves: an asset's wave is one past the latest wave of its
-// selected dependencies, so everything in a wave can run at once.
-std::vector<std::vector<const AssetSpec*>> waves(const AssetGraph& graph,
-                                                 const std::vector<std::string>& selection) {
-  std::map<std::string, int> wave_of;
-  std::vector<std::vector<const AssetSpec*>> out;
-  for (const std::string& key : selection) {  // topological order
-    const AssetSpec& asset = graph.get(key);
-    int wave = 0;
-    for (const std::string& dep : asset.deps) {
-      if (const auto it = wave_of.find(dep); it != wave_of.end()) wave = std::max(wave, it->second + 1);
+// One asset for one partition. Tasks of a partition depend on the tasks of their selected
+// dependencies in the same partition; partitions are independent of each other.
+struct Task {
+  const AssetSpec* asset = nullptr;
+  UtcDay day;
+  std::size_t partition = 0;
+  std::vector<std::size_t> dependents;
+  std::size_t waiting_for = 0;  // dependencies not finished yet
+  std::vector<std::string> failed_deps;
+  Outcome outcome;
+};
+
+// Every (partition, asset) of the run, each after its dependencies. A snapshot asset is taken
+// once per run, filed under today, whatever the partitions.
+std::vector<Task> plan_tasks(const AssetGraph& graph, const std::vector<std::string>& selection,
+                             const std::vector<UtcDay>& partitions, const UtcDay& today) {
+  std::vector<Task> tasks;
+  for (std::size_t partition = 0; partition < partitions.size(); ++partition) {
+    std::map<std::string, std::size_t> task_of;
+    for (const std::string& key : selection) {  // topological order
+      const AssetSpec& asset = graph.get(key);
+      const bool snapshot = asset.partitioning == "snapshot";
+      if (snapshot && partition > 0) continue;
+      const std::size_t id = tasks.size();
+      tasks.push_back({.asset = &asset, .day = snapshot ? today : partitions[partition],
+                       .partition = partition});
+      for (const std::string& dep : asset.deps) {
+        if (const auto it = task_of.find(dep); it != task_of.end()) {
+          tasks[it->second].dependents.push_back(id);
+          ++tasks[id].waiting_for;
+        }
+      }
+      task_of[key] = id;
     }
-    wave_of[key] = wave;
-    if (static_cast<int>(out.size()) <= wave) out.resize(static_cast<std::size_t>(wave) + 1);
-    out[static_cast<std::size_t>(wave)].push_back(&asset);
   }
-  return out;
+  return tasks;
 }
+
+// Runs the tasks on `concurrency` threads, each task as soon as its dependencies are done,
+// earliest partition first: a range of partitions is worked on concurrently, and the
+// exchanges' connection pools keep the requests in flight within their limits.
+class Scheduler {
+ public:
+  Scheduler(RunContext& context, const AssetGraph& graph, warehouse::Warehouse& audit,
+            std::vector<Task>& tasks)
+      : context_(context), graph_(graph), audit_(audit), tasks_(tasks) {
+    for (std::size_t id = 0; id < tasks_.size(); ++id) {
+      if (tasks_[id].waiting_for == 0) ready_.insert(id);
+    }
+  }
+
+  void run(std::size_t concurrency) {
+    std::vector<std::thread> threads;
+    for (std::size_t i = 1; i < std::min(concurrency, tasks_.size()); ++i) {
+      threads.emplace_back([this] { work(); });
+    }
+    work();
+    for (std::thread& thread : threads) thread.join();
+  }
+
+ private:
+  void work() {
+    std::unique_lock lock(mutex_);
+    while (finished_ < tasks_.size()) {
+      if (ready_.empty()) {
+        changed_.wait(lock);
+        continue;
+      }
+      Task& task = tasks_[*ready_.begin()];
+      ready_.erase(ready_.begin());
+      const bool go_ahead = task.failed_deps.empty() ||
+                            (task.asset->tolerates_failed_deps &&
+                             task.failed_deps.size() < task.asset->deps.size());
+      if (go_ahead) {
+        std::set<std::string> left_out;
+        for (const std::string& dep : task.failed_deps) {
+          if (const auto& exchange = graph_.get(dep).exchange) left_out.insert(*exchange);
+        }
+        lock.unlock();
+        task.outcome = run_logged(context_, *task.asset, task.day, left_out);
+        lock.lock();
+      } else {
+        task.outcome.status = "skipped";
+        task.outcome.error = "upstream asset " + task.failed_deps.front() + " did not materialize";
+        task.outcome.started = task.outcome.finished = context_.clock().now_ms();
+        context_.logger().with({{"asset", task.asset->key}, {"partition", task.day.to_string()}})
+            .warn("skipped", {{"reason", task.outcome.error}});
+      }
+      finish(task);
+    }
+  }
+
+  // Under the lock: the audit's connection is used by one thread at a time.
+  void finish(Task& task) {
+    const Outcome& outcome = task.outcome;
+    audit_.record_run({.run_id = context_.run_id(),
+                       .asset = task.asset->key,
+                       .partition = task.day.to_string(),
+                       .status = outcome.status,
+                       .started_at = format_iso8601(outcome.started),
+                       .finished_at = format_iso8601(outcome.finished),
+                       .seconds = seconds(outcome),
+                       .rows = outcome.result.rows,
+                       .rejects = outcome.result.rejects,
+                       .gaps = outcome.result.gaps,
+                       .objects = outcome.result.objects,
+                       .error = outcome.error});
+    for (const std::size_t id : task.dependents) {
+      Task& dependent = tasks_[id];
+      if (task.outcome.status != "success") dependent.failed_deps.push_back(task.asset->key);
+      if (--dependent.waiting_for == 0) ready_.insert(id);
+    }
+    ++finished_;
+    changed_.notify_all();
+  }
+
+  RunContext& context_;
+  const AssetGraph& graph_;
+  warehouse::Warehouse& audit_;
+  std::vector<Task>& tasks_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::set<std::size_t> ready_;  // task ids: the lowest is the earliest partition
+  std::size_t finished_ = 0;
+};
 
 }  // namespace
 
@@ -114,98 +219,39 @@ RunSummary materialize(RunContext& context, const AssetGraph& graph,
                        const std::vector<std::string>& selection,
                        const std::vector<UtcDay>& partitions) {
   const auto audit = context.open_warehouse();
+  std::vector<Task> tasks =
+      plan_tasks(graph, selection, partitions, UtcDay::containing(context.clock().now_ms()));
+  Scheduler(context, graph, *audit, tasks)
+      .run(static_cast<std::size_t>(std::max(1, context.config().concurrency)));
+
+  // Totals in plan order, so the summary reads the same however the threads ran.
   RunSummary summary;
   std::map<std::string, std::size_t> index;
   for (const std::string& key : selection) {
     index[key] = summary.assets.size();
     summary.assets.push_back({.key = key});
   }
-  const auto plan = waves(graph, selection);
-  const auto concurrency = static_cast<std::size_t>(std::max(1, context.config().concurrency));
-
-  const UtcDay today = UtcDay::containing(context.clock().now_ms());
-  for (std::size_t partition = 0; partition < partitions.size(); ++partition) {
-    const UtcDay& day = partitions[partition];
-    std::set<std::string> unavailable;  // failed or skipped in this partition
-    for (const auto& wave : plan) {
-      std::vector<std::pair<const AssetSpec*, Outcome>> done;
-      std::vector<const AssetSpec*> runnable;
-      std::map<const AssetSpec*, std::set<std::string>> left_out;
-      for (const AssetSpec* asset : wave) {
-        // A snapshot is taken once per run, filed under today, whatever the partitions.
-        if (asset->partitioning == "snapshot" && partition > 0) continue;
-        std::vector<std::string> failed_deps;
-        for (const std::string& dep : asset->deps) {
-          if (unavailable.contains(dep)) failed_deps.push_back(dep);
-        }
-        const bool go_ahead = failed_deps.empty() ||
-                              (tolerates_failed_deps(*asset) && failed_deps.size() < asset->deps.size());
-        if (!go_ahead) {
-          Outcome skipped;
-          skipped.status = "skipped";
-          skipped.error = "upstream asset " + failed_deps.front() + " did not materialize";
-          skipped.started = skipped.finished = context.clock().now_ms();
-          context.logger().with({{"asset", asset->key}, {"partition", day.to_string()}})
-              .warn("skipped", {{"reason", skipped.error}});
-          done.emplace_back(asset, std::move(skipped));
-          continue;
-        }
-        std::set<std::string>& exchanges_left_out = left_out[asset];  // before any thread reads
-        for (const std::string& dep : failed_deps) {
-          if (const auto& exchange = graph.get(dep).exchange) exchanges_left_out.insert(*exchange);
-        }
-        runnable.push_back(asset);
-      }
-      for (std::size_t start = 0; start < runnable.size(); start += concurrency) {
-        std::vector<std::pair<const AssetSpec*, std::future<Outcome>>> running;
-        for (std::size_t i = start; i < std::min(runnable.size(), start + concurrency); ++i) {
-          const AssetSpec* asset = runnable[i];
-          const UtcDay asset_day = asset->partitioning == "snapshot" ? today : day;
-          running.emplace_back(asset, std::async(std::launch::async,
-                                                 [&context, asset, asset_day, &left_out] {
-                                                   return run_logged(context, *asset, asset_day,
-                                                                     left_out.at(asset));
-                                                 }));
-        }
-        for (auto& [asset, future] : running) done.emplace_back(asset, future.get());
-      }
-
-      for (auto& [asset, outcome] : done) {
-        AssetSummary& totals = summary.assets[index.at(asset->key)];
-        const double seconds = static_cast<double>(outcome.finished - outcome.started) / 1000.0;
-        totals.seconds += seconds;
-        if (outcome.status == "success") {
-          ++totals.succeeded;
-          totals.rows += outcome.result.rows;
-          totals.rejects += outcome.result.rejects;
-          totals.gaps += outcome.result.gaps;
-          totals.objects += outcome.result.objects;
-          for (const CheckResult& check : outcome.result.checks) {
-            if (check.passed) {
-              ++totals.checks_passed;
-            } else {
-              totals.failed_checks.push_back(check.name + " (" + day.to_string() + "): " +
-                                             check.metadata.dump());
-            }
-          }
+  for (const Task& task : tasks) {
+    const Outcome& outcome = task.outcome;
+    AssetSummary& totals = summary.assets[index.at(task.asset->key)];
+    totals.seconds += seconds(outcome);
+    if (outcome.status == "success") {
+      ++totals.succeeded;
+      totals.rows += outcome.result.rows;
+      totals.rejects += outcome.result.rejects;
+      totals.gaps += outcome.result.gaps;
+      totals.objects += outcome.result.objects;
+      for (const CheckResult& check : outcome.result.checks) {
+        if (check.passed) {
+          ++totals.checks_passed;
         } else {
-          outcome.status == "failed" ? ++totals.failed : ++totals.skipped;
-          if (totals.first_error.empty()) totals.first_error = outcome.error;
-          unavailable.insert(asset->key);
+          totals.failed_checks.push_back(check.name + " (" + task.day.to_string() + "): " +
+                                         check.metadata.dump());
         }
-        audit->record_run({.run_id = context.run_id(),
-                           .asset = asset->key,
-                           .partition = (asset->partitioning == "snapshot" ? today : day).to_string(),
-                           .status = outcome.status,
-                           .started_at = format_iso8601(outcome.started),
-                           .finished_at = format_iso8601(outcome.finished),
-                           .seconds = seconds,
-                           .rows = outcome.result.rows,
-                           .rejects = outcome.result.rejects,
-                           .gaps = outcome.result.gaps,
-                           .objects = outcome.result.objects,
-                           .error = outcome.error});
       }
+    } else {
+      outcome.status == "failed" ? ++totals.failed : ++totals.skipped;
+      if (totals.first_error.empty()) totals.first_error = outcome.error;
     }
   }
   return summary;

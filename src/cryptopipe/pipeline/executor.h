@@ -27,10 +27,10 @@ struct RunSummary {
   bool all_succeeded() const;
 };
 
-// Materializes the selected assets for each partition, in dependency order; assets whose
-// selected dependencies are done run concurrently (up to config.concurrency). A failed asset
-// fails only itself and what depends on it. Every materialization is recorded in the
-// warehouse's run_audit table.
+// Materializes the selected assets for each partition, each after its selected dependencies in
+// the same partition; up to config.concurrency run at once, across partitions too, earliest
+// partition first. A failed asset fails only itself and what depends on it in its partition.
+// Every materialization is recorded in the warehouse's run_audit table as it ends.
 RunSummary materialize(RunContext& context, const AssetGraph& graph,
                        const std::vector<std::string>& selection,
                        const std::vector<UtcDay>& partitions);

@@ -114,16 +114,17 @@ AssetResult extract_ohlcv(RunContext& context, const std::string& exchange_name,
     }
   }
 
-  // Series are fetched by a few workers at once, each on its own connection; they share the
-  // exchange's rate limiter, so together they stay within its budget.
+  // Series are fetched by a few workers at once, each on a connection leased from the exchange's
+  // pool for the series; they share the exchange's rate limiter, so together they stay within
+  // its budget.
   std::mutex failure_mutex;
   std::vector<SeriesRecord> records(series.size());
   std::atomic<std::size_t> next{0};
   std::exception_ptr failure;
   const auto work = [&] {
     try {
-      const std::unique_ptr<exchanges::Exchange> exchange = context.connect(exchange_name);
       for (std::size_t i = next++; i < series.size(); i = next++) {
+        const ExchangePool::Lease exchange = context.lease(exchange_name);
         records[i] = extract_and_record(context, *exchange, series[i].first, series[i].second, day);
       }
     } catch (...) {

@@ -44,7 +44,7 @@ std::vector<transform::BookSnapshot> read_books(const lake::ObjectStore& lake,
 AssetResult extract_orderbook(RunContext& context, const std::string& exchange_name,
                               const UtcDay& day) {
   const ExchangeConfig& settings = context.exchange_config(exchange_name);
-  const std::unique_ptr<exchanges::Exchange> exchange = context.connect(exchange_name);
+  const ExchangePool::Lease exchange = context.lease(exchange_name);
   const std::string prefix = lake::bronze_snapshot_prefix(exchange_name, kDataset, day);
   nlohmann::json pages = nlohmann::json::array();
   exchanges::RawBook book;

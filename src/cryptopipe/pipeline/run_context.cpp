@@ -19,6 +19,9 @@ RunContext::RunContext(const Config& config, std::string run_id, Logger logger, 
     const exchanges::ExchangeDescriptor& descriptor = exchanges::find_exchange(exchange.name);
     limiters_[exchange.name] = std::make_unique<net::RateLimiter>(
         descriptor.rate_capacity, descriptor.rate_window, clock_);
+    pools_[exchange.name] = std::make_unique<ExchangePool>(
+        static_cast<std::size_t>(config_.fetch_concurrency),
+        [this, name = exchange.name] { return connect(name); });
   }
 }
 
@@ -27,6 +30,11 @@ const ExchangeConfig& RunContext::exchange_config(const std::string& name) const
     if (exchange.name == name) return exchange;
   }
   throw Error(ErrorKind::kConfig, "exchange '" + name + "' is not configured");
+}
+
+ExchangePool::Lease RunContext::lease(const std::string& exchange) {
+  exchange_config(exchange);  // an unconfigured exchange is a clear error, not a missing pool
+  return pools_.at(exchange)->lease();
 }
 
 std::unique_ptr<exchanges::Exchange> RunContext::connect(const std::string& exchange) {

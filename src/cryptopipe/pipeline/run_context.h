@@ -12,6 +12,7 @@
 #include "cryptopipe/exchanges/exchange.h"
 #include "cryptopipe/lake/object_store.h"
 #include "cryptopipe/net/rate_limiter.h"
+#include "cryptopipe/pipeline/exchange_pool.h"
 #include "cryptopipe/pipeline/config.h"
 #include "cryptopipe/warehouse/warehouse.h"
 
@@ -48,8 +49,11 @@ class RunContext {
   lake::ObjectStore& lake() { return *lake_; }
 
   const ExchangeConfig& exchange_config(const std::string& name) const;
-  // A new client for the exchange (its own connection); all clients of one exchange share its
-  // rate limiter, so concurrent assets respect the exchange's limit together.
+  // A client for requests, from the exchange's pool: at most fetch_concurrency per exchange at
+  // once in the whole run. All clients of one exchange share its rate limiter, so concurrent
+  // assets respect the exchange's limit together.
+  ExchangePool::Lease lease(const std::string& exchange);
+  // A client of the caller's own, outside the pool: for parsing stored responses.
   std::unique_ptr<exchanges::Exchange> connect(const std::string& exchange);
   // A new connection to the configured warehouse, migrated to the current schema.
   std::unique_ptr<warehouse::Warehouse> open_warehouse() const;
@@ -61,6 +65,7 @@ class RunContext {
   Clock& clock_;
   std::unique_ptr<lake::ObjectStore> lake_;
   std::map<std::string, std::unique_ptr<net::RateLimiter>> limiters_;
+  std::map<std::string, std::unique_ptr<ExchangePool>> pools_;
 };
 
 // A run id that sorts in time order: 20261127T050102123Z-1a2b3c.

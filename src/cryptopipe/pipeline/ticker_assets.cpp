@@ -42,7 +42,7 @@ transform::TickerSnapshot read_snapshot(const lake::ObjectStore& lake, const std
 AssetResult extract_tickers(RunContext& context, const std::string& exchange_name,
                             const UtcDay& day) {
   const ExchangeConfig& settings = context.exchange_config(exchange_name);
-  const std::unique_ptr<exchanges::Exchange> exchange = context.connect(exchange_name);
+  const ExchangePool::Lease exchange = context.lease(exchange_name);
   // `ticker_symbols: all` reads the instrument list, then takes every market in one bulk request.
   const std::vector<Symbol> symbols =
       settings.all_tickers ? exchange->trading_symbols() : settings.symbols;
