@@ -161,7 +161,14 @@ std::optional<std::string_view> Bybit::interval_token(const Timeframe& timeframe
 std::string Bybit::market_id(const Symbol& symbol) const { return symbol.base() + symbol.quote(); }
 
 RawResponse Bybit::get(const std::string& path, const QueryParams& params) {
-  return session_->get(path, params, 1, check_response);
+  net::RateLimiter& limiter = session_->limiter();
+  // The X-Bapi-Limit-* headers count a per-endpoint budget in a window of its own, apart from
+  // the IP limit the limiter paces: when they say it is spent, wait for its reset.
+  return session_->get(path, params, 1, check_response,
+                       [&limiter](const net::HttpResponse& response) {
+                         hold_when_spent(limiter, response, "x-bapi-limit-status",
+                                         "x-bapi-limit-reset-timestamp");
+                       });
 }
 
 MarketList Bybit::list_markets() {

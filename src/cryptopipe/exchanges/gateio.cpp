@@ -89,6 +89,8 @@ RawResponse GateIo::get(const std::string& path, const QueryParams& params) {
                          const auto remain =
                              header_int(response, "x-gate-ratelimit-requests-remain");
                          if (limit && remain) limiter.observe_used(static_cast<double>(*limit - *remain));
+                         hold_when_spent(limiter, response, "x-gate-ratelimit-requests-remain",
+                                         "x-gate-ratelimit-reset-timestamp");
                        });
 }
 

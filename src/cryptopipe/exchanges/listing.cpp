@@ -41,4 +41,11 @@ std::optional<std::int64_t> header_int(const net::HttpResponse& response,
   return value;
 }
 
+void hold_when_spent(net::RateLimiter& limiter, const net::HttpResponse& response,
+                     const std::string& remaining_header, const std::string& reset_header) {
+  const auto remaining = header_int(response, remaining_header);
+  const auto reset = header_int(response, reset_header);
+  if (remaining && reset && *remaining <= 0) limiter.hold_until(*reset);
+}
+
 }  // namespace cryptopipe::exchanges

@@ -27,12 +27,15 @@ void RateLimiter::acquire(double weight) {
     {
       std::lock_guard lock(mutex_);
       refill_locked();
-      if (tokens_ >= needed) {
+      if (last_refill_ < held_until_) {
+        wait = std::chrono::milliseconds(held_until_ - last_refill_);
+      } else if (tokens_ >= needed) {
         tokens_ -= needed;
         return;
+      } else {
+        wait = std::chrono::milliseconds(
+            static_cast<std::int64_t>(std::ceil((needed - tokens_) / refill_per_ms_)));
       }
-      wait = std::chrono::milliseconds(
-          static_cast<std::int64_t>(std::ceil((needed - tokens_) / refill_per_ms_)));
     }
     clock_.sleep_for(std::max(wait, std::chrono::milliseconds(1)));
   }
@@ -42,6 +45,11 @@ void RateLimiter::observe_used(double used) {
   std::lock_guard lock(mutex_);
   refill_locked();
   tokens_ = std::min(tokens_, std::max(0.0, capacity_ - used));
+}
+
+void RateLimiter::hold_until(TimestampMs until) {
+  std::lock_guard lock(mutex_);
+  held_until_ = std::max(held_until_, until);
 }
 
 double RateLimiter::available() {

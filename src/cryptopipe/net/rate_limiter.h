@@ -19,6 +19,9 @@ class RateLimiter {
   void acquire(double weight);
   // The server reports `used` of its `capacity` spent in the current window.
   void observe_used(double used);
+  // The server reports a budget of its own spent until `until` (ms since the epoch), e.g. a
+  // per-endpoint window: acquire() waits until then. A time in the past changes nothing.
+  void hold_until(TimestampMs until);
 
   double available();  // for tests and logs
 
@@ -31,6 +34,7 @@ class RateLimiter {
   std::mutex mutex_;
   double tokens_;
   TimestampMs last_refill_;
+  TimestampMs held_until_ = 0;
 };
 
 }  // namespace cryptopipe::net

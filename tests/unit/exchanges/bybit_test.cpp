@@ -100,9 +100,11 @@ TEST(BybitIntervals, MapsWhatBybitOffersAndNothingElse) {
 // A local stand-in for api.bybit.com answering every request with one scripted answer.
 class FakeBybit : public ::testing::Test {
  protected:
-  void answer(int status, std::string body) {
-    server_.server().Get(".*", [status, body](const httplib::Request&, httplib::Response& res) {
+  void answer(int status, std::string body, httplib::Headers headers = {}) {
+    server_.server().Get(".*", [status, body, headers](const httplib::Request&,
+                                                       httplib::Response& res) {
       res.status = status;
+      for (const auto& [name, value] : headers) res.set_header(name, value);
       res.set_content(body, "application/json");
     });
     server_.start();
@@ -136,6 +138,28 @@ TEST_F(FakeBybit, TooManyVisitsIsRetriedThenReportedAsRateLimited) {
   EXPECT_TRUE(ThrowsError(
       [&] { client().exchange.fetch_ohlcv(kBtc, Timeframe::parse("1m"), 0, 59'999, 1); },
       ErrorKind::kRateLimited, {"10006", "gave up after 2 attempts"}));
+}
+
+TEST_F(FakeBybit, ASpentEndpointBudgetWaitsForItsReset) {
+  const TimestampMs reset = unit::FakeClock().now_ms() + 1500;  // every FakeClock starts alike
+  answer(200, R"({"retCode":0,"retMsg":"OK","result":{"category":"spot","symbol":"BTCUSDT","list":[]},"time":1})",
+         {{"X-Bapi-Limit", "10"},
+          {"X-Bapi-Limit-Status", "0"},
+          {"X-Bapi-Limit-Reset-Timestamp", std::to_string(reset)}});
+  client().exchange.fetch_ohlcv(kBtc, Timeframe::parse("1m"), 0, 59'999, 1);
+  EXPECT_TRUE(client().fake_clock.sleeps().empty());
+  client().exchange.fetch_ohlcv(kBtc, Timeframe::parse("1m"), 0, 59'999, 1);
+  EXPECT_GE(client().fake_clock.now_ms(), reset);
+}
+
+TEST_F(FakeBybit, ABudgetWithRequestsLeftDoesNotWait) {
+  answer(200, R"({"retCode":0,"retMsg":"OK","result":{"category":"spot","symbol":"BTCUSDT","list":[]},"time":1})",
+         {{"X-Bapi-Limit", "10"},
+          {"X-Bapi-Limit-Status", "3"},
+          {"X-Bapi-Limit-Reset-Timestamp", std::to_string(unit::FakeClock().now_ms() + 1500)}});
+  client().exchange.fetch_ohlcv(kBtc, Timeframe::parse("1m"), 0, 59'999, 1);
+  client().exchange.fetch_ohlcv(kBtc, Timeframe::parse("1m"), 0, 59'999, 1);
+  EXPECT_TRUE(client().fake_clock.sleeps().empty());
 }
 
 TEST_F(FakeBybit, Http403IsABanNotRetried) {

@@ -88,11 +88,12 @@ TEST(GateIoIntervals, WeeklyIsSevenDaysAndThereIsNoThreeMinute) {
 
 class FakeGateIo : public ::testing::Test {
  protected:
-  void answer(int status, std::string body) {
-    server_.server().Get(".*", [this, status, body](const httplib::Request& req,
-                                                    httplib::Response& res) {
+  void answer(int status, std::string body, httplib::Headers headers = {}) {
+    server_.server().Get(".*", [this, status, body, headers](const httplib::Request& req,
+                                                             httplib::Response& res) {
       last_query_ = req.target;
       res.status = status;
+      for (const auto& [name, value] : headers) res.set_header(name, value);
       res.set_content(body, "application/json");
     });
     server_.start();
@@ -113,6 +114,21 @@ TEST_F(FakeGateIo, AsksForAWindowInSecondsWithoutALimit) {
                                 1710327600000, 1710327600000 + 59'999'999, 1000);
   EXPECT_EQ(last_query_,
             "/spot/candlesticks?currency_pair=BTC_USDT&interval=1m&from=1710327600&to=1710387599");
+}
+
+TEST_F(FakeGateIo, AnEndpointWithNoRequestsLeftWaitsForItsReset) {
+  const TimestampMs reset = unit::FakeClock().now_ms() + 4000;  // every FakeClock starts alike
+  answer(200, "[]",
+         {{"X-Gate-RateLimit-Limit", "200"},
+          {"X-Gate-RateLimit-Requests-Remain", "0"},
+          {"X-Gate-RateLimit-Reset-Timestamp", std::to_string(reset)}});
+  const auto fetch = [&] {
+    client_->exchange.fetch_ohlcv(Symbol::parse("BTC/USDT"), Timeframe::parse("1m"), 0, 59'999, 1);
+  };
+  fetch();
+  EXPECT_LT(client_->fake_clock.now_ms(), reset);
+  fetch();
+  EXPECT_GE(client_->fake_clock.now_ms(), reset);
 }
 
 TEST_F(FakeGateIo, ErrorLabelsAreNamed) {

@@ -87,6 +87,25 @@ TEST(RateLimiter, ObservedUsageNeverRaisesTheTokens) {
   EXPECT_NEAR(limiter.available(), 0, 1e-9);
 }
 
+TEST(RateLimiter, AHeldBudgetWaitsForItsResetEvenWithTokensLeft) {
+  FakeClock clock;
+  RateLimiter limiter(kCapacity, kWindow, clock);
+  limiter.hold_until(clock.now_ms() + 1500);
+  limiter.hold_until(clock.now_ms() + 200);  // an earlier reset does not shorten the hold
+  limiter.acquire(1);
+  EXPECT_EQ(clock.total_slept_ms(), 1500);
+  limiter.acquire(1);  // the hold is over
+  EXPECT_EQ(clock.total_slept_ms(), 1500);
+}
+
+TEST(RateLimiter, AHoldInThePastChangesNothing) {
+  FakeClock clock;
+  RateLimiter limiter(kCapacity, kWindow, clock);
+  limiter.hold_until(clock.now_ms() - 10);
+  limiter.acquire(10);
+  EXPECT_EQ(clock.total_slept_ms(), 0);
+}
+
 TEST(RateLimiter, OversizeWeightWaitsForAFullBucket) {
   FakeClock clock;
   RateLimiter limiter(kCapacity, kWindow, clock);
