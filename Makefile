@@ -3,7 +3,7 @@ PRESET ?= default
 BUILD_DIR := $(if $(filter asan,$(PRESET)),build-asan,build)
 JOBS ?= $(shell nproc)
 
-.PHONY: deps build demo test test-asan bench clean
+.PHONY: deps build demo test test-asan bench fuzz clean
 
 deps:
 	./scripts/install-deps.sh
@@ -26,5 +26,11 @@ test-asan:
 bench: build
 	./bench/run.sh
 
+# Every libFuzzer target for FUZZ_SECONDS each (clang, preset fuzz); the simulator seeds the corpora.
+fuzz: build
+	cmake --preset fuzz
+	cmake --build --preset fuzz -j $(JOBS)
+	./fuzz/run.sh
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

@@ -59,8 +59,8 @@ bool read_seconds(simdjson::dom::element value, TimestampMs& out_ms) {
   } else if (value.get_int64().get(seconds) != simdjson::SUCCESS) {
     return false;
   }
-  out_ms = seconds * kMillisPerSecond;
-  return true;
+  // A time that does not fit in milliseconds is malformed, not a wrapped-around date.
+  return !__builtin_mul_overflow(seconds, kMillisPerSecond, &out_ms);
 }
 
 }  // namespace
@@ -147,7 +147,7 @@ void GateIo::parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const 
     } else if (fields.size() < kCandleFields) {
       row.malformed = "row has fewer than 8 fields";
     } else if (!read_seconds(fields.at(0).value_unsafe(), row.open_time)) {
-      row.malformed = "open time is not an integer";
+      row.malformed = "open time is not an integer of seconds in range";
     } else if (fields.at(7).value_unsafe().get_string().get(closed) ||
                (closed != "true" && closed != "false")) {
       row.malformed = "closed flag is not \"true\" or \"false\"";

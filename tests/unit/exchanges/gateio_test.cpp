@@ -69,8 +69,15 @@ TEST_F(GateIoParse, ClosedFlagAndMalformedRows) {
   EXPECT_EQ(rows[0].volume, "5");
   EXPECT_EQ(rows[0].closed, true);
   EXPECT_EQ(rows[1].malformed, "closed flag is not \"true\" or \"false\"");
-  EXPECT_EQ(rows[2].malformed, "open time is not an integer");
+  EXPECT_EQ(rows[2].malformed, "open time is not an integer of seconds in range");
   EXPECT_EQ(rows[3].malformed, "row has fewer than 8 fields");
+}
+
+TEST_F(GateIoParse, ATimeBeyondWhatMillisecondsHoldIsMalformed) {
+  // Found by fuzzing: the seconds were multiplied into milliseconds without an overflow check.
+  const auto rows = parse(R"([["16713401124054624", "1.5", "3", "2", "2.5", "1", "0.5", "true"]])");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].malformed, "open time is not an integer of seconds in range");
 }
 
 TEST_F(GateIoParse, AnErrorObjectIsABadPayload) {

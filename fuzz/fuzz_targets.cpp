@@ -1,0 +1,116 @@
+#include "fuzz_targets.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "cryptopipe/core/error.h"
+#include "cryptopipe/core/log.h"
+#include "cryptopipe/core/time.h"
+#include "cryptopipe/core/timeframe.h"
+#include "cryptopipe/exchanges/registry.h"
+#include "cryptopipe/exchanges/rest_session.h"
+#include "cryptopipe/net/rate_limiter.h"
+#include "cryptopipe/pipeline/asset_graph.h"
+#include "cryptopipe/pipeline/config.h"
+#include "cryptopipe/transform/ohlcv_validation.h"
+
+namespace cryptopipe::fuzz {
+namespace {
+
+// A client that is never asked to send: only its parsers run.
+std::unique_ptr<exchanges::Exchange> parser_for(const std::string& name) {
+  static SystemClock clock;
+  static net::RateLimiter limiter(1, std::chrono::seconds(1), clock);
+  static Logger logger("fuzz", LogFormat::kJson, LogLevel::kError);
+  return exchanges::find_exchange(name).create(std::make_unique<exchanges::RestSession>(
+      name, exchanges::RestSettings{.base_url = "http://127.0.0.1:9"}, limiter, clock, logger));
+}
+
+// Every parser of the exchange reads the same bytes (each on its own copy: parsing may unescape
+// in place), and every candle that parses goes through the transform's row checks.
+Target exchange_responses(const std::string& name) {
+  return [name](const std::uint8_t* data, std::size_t size) {
+    static const std::unique_ptr<exchanges::Exchange> exchange = parser_for(name);
+    const std::string input(reinterpret_cast<const char*>(data), size);
+    static const Timeframe minute = Timeframe::parse("1m");
+    static const UtcDay day = UtcDay::parse("2024-01-30");  // the fixtures' time
+    try {
+      std::string body = input;
+      std::vector<exchanges::RawCandle> candles;
+      exchange->parse_ohlcv(body, candles);
+      for (const exchanges::RawCandle& candle : candles) {
+        if (candle.malformed.empty()) {
+          transform::validate_candle(candle, minute, day.start_ms(), day.end_ms());
+        }
+      }
+    } catch (const Error&) {
+    }
+    try {
+      std::string body = input;
+      std::vector<exchanges::RawTicker> tickers;
+      exchange->parse_tickers(body, tickers);
+    } catch (const Error&) {
+    }
+    std::string body = input;
+    exchanges::RawBook book;
+    exchange->parse_orderbook(body, book);
+  };
+}
+
+// The YAML configuration loader, through a real file as the CLI reads it.
+void config(const std::uint8_t* data, std::size_t size) {
+  static const std::string path =
+      (std::filesystem::temp_directory_path() / ("cryptopipe-fuzz-" + std::to_string(getpid()) +
+                                                 ".yaml")).string();
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
+  }
+  const pipeline::Config loaded =
+      pipeline::load_config({.config_file = path}, pipeline::Environment({}));
+  pipeline::AssetGraph::from_config(loaded);
+}
+
+// Dagster-style selections on the default graph (every exchange, every dataset).
+void selection(const std::uint8_t* data, std::size_t size) {
+  static const pipeline::AssetGraph graph = [] {
+    pipeline::Config all;
+    for (const std::string name : {"binance", "bybit", "gateio"}) {
+      pipeline::ExchangeConfig exchange;
+      exchange.name = name;
+      exchange.base_url = "http://127.0.0.1:9";
+      exchange.symbols = {Symbol::parse("BTC/USDT")};
+      exchange.timeframes = {Timeframe::parse("1m")};
+      all.exchanges.push_back(exchange);
+    }
+    return pipeline::AssetGraph::from_config(all);
+  }();
+  pipeline::resolve_selection(graph, std::string_view(reinterpret_cast<const char*>(data), size));
+}
+
+}  // namespace
+
+const std::map<std::string, Target>& targets() {
+  static const std::map<std::string, Target> all = {
+      {"binance_responses", exchange_responses("binance")},
+      {"bybit_responses", exchange_responses("bybit")},
+      {"gateio_responses", exchange_responses("gateio")},
+      {"config", config},
+      {"selection", selection},
+  };
+  return all;
+}
+
+void run_one(const Target& target, const std::uint8_t* data, std::size_t size) {
+  try {
+    target(data, size);
+  } catch (const Error&) {
+  }
+}
+
+}  // namespace cryptopipe::fuzz

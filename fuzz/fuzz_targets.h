@@ -1,0 +1,24 @@
+// The fuzzed entry points: each takes arbitrary bytes and must either succeed or throw
+// cryptopipe::Error; anything else (a crash, a sanitizer report, another exception) is a bug.
+// libFuzzer drives them in the `fuzz` preset (fuzz/run.sh); the unit tests replay every saved
+// input under fuzz/regressions/<target>/ so a crash once found stays fixed.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+
+namespace cryptopipe::fuzz {
+
+using Target = std::function<void(const std::uint8_t* data, std::size_t size)>;
+
+// Target name → entry point: binance_responses, bybit_responses, gateio_responses, config,
+// selection (and pipes_context once the Pipes client exists).
+const std::map<std::string, Target>& targets();
+
+// Runs one input through a target, turning the Errors it is allowed to throw into a return.
+void run_one(const Target& target, const std::uint8_t* data, std::size_t size);
+
+}  // namespace cryptopipe::fuzz

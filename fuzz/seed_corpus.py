@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Seeds the fuzz corpora: the recorded exchange responses of ../shared/fixtures/ccxt-static,
+responses fetched from the exchange simulator (its base URL as the second argument, optional),
+and the project's own configuration and selection examples.
+
+usage: seed_corpus.py CORPUS_DIR [SIMULATOR_URL]
+"""
+import json
+import pathlib
+import sys
+import urllib.request
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+FIXTURES = ROOT.parent / "shared" / "fixtures" / "ccxt-static"
+FIXTURE_DIRS = {"binance": "binance", "bybit": "bybit", "gateio": "gate"}
+SIMULATOR_PATHS = {
+    "binance": ["/binance/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=5",
+                "/binance/api/v3/ticker/24hr?symbols=%5B%22BTCUSDT%22%2C%22ETHUSDT%22%5D",
+                "/binance/api/v3/depth?symbol=BTCUSDT&limit=5",
+                "/binance/api/v3/klines?symbol=NOPE&interval=1m"],
+    "bybit": ["/bybit/v5/market/kline?category=spot&symbol=BTCUSDT&interval=1&limit=5",
+              "/bybit/v5/market/tickers?category=spot",
+              "/bybit/v5/market/orderbook?category=spot&symbol=BTCUSDT&limit=5",
+              "/bybit/v5/market/kline?category=spot&symbol=NOPE&interval=1"],
+    "gateio": ["/gateio/api/v4/spot/candlesticks?currency_pair=BTC_USDT&interval=1m&limit=5",
+               "/gateio/api/v4/spot/tickers",
+               "/gateio/api/v4/spot/order_book?currency_pair=BTC_USDT&limit=5",
+               "/gateio/api/v4/spot/candlesticks?currency_pair=NOPE&interval=1m"],
+}
+SELECTIONS = ["*", "extract_binance_ohlcv", "+load_ohlcv_to_postgres", "transform_ohlcv+",
+              "*load_tickers_to_postgres", "group:bronze", "extract_bybit_tickers,transform_tickers++",
+              "group:silver,load_orderbook_to_postgres*"]
+CONFIGS = [
+    "lake: file:///tmp/lake\nwarehouse: sqlite:///tmp/w.db\n",
+    "exchanges:\n  binance:\n    symbols: [BTC/USDT, ETH/USDT]\n    timeframes: [1m, 1h]\n"
+    "  bybit:\n    depth: 50\n    ticker_symbols: all\n  gateio:\n    base_url: http://127.0.0.1:9\n",
+    "log_level: debug\nlog_format: json\nconcurrency: 2\nfetch_concurrency: 3\nmax_attempts: 2\n"
+    "connect_timeout_ms: 100\nrequest_timeout_ms: 1000\nsilver_compression: 3\n",
+]
+
+
+def write(directory: pathlib.Path, name: str, data: bytes) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / name).write_bytes(data)
+
+
+def main() -> int:
+    corpus = pathlib.Path(sys.argv[1])
+    simulator = sys.argv[2] if len(sys.argv) > 2 else None
+    for exchange, folder in FIXTURE_DIRS.items():
+        target = corpus / f"{exchange}_responses"
+        for fixture in sorted((FIXTURES / folder).glob("*.json")):
+            response = json.loads(fixture.read_text())["httpResponse"]
+            write(target, fixture.stem, json.dumps(response).encode())
+        for i, path in enumerate(SIMULATOR_PATHS[exchange] if simulator else []):
+            try:
+                with urllib.request.urlopen(simulator + path, timeout=10) as answer:
+                    body = answer.read()
+            except urllib.error.HTTPError as error:
+                body = error.read()  # error bodies are worth fuzzing too
+            write(target, f"simulator-{i}", body)
+    for i, text in enumerate(SELECTIONS):
+        write(corpus / "selection", f"seed-{i}", text.encode())
+    for i, text in enumerate(CONFIGS):
+        write(corpus / "config", f"seed-{i}", text.encode())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
