@@ -3,7 +3,7 @@ PRESET ?= default
 BUILD_DIR := $(if $(filter asan,$(PRESET)),build-asan,build)
 JOBS ?= $(shell nproc)
 
-.PHONY: deps build demo test test-asan bench fuzz clean
+.PHONY: deps build demo test test-asan bench fuzz coverage clean
 
 deps:
 	./scripts/install-deps.sh
@@ -26,6 +26,12 @@ test-asan:
 bench: build
 	./bench/run.sh
 
+# Line and branch coverage of src/ by every test (preset coverage): build-coverage/coverage.txt.
+coverage: deps
+	cmake --preset coverage
+	cmake --build --preset coverage -j $(JOBS)
+	./scripts/coverage.sh
+
 # Every libFuzzer target for FUZZ_SECONDS each (clang, preset fuzz); the simulator seeds the corpora.
 fuzz: build
 	cmake --preset fuzz
@@ -33,4 +39,4 @@ fuzz: build
 	./fuzz/run.sh
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-coverage
