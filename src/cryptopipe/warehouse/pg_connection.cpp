@@ -1,0 +1,215 @@
+#include "cryptopipe/warehouse/pg_connection.h"
+
+#include <charconv>
+#include <cstdlib>
+
+#include "cryptopipe/core/error.h"
+
+namespace cryptopipe::warehouse::pg {
+namespace {
+
+// Without it libpq waits for TCP's own timeout (minutes) on a host that does not answer.
+constexpr const char* kDefaultConnectTimeoutSeconds = "10";
+// COPY data is sent in chunks of this size: large enough to amortize the calls, small enough
+// that memory does not depend on the partition's size.
+constexpr std::size_t kCopyChunkBytes = 256 * 1024;
+
+// libpq's messages span lines (ERROR, DETAIL, HINT); the CLI prints one.
+std::string one_line(std::string_view text) {
+  std::string out;
+  bool space = false;
+  for (const char c : text) {
+    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+std::string scrub(std::string text, const std::string& secret) {
+  if (secret.empty()) return text;
+  for (std::size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
+    text.replace(at, secret.size(), "***");
+  }
+  return text;
+}
+
+std::string value_or_empty(const char* text) { return text != nullptr ? text : ""; }
+
+}  // namespace
+
+Connection::Connection(const std::string& url) {
+  std::vector<const char*> keys = {"fallback_application_name"};
+  std::vector<const char*> values = {"cryptopipe"};
+  if (std::getenv("PGCONNECT_TIMEOUT") == nullptr) {
+    keys.push_back("connect_timeout");
+    values.push_back(kDefaultConnectTimeoutSeconds);
+  }
+  // Last, so that what the URL says wins over the defaults above.
+  keys.push_back("dbname");
+  values.push_back(url.c_str());
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+  conn_.reset(PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/1));
+  if (!conn_) throw Error(ErrorKind::kStorage, "cannot allocate a PostgreSQL connection");
+
+  password_ = value_or_empty(PQpass(conn_.get()));
+  const std::string host = value_or_empty(PQhost(conn_.get()));
+  description_ = "postgresql://" + value_or_empty(PQuser(conn_.get())) + "@" +
+                 (host.empty() ? "localhost" : host) + ":" + value_or_empty(PQport(conn_.get())) +
+                 "/" + value_or_empty(PQdb(conn_.get()));
+  if (PQstatus(conn_.get()) != CONNECTION_OK) {
+    throw Error(ErrorKind::kConfig, "cannot connect to the PostgreSQL warehouse " + description_ +
+                                        ": " + last_error());
+  }
+  prepare_session();
+}
+
+void Connection::prepare_session() {
+  // Timestamps read back in UTC, like every time in the pipeline; warnings are not ours to print.
+  exec("SET TIME ZONE 'UTC'; SET client_min_messages = warning");
+}
+
+std::string Connection::last_error() const {
+  return scrub(one_line(value_or_empty(PQerrorMessage(conn_.get()))), password_);
+}
+
+Result Connection::checked(PGresult* raw, const std::string& sql) {
+  Result result(raw);
+  const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_COPY_IN) {
+    return result;
+  }
+  std::string why = result ? one_line(value_or_empty(PQresultErrorMessage(result.get()))) : "";
+  if (why.empty()) why = last_error();
+  const std::string_view statement(sql);
+  const std::string head(statement.substr(0, statement.find_first_of("(\n")));
+  throw Error(ErrorKind::kStorage, "PostgreSQL warehouse " + description_ + ": " +
+                                       one_line(head) + ": " + scrub(why, password_));
+}
+
+Result Connection::exec(const std::string& sql) { return checked(PQexec(conn_.get(), sql.c_str()), sql); }
+
+Result Connection::exec(const std::string& sql,
+                        const std::vector<std::optional<std::string>>& params) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& param : params) values.push_back(param ? param->c_str() : nullptr);
+  return checked(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
+                              values.data(), nullptr, nullptr, 0),
+                 sql);
+}
+
+bool Connection::reconnect() {
+  PQreset(conn_.get());
+  if (broken()) return false;
+  prepare_session();
+  return true;
+}
+
+Transaction::Transaction(Connection& connection) : connection_(connection) {
+  connection_.exec("BEGIN");
+}
+
+Transaction::~Transaction() {
+  if (!done_ && !connection_.broken()) PQclear(PQexec(connection_.get(), "ROLLBACK"));
+}
+
+void Transaction::commit() {
+  connection_.exec("COMMIT");
+  done_ = true;
+}
+
+CopyIn::CopyIn(Connection& connection, const std::string& copy_sql)
+    : connection_(connection), sql_(copy_sql) {
+  connection_.exec(copy_sql);
+  buffer_.reserve(kCopyChunkBytes + 4096);
+}
+
+CopyIn::~CopyIn() {
+  if (finished_ || connection_.broken()) return;
+  PQputCopyEnd(connection_.get(), "load abandoned");
+  while (PGresult* result = PQgetResult(connection_.get())) PQclear(result);
+}
+
+void CopyIn::separate() {
+  if (row_started_) buffer_ += '\t';
+  row_started_ = true;
+}
+
+void CopyIn::field(std::string_view text) {
+  separate();
+  if (text.find_first_of("\\\t\n\r") == std::string_view::npos) {
+    buffer_ += text;
+    return;
+  }
+  for (const char c : text) {
+    switch (c) {
+      case '\\': buffer_ += "\\\\"; break;
+      case '\t': buffer_ += "\\t"; break;
+      case '\n': buffer_ += "\\n"; break;
+      case '\r': buffer_ += "\\r"; break;
+      default: buffer_ += c;
+    }
+  }
+}
+
+void CopyIn::field(std::int64_t value) {
+  separate();
+  char digits[24];
+  const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value);
+  buffer_.append(digits, end);
+}
+
+void CopyIn::optional_field(std::string_view text) {
+  if (text.empty()) {
+    null_field();
+  } else {
+    field(text);
+  }
+}
+
+void CopyIn::null_field() {
+  separate();
+  buffer_ += "\\N";
+}
+
+void CopyIn::end_row() {
+  buffer_ += '\n';
+  row_started_ = false;
+  if (buffer_.size() >= kCopyChunkBytes) flush();
+}
+
+void CopyIn::flush() {
+  if (buffer_.empty()) return;
+  if (PQputCopyData(connection_.get(), buffer_.data(), static_cast<int>(buffer_.size())) != 1) {
+    throw Error(ErrorKind::kStorage, "PostgreSQL warehouse " + connection_.describe() +
+                                         ": COPY failed: " + connection_.last_error());
+  }
+  buffer_.clear();
+}
+
+std::int64_t CopyIn::finish() {
+  flush();
+  finished_ = true;
+  if (PQputCopyEnd(connection_.get(), nullptr) != 1) {
+    throw Error(ErrorKind::kStorage, "PostgreSQL warehouse " + connection_.describe() +
+                                         ": COPY failed: " + connection_.last_error());
+  }
+  PGresult* raw = PQgetResult(connection_.get());
+  while (PGresult* extra = PQgetResult(connection_.get())) PQclear(extra);
+  return affected_rows(connection_.checked(raw, sql_).get());
+}
+
+std::int64_t affected_rows(const PGresult* result) {
+  const std::string_view text = PQcmdTuples(const_cast<PGresult*>(result));
+  std::int64_t count = 0;
+  std::from_chars(text.data(), text.data() + text.size(), count);
+  return count;
+}
+
+}  // namespace cryptopipe::warehouse::pg

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <functional>
+#include <set>
+#include <string>
+
+#include "cryptopipe/core/time.h"
+#include "cryptopipe/warehouse/pg_connection.h"
+#include "cryptopipe/warehouse/warehouse.h"
+
+namespace cryptopipe::warehouse {
+
+// The PostgreSQL warehouse (libpq). Rows are streamed with COPY into a temporary staging table
+// and merged with INSERT ... ON CONFLICT ... DO UPDATE ... WHERE the row changed, in one
+// transaction under a transaction-level advisory lock per (table, UTC day), so two loads of the
+// same partition never interleave. An OHLCV day with no rows yet skips the staging table: COPY
+// goes straight into ohlcv (nothing can conflict; the lock keeps it so). Memory is flat: rows
+// go out as they come.
+//
+// The rows of one upsert call belong to one UTC day (one asset partition): the day of the
+// first row's time. An OHLCV row outside that day fails the load (kBadPayload).
+class PostgresWarehouse final : public Warehouse {
+ public:
+  // Connects at once; throws Error(kConfig) with one line, without the password, when the
+  // server cannot be reached or refuses the connection.
+  explicit PostgresWarehouse(const std::string& url);
+
+  std::string describe() const override;
+  void migrate() override;
+  int schema_version() override;
+  LoadStats upsert_ohlcv(const OhlcvRowSource& rows) override;
+  LoadStats upsert_tickers(const TickerRowSource& rows) override;
+  LoadStats upsert_book_levels(const BookLevelRowSource& rows) override;
+  void record_run(const RunRecord& record) override;
+
+ private:
+  void ensure_ohlcv_partition(const UtcDay& day);
+  void ensure_staging_tables();
+  // Runs load in one transaction holding the advisory lock of (lock_name, day).
+  LoadStats in_locked_transaction(const std::string& lock_name, const UtcDay& day,
+                                  const std::function<LoadStats()>& load);
+
+  pg::Connection connection_;
+  std::set<std::string> known_partitions_;
+  bool staging_ready_ = false;
+};
+
+}  // namespace cryptopipe::warehouse
