@@ -174,6 +174,7 @@ PgSession::PgSession(const std::string& url) : conn_(PQconnectdb(url.c_str())) {
   if (PQstatus(conn_.get()) != CONNECTION_OK) {
     throw std::runtime_error(std::string("test connection failed: ") + PQerrorMessage(conn_.get()));
   }
+  query("SET TIME ZONE 'UTC'");  // times read back as the pipeline writes them
 }
 
 std::vector<std::vector<std::string>> PgSession::query(const std::string& sql) const {

@@ -52,9 +52,11 @@ std::string copy_sql(const TableShape& shape, const std::string& into) {
 
 std::string staging_of(const TableShape& shape) { return shape.table + "_staging"; }
 
-// Inserts new rows, updates those whose values changed (unless keep_when), leaves the rest
-// untouched (no new row version: xmin stays), and counts the inserted and updated rows.
-std::string merge_sql(const TableShape& shape) {
+// Inserts new rows into target (the table, or for ohlcv the month's partition: RETURNING
+// cannot read xmax through a partitioned table), updates those whose values changed (unless
+// keep_when), leaves the rest untouched (no new row version: xmin stays), and counts the
+// inserted and updated rows.
+std::string merge_sql(const TableShape& shape, const std::string& target) {
   std::string set;
   for (const std::string& column : shape.values) {
     set += column + " = excluded." + column + ", ";
@@ -63,7 +65,7 @@ std::string merge_sql(const TableShape& shape) {
   std::string when = "(" + joined(shape.values, "t.") + ") IS DISTINCT FROM (" +
                      joined(shape.values, "excluded.") + ")";
   if (!shape.keep_when.empty()) when = "NOT (" + shape.keep_when + ") AND " + when;
-  return "WITH merged AS (INSERT INTO " + shape.table + " AS t (" + all_columns(shape) +
+  return "WITH merged AS (INSERT INTO " + target + " AS t (" + all_columns(shape) +
          ") SELECT " + all_columns(shape) + " FROM " + staging_of(shape) + " ON CONFLICT (" +
          joined(shape.keys) + ") DO UPDATE SET " + set + " WHERE " + when +
          " RETURNING t.xmax = 0 AS inserted) "
@@ -148,8 +150,10 @@ void copy_ohlcv_row(pg::CopyIn& copy, const OhlcvRow& row) {
   copy.end_row();
 }
 
-// Inside a transaction: streams the rows into the table's staging copy, then merges them.
+// Inside a transaction: streams the rows into the table's staging copy, then merges them into
+// target.
 LoadStats stage_and_merge(pg::Connection& connection, const TableShape& shape,
+                          const std::string& target,
                           const std::function<void(pg::CopyIn&)>& stream) {
   LoadStats stats;
   {
@@ -157,7 +161,7 @@ LoadStats stage_and_merge(pg::Connection& connection, const TableShape& shape,
     stream(copy);
     stats.rows_in = copy.finish();
   }
-  const pg::Result merged = connection.exec(merge_sql(shape));
+  const pg::Result merged = connection.exec(merge_sql(shape, target));
   stats.inserted = integer_value(merged.get(), 0, 0);
   stats.updated = integer_value(merged.get(), 0, 1);
   stats.unchanged = stats.rows_in - stats.inserted - stats.updated;
@@ -198,9 +202,9 @@ void PostgresWarehouse::migrate() {
   }
 }
 
-void PostgresWarehouse::ensure_ohlcv_partition(const UtcDay& day) {
+std::string PostgresWarehouse::ensure_ohlcv_partition(const UtcDay& day) {
   const MonthPartition partition = month_of(day);
-  if (known_partitions_.contains(partition.name)) return;
+  if (known_partitions_.contains(partition.name)) return partition.name;
   const pg::Result exists =
       connection_.exec("SELECT to_regclass($1) IS NOT NULL", {partition.name});
   if (std::string_view(PQgetvalue(exists.get(), 0, 0)) != "t") {
@@ -213,6 +217,7 @@ void PostgresWarehouse::ensure_ohlcv_partition(const UtcDay& day) {
     transaction.commit();
   }
   known_partitions_.insert(partition.name);
+  return partition.name;
 }
 
 void PostgresWarehouse::ensure_staging_tables() {
@@ -242,7 +247,7 @@ LoadStats PostgresWarehouse::upsert_ohlcv(const OhlcvRowSource& rows) {
   if (!rows(row)) return {};
   const UtcDay day = day_of(row.open_time, "open_time");
   const std::string day_text = day.to_string();
-  ensure_ohlcv_partition(day);
+  const std::string partition = ensure_ohlcv_partition(day);
   const auto stream = [&](pg::CopyIn& copy) {
     do {
       if (row.open_time.substr(0, day_text.size()) != day_text) {
@@ -257,10 +262,10 @@ LoadStats PostgresWarehouse::upsert_ohlcv(const OhlcvRowSource& rows) {
         "SELECT NOT EXISTS (SELECT 1 FROM ohlcv WHERE open_time >= $1 AND open_time < $2)",
         {format_iso8601(day.start_ms()), format_iso8601(day.end_ms())});
     if (std::string_view(PQgetvalue(empty.get(), 0, 0)) != "t") {
-      return stage_and_merge(connection_, kOhlcv, stream);
+      return stage_and_merge(connection_, kOhlcv, partition, stream);
     }
     LoadStats stats;
-    pg::CopyIn copy(connection_, copy_sql(kOhlcv, kOhlcv.table));
+    pg::CopyIn copy(connection_, copy_sql(kOhlcv, partition));
     stream(copy);
     stats.rows_in = stats.inserted = copy.finish();
     return stats;
@@ -271,7 +276,7 @@ LoadStats PostgresWarehouse::upsert_tickers(const TickerRowSource& rows) {
   TickerRow row;
   if (!rows(row)) return {};
   return in_locked_transaction("tickers", day_of(row.ts, "ts"), [&] {
-    return stage_and_merge(connection_, kTickers, [&](pg::CopyIn& copy) {
+    return stage_and_merge(connection_, kTickers, kTickers.table, [&](pg::CopyIn& copy) {
       do {
         copy.field(row.exchange);
         copy.field(row.symbol);
@@ -293,7 +298,7 @@ LoadStats PostgresWarehouse::upsert_book_levels(const BookLevelRowSource& rows) 
   BookLevelRow row;
   if (!rows(row)) return {};
   return in_locked_transaction("orderbook_levels", day_of(row.ts, "ts"), [&] {
-    return stage_and_merge(connection_, kBookLevels, [&](pg::CopyIn& copy) {
+    return stage_and_merge(connection_, kBookLevels, kBookLevels.table, [&](pg::CopyIn& copy) {
       do {
         copy.field(row.exchange);
         copy.field(row.symbol);

@@ -13,8 +13,9 @@ namespace cryptopipe::warehouse {
 // The PostgreSQL warehouse (libpq). Rows are streamed with COPY into a temporary staging table
 // and merged with INSERT ... ON CONFLICT ... DO UPDATE ... WHERE the row changed, in one
 // transaction under a transaction-level advisory lock per (table, UTC day), so two loads of the
-// same partition never interleave. An OHLCV day with no rows yet skips the staging table: COPY
-// goes straight into ohlcv (nothing can conflict; the lock keeps it so). Memory is flat: rows
+// same partition never interleave. OHLCV rows go to their month's partition directly; a day
+// with no rows yet skips the staging table: COPY goes straight in (nothing can conflict; the
+// lock keeps it so). Memory is flat: rows
 // go out as they come.
 //
 // The rows of one upsert call belong to one UTC day (one asset partition): the day of the
@@ -34,7 +35,8 @@ class PostgresWarehouse final : public Warehouse {
   void record_run(const RunRecord& record) override;
 
  private:
-  void ensure_ohlcv_partition(const UtcDay& day);
+  // The name of the month partition holding day, created if missing.
+  std::string ensure_ohlcv_partition(const UtcDay& day);
   void ensure_staging_tables();
   // Runs load in one transaction holding the advisory lock of (lock_name, day).
   LoadStats in_locked_transaction(const std::string& lock_name, const UtcDay& day,

@@ -13,6 +13,7 @@
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/warehouse/migrations.h"
 #include "support/postgres_server.h"
+#include "support/sockets.h"
 
 namespace cryptopipe::warehouse {
 namespace {
@@ -327,10 +328,9 @@ TEST_F(PostgresConnectionTest, AMissingDatabaseIsAClearConfigError) {
 }
 
 TEST_F(PostgresConnectionTest, AnUnreachableServerIsAClearConfigError) {
-  const std::string url = server_.url();
-  const std::string closed_port = std::to_string(server_.port() == 1 ? 2 : 1);
   const std::string unreachable = "postgresql://cryptopipe:" + server_.password() +
-                                  "@127.0.0.1:" + closed_port + "/postgres";
+                                  "@127.0.0.1:" + std::to_string(testing::free_loopback_port()) +
+                                  "/postgres";
   expect_clear_failure(unreachable, "Connection refused", server_.password());
 }
 
