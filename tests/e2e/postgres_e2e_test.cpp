@@ -203,7 +203,9 @@ TEST_F(PostgresE2E, ABackendKilledMidLoadLeavesThePreviousRowsAndTheRerunConverg
   EXPECT_EQ(session().one("SELECT pg_terminate_backend(" + std::to_string(pid) + ")"), "t");
   const ProcessResult killed = load.get();
   EXPECT_EQ(killed.exit_code, 1) << context_of(killed);
-  EXPECT_NE(killed.out.find("terminating connection due to administrator command"),
+  EXPECT_NE(killed.out.find("lost the connection to the PostgreSQL warehouse "
+                            "postgresql://cryptopipe@127.0.0.1:" +
+                            std::to_string(server_.port()) + "/gold"),
             std::string::npos)
       << killed.out;
   blocker.query("ROLLBACK");
@@ -227,7 +229,8 @@ TEST_F(PostgresE2E, AServerRestartMidRunFailsTheAssetClearlyAndTheRerunSucceeds)
   const ProcessResult failed = load.get();
   EXPECT_EQ(failed.exit_code, 1) << context_of(failed);
   const std::string output = failed.out + failed.err;
-  EXPECT_NE(output.find("PostgreSQL warehouse postgresql://cryptopipe@127.0.0.1:" +
+  EXPECT_NE(output.find("lost the connection to the PostgreSQL warehouse "
+                        "postgresql://cryptopipe@127.0.0.1:" +
                         std::to_string(server_.port()) + "/gold"),
             std::string::npos)
       << output;

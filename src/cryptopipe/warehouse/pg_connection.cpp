@@ -13,6 +13,8 @@ constexpr const char* kDefaultConnectTimeoutSeconds = "10";
 // COPY data is sent in chunks of this size: large enough to amortize the calls, small enough
 // that memory does not depend on the partition's size.
 constexpr std::size_t kCopyChunkBytes = 256 * 1024;
+// Enough of a failed statement to tell which step failed, short enough for one line.
+constexpr std::size_t kStatementInMessage = 48;
 
 // libpq's messages span lines (ERROR, DETAIL, HINT); the CLI prints one.
 std::string one_line(std::string_view text) {
@@ -86,10 +88,17 @@ Result Connection::checked(PGresult* raw, const std::string& sql) {
   }
   std::string why = result ? one_line(value_or_empty(PQresultErrorMessage(result.get()))) : "";
   if (why.empty()) why = last_error();
-  const std::string_view statement(sql);
-  const std::string head(statement.substr(0, statement.find_first_of("(\n")));
-  throw Error(ErrorKind::kStorage, "PostgreSQL warehouse " + description_ + ": " +
-                                       one_line(head) + ": " + scrub(why, password_));
+  fail(sql, why);
+}
+
+void Connection::fail(std::string_view statement, const std::string& why) const {
+  std::string shown = one_line(statement);
+  if (shown.size() > kStatementInMessage) shown = shown.substr(0, kStatementInMessage) + "...";
+  const std::string where = description_ + " (" + shown + "): " + scrub(why, password_);
+  if (broken()) {
+    throw Error(ErrorKind::kStorage, "lost the connection to the PostgreSQL warehouse " + where);
+  }
+  throw Error(ErrorKind::kStorage, "PostgreSQL warehouse " + where);
 }
 
 Result Connection::exec(const std::string& sql) { return checked(PQexec(conn_.get(), sql.c_str()), sql); }
@@ -187,8 +196,7 @@ void CopyIn::end_row() {
 void CopyIn::flush() {
   if (buffer_.empty()) return;
   if (PQputCopyData(connection_.get(), buffer_.data(), static_cast<int>(buffer_.size())) != 1) {
-    throw Error(ErrorKind::kStorage, "PostgreSQL warehouse " + connection_.describe() +
-                                         ": COPY failed: " + connection_.last_error());
+    connection_.fail(sql_, connection_.last_error());
   }
   buffer_.clear();
 }
@@ -196,10 +204,7 @@ void CopyIn::flush() {
 std::int64_t CopyIn::finish() {
   flush();
   finished_ = true;
-  if (PQputCopyEnd(connection_.get(), nullptr) != 1) {
-    throw Error(ErrorKind::kStorage, "PostgreSQL warehouse " + connection_.describe() +
-                                         ": COPY failed: " + connection_.last_error());
-  }
+  if (PQputCopyEnd(connection_.get(), nullptr) != 1) connection_.fail(sql_, connection_.last_error());
   PGresult* raw = PQgetResult(connection_.get());
   while (PGresult* extra = PQgetResult(connection_.get())) PQclear(extra);
   return affected_rows(connection_.checked(raw, sql_).get());

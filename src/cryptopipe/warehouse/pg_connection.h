@@ -39,6 +39,10 @@ class Connection {
   // Takes ownership of a result of sql; throws unless it succeeded.
   Result checked(PGresult* raw, const std::string& sql);
 
+  // Throws the Error for a failed statement: kStorage, "lost the connection to ..." when the
+  // connection is gone.
+  [[noreturn]] void fail(std::string_view statement, const std::string& why) const;
+
   // Reconnects a connection the server dropped (a restart); false if that fails too.
   bool reconnect();
   bool broken() const { return PQstatus(conn_.get()) != CONNECTION_OK; }
