@@ -58,18 +58,12 @@ timed_psql() {  # prints "peak_rss_mib seconds exit_code" of psql running the gi
     "postgresql://cryptopipe@127.0.0.1:$PG_PORT/theirs" -f "$1"
 }
 
-# a. Fresh loads. The reference gets the same table definition (and its month partitions).
-read -r our_rss our_fresh our_code < <(load)
-pg_psql ours -c "VACUUM ANALYZE ohlcv" >/dev/null
+# The reference gets the same table definition (and month partitions): created by a first load
+# of ours, copied with pg_dump. Then rounds, each measuring ours and psql back to back (this
+# machine class is shared and noisy): the best time of each side counts.
+read -r _ _ _ < <(load)
 "$PG_BIN/pg_dump" -s "postgresql://cryptopipe@127.0.0.1:$PG_PORT/ours" | pg_psql theirs >/dev/null
 echo "\\copy ohlcv ($columns) FROM '$work/rows.csv' WITH (FORMAT csv)" >"$work/fresh.sql"
-read -r their_rss their_fresh their_code < <(timed_psql "$work/fresh.sql")
-pg_psql theirs -c "VACUUM ANALYZE ohlcv" >/dev/null
-loaded=$(pg_psql ours -Atc "SELECT count(*) FROM ohlcv")
-same=$(pg_psql theirs -Atc "SELECT count(*) FROM ohlcv")
-
-# b. Re-loads: every row conflicts, none changes.
-read -r our_rss2 our_reload our_code2 < <(load)
 cat >"$work/reload.sql" <<SQL
 BEGIN;
 CREATE TEMP TABLE ohlcv_staging (LIKE ohlcv INCLUDING DEFAULTS) ON COMMIT DROP;
@@ -86,11 +80,29 @@ WITH merged AS (
         IS DISTINCT FROM (excluded.open, excluded.high, excluded.low, excluded.close,
                           excluded.volume, excluded.quote_volume, excluded.trade_count,
                           excluded.is_closed)
-  RETURNING t.xmax = 0 AS inserted)
-SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged;
+  RETURNING 1)
+SELECT count(*) FROM merged;
 COMMIT;
 SQL
-read -r their_rss2 their_reload their_code2 < <(timed_psql "$work/reload.sql")
+best() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b < a) ? b : a }'; }
+most() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b > a) ? b : a }'; }
+our_fresh="" their_fresh="" our_reload="" their_reload="" our_rss="" their_rss="" codes=""
+for _ in $(seq 1 "${BENCH_PG_ROUNDS:-3}"); do
+  for db in ours theirs; do pg_psql "$db" -c "TRUNCATE ohlcv" >/dev/null; done
+  # a. fresh loads into an empty ohlcv
+  read -r rss seconds code < <(load)
+  our_fresh=$(best "$our_fresh" "$seconds"); our_rss=$(most "$our_rss" "$rss"); codes="$codes $code"
+  read -r rss seconds code < <(timed_psql "$work/fresh.sql")
+  their_fresh=$(best "$their_fresh" "$seconds"); their_rss=$(most "$their_rss" "$rss"); codes="$codes $code"
+  for db in ours theirs; do pg_psql "$db" -c "VACUUM ANALYZE ohlcv" >/dev/null; done
+  # b. re-loads: every row conflicts, none changes
+  read -r rss seconds code < <(load)
+  our_reload=$(best "$our_reload" "$seconds"); our_rss=$(most "$our_rss" "$rss"); codes="$codes $code"
+  read -r rss seconds code < <(timed_psql "$work/reload.sql")
+  their_reload=$(best "$their_reload" "$seconds"); their_rss=$(most "$their_rss" "$rss"); codes="$codes $code"
+done
+loaded=$(pg_psql ours -Atc "SELECT count(*) FROM ohlcv")
+same=$(pg_psql theirs -Atc "SELECT count(*) FROM ohlcv")
 
 # d. The wire format: the same rows into an unindexed staging-like table, text vs binary.
 pg_psql theirs -c "\\copy (SELECT $columns FROM ohlcv) TO '$work/rows.bin' WITH (FORMAT binary)"
@@ -113,9 +125,9 @@ text_ms=$(copy_seconds text "$work/rows.txt")
 binary_ms=$(copy_seconds binary "$work/rows.bin")
 
 echo "rows: $rows silver rows ($days days x 20 symbols x 1m); loaded: ours $loaded, psql $same;" \
-  "exit codes $our_code $their_code $our_code2 $their_code2"
+  "exit codes:$codes; best of ${BENCH_PG_ROUNDS:-3} rounds"
 awk -v n="$loaded" -v of="$our_fresh" -v tf="$their_fresh" -v or="$our_reload" -v tr="$their_reload" \
-    -v r1="$our_rss" -v r2="$our_rss2" -v p1="$their_rss" -v p2="$their_rss2" \
+    -v r1="$our_rss" -v p1="$their_rss" \
     -v d="$days" -v tm="$text_ms" -v bm="$binary_ms" -v tb="$(stat -c %s "$work/rows.txt")" -v bb="$(stat -c %s "$work/rows.bin")" 'BEGIN {
   printf "fresh load into an empty ohlcv\n";
   printf "  psql \\copy CSV (the limit):                  %7.2f s  %9.0f rows/s\n", tf, n / tf;
@@ -125,5 +137,5 @@ awk -v n="$loaded" -v of="$our_fresh" -v tf="$their_fresh" -v or="$our_reload" -
   printf "  psql COPY to staging + INSERT ON CONFLICT:    %7.2f s  %9.0f rows/s\n", tr, n / tr;
   printf "  load_ohlcv_to_postgres (ours):                %7.2f s  %9.0f rows/s\n", or, n / or;
   printf "  ratio ours/psql: %.2fx (target >= 0.90x) %s\n", tr / or, (tr / or >= 0.9 ? "PASS" : "MISS");
-  printf "peak RSS: ours %.1f MiB fresh, %.1f MiB re-load (psql %.1f, %.1f); limit 100 MiB %s\n", r1, r2, p1, p2, (r1 < 100 && r2 < 100 ? "PASS" : "MISS");
+  printf "peak RSS of the loads: ours %.1f MiB (psql %.1f MiB); limit 100 MiB %s\n", r1, p1, (r1 < 100 ? "PASS" : "MISS");
   printf "COPY format, same rows into an unindexed table (best of 3): text %.2f s (%.0f MB), binary %.2f s (%.0f MB): binary/text time %.2f\n", tm / 1000, tb / 1e6, bm / 1000, bb / 1e6, bm / tm }'

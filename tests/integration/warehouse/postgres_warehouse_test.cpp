@@ -3,7 +3,10 @@
 #include "cryptopipe/warehouse/postgres_warehouse.h"
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +17,7 @@
 #include "cryptopipe/warehouse/migrations.h"
 #include "support/postgres_server.h"
 #include "support/sockets.h"
+#include "support/temp_dir.h"
 
 namespace cryptopipe::warehouse {
 namespace {
@@ -332,6 +336,31 @@ TEST_F(PostgresConnectionTest, AnUnreachableServerIsAClearConfigError) {
                                   "@127.0.0.1:" + std::to_string(testing::free_loopback_port()) +
                                   "/postgres";
   expect_clear_failure(unreachable, "Connection refused", server_.password());
+}
+
+TEST_F(PostgresConnectionTest, TheLibpqEnvironmentAndPgpassFillInWhatTheUrlLeavesOut) {
+  const testing::TempDir scratch;
+  const auto pgpass = scratch.path() / "pgpass";
+  std::ofstream(pgpass) << "127.0.0.1:" << server_.port() << ":*:cryptopipe:" << server_.password()
+                        << "\n";
+  std::filesystem::permissions(pgpass, std::filesystem::perms::owner_read |
+                                           std::filesystem::perms::owner_write);
+  const std::string port = std::to_string(server_.port());
+  for (const auto& [name, value] : std::vector<std::pair<const char*, std::string>>{
+           {"PGHOST", "127.0.0.1"}, {"PGPORT", port}, {"PGUSER", "cryptopipe"},
+           {"PGDATABASE", "postgres"}, {"PGPASSFILE", pgpass.string()}}) {
+    ::setenv(name, value.c_str(), 1);
+  }
+  const auto warehouse = open_warehouse("postgresql://");
+  EXPECT_EQ(warehouse->describe(), "postgresql://cryptopipe@127.0.0.1:" + port + "/postgres");
+  warehouse->migrate();
+  EXPECT_EQ(warehouse->schema_version(), kLatest);
+}
+
+TEST_F(PostgresConnectionTest, TlsSettingsPassThroughToLibpq) {
+  // The test server has no TLS: asking for it must reach libpq and fail there.
+  expect_clear_failure(server_.url() + "?sslmode=require",
+                       "server does not support SSL, but SSL was required", server_.password());
 }
 
 TEST_F(PostgresConnectionTest, DescribeNamesTheServerWithoutThePassword) {
