@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "cryptopipe/core/error.h"
+#include "cryptopipe/warehouse/pg_binary.h"
 
 namespace cryptopipe::warehouse::pg {
 namespace {
@@ -134,9 +135,13 @@ void Transaction::commit() {
 }
 
 CopyIn::CopyIn(Connection& connection, const std::string& copy_sql)
-    : connection_(connection), sql_(copy_sql) {
-  connection_.exec(copy_sql);
+    : connection_(connection), sql_(copy_sql + " WITH (FORMAT binary)") {
+  connection_.exec(sql_);
   buffer_.reserve(kCopyChunkBytes + 4096);
+  // Signature, flags, header extension length.
+  buffer_.append("PGCOPY\n\377\r\n\0", 11);
+  buffer_.append(8, '\0');
+  row_start_ = buffer_.size();
 }
 
 CopyIn::~CopyIn() {
@@ -145,52 +150,77 @@ CopyIn::~CopyIn() {
   while (PGresult* result = PQgetResult(connection_.get())) PQclear(result);
 }
 
-void CopyIn::separate() {
-  if (row_started_) buffer_ += '\t';
-  row_started_ = true;
+void CopyIn::next_field() {
+  if (fields_++ == 0) buffer_.append(2, '\0');  // the field count, set by end_row()
 }
 
-void CopyIn::field(std::string_view text) {
-  separate();
-  if (text.find_first_of("\\\t\n\r") == std::string_view::npos) {
-    buffer_ += text;
+void CopyIn::text(std::string_view value) {
+  next_field();
+  append_binary_text(buffer_, value);
+}
+
+void CopyIn::numeric(std::string_view decimal) {
+  next_field();
+  append_binary_numeric(buffer_, decimal);
+}
+
+void CopyIn::optional_numeric(std::string_view decimal) {
+  if (decimal.empty()) {
+    null();
+  } else {
+    numeric(decimal);
+  }
+}
+
+void CopyIn::timestamptz(std::string_view iso8601) {
+  next_field();
+  append_binary_timestamptz(buffer_, iso8601);
+}
+
+void CopyIn::int8(std::int64_t value) {
+  next_field();
+  append_binary_int8(buffer_, value);
+}
+
+void CopyIn::int4(std::string_view digits) {
+  std::int32_t value = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (digits.empty() || ec != std::errc{} || end != digits.data() + digits.size()) {
+    throw Error(ErrorKind::kBadPayload, "bad integer '" + std::string(digits) + "' in a row to load");
+  }
+  next_field();
+  append_binary_int4(buffer_, value);
+}
+
+void CopyIn::optional_int8(std::string_view digits) {
+  if (digits.empty()) {
+    null();
     return;
   }
-  for (const char c : text) {
-    switch (c) {
-      case '\\': buffer_ += "\\\\"; break;
-      case '\t': buffer_ += "\\t"; break;
-      case '\n': buffer_ += "\\n"; break;
-      case '\r': buffer_ += "\\r"; break;
-      default: buffer_ += c;
-    }
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (ec != std::errc{} || end != digits.data() + digits.size()) {
+    throw Error(ErrorKind::kBadPayload, "bad integer '" + std::string(digits) + "' in a row to load");
   }
+  int8(value);
 }
 
-void CopyIn::field(std::int64_t value) {
-  separate();
-  char digits[24];
-  const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value);
-  buffer_.append(digits, end);
+void CopyIn::boolean(bool value) {
+  next_field();
+  append_binary_bool(buffer_, value);
 }
 
-void CopyIn::optional_field(std::string_view text) {
-  if (text.empty()) {
-    null_field();
-  } else {
-    field(text);
-  }
-}
-
-void CopyIn::null_field() {
-  separate();
-  buffer_ += "\\N";
+void CopyIn::null() {
+  next_field();
+  buffer_.append("\377\377\377\377", 4);  // length -1
 }
 
 void CopyIn::end_row() {
-  buffer_ += '\n';
-  row_started_ = false;
+  buffer_[row_start_] = static_cast<char>(fields_ >> 8);
+  buffer_[row_start_ + 1] = static_cast<char>(fields_ & 0xff);
+  fields_ = 0;
   if (buffer_.size() >= kCopyChunkBytes) flush();
+  row_start_ = buffer_.size();
 }
 
 void CopyIn::flush() {
@@ -202,6 +232,7 @@ void CopyIn::flush() {
 }
 
 std::int64_t CopyIn::finish() {
+  buffer_.append("\377\377", 2);  // the trailer: a field count of -1
   flush();
   finished_ = true;
   if (PQputCopyEnd(connection_.get(), nullptr) != 1) connection_.fail(sql_, connection_.last_error());

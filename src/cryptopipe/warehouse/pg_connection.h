@@ -76,9 +76,10 @@ class Transaction {
   bool done_ = false;
 };
 
-// COPY ... FROM STDIN in text format, streamed: rows are buffered up to a fixed size and sent,
-// so memory stays flat however many rows go through. Abandoned (not finished) on destruction,
-// which fails the COPY and so the transaction around it.
+// COPY ... FROM STDIN in binary format, streamed: rows are buffered up to a fixed size and
+// sent, so memory stays flat however many rows go through. copy_sql ends with FROM STDIN;
+// WITH (FORMAT binary) is added here. Values are typed as the target columns are. Abandoned
+// (not finished) on destruction, which fails the COPY and so the transaction around it.
 class CopyIn {
  public:
   CopyIn(Connection& connection, const std::string& copy_sql);
@@ -86,23 +87,29 @@ class CopyIn {
   CopyIn(const CopyIn&) = delete;
   CopyIn& operator=(const CopyIn&) = delete;
 
-  void field(std::string_view text);  // escaped as COPY's text format requires
-  void field(std::int64_t value);
-  void optional_field(std::string_view text);  // empty is NULL
-  void null_field();
+  void text(std::string_view value);
+  void numeric(std::string_view decimal);           // exact decimal text
+  void optional_numeric(std::string_view decimal);  // empty is NULL
+  void timestamptz(std::string_view iso8601);       // 2026-11-25T00:00:00.000Z
+  void int8(std::int64_t value);
+  void int4(std::string_view digits);
+  void optional_int8(std::string_view digits);  // empty is NULL
+  void boolean(bool value);
+  void null();
   void end_row();
 
   // Ends the COPY; returns the number of rows the server took.
   std::int64_t finish();
 
  private:
-  void separate();
+  void next_field();
   void flush();
 
   Connection& connection_;
   std::string sql_;
   std::string buffer_;
-  bool row_started_ = false;
+  std::size_t row_start_ = 0;
+  std::uint16_t fields_ = 0;
   bool finished_ = false;
 };
 

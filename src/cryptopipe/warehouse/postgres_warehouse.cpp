@@ -131,22 +131,22 @@ class SessionLock {
 };
 
 void copy_ohlcv_row(pg::CopyIn& copy, const OhlcvRow& row) {
-  copy.field(row.exchange);
-  copy.field(row.symbol);
-  copy.field(row.timeframe);
-  copy.field(row.open_time);
-  copy.field(row.open);
-  copy.field(row.high);
-  copy.field(row.low);
-  copy.field(row.close);
-  copy.field(row.volume);
-  copy.optional_field(row.quote_volume);
+  copy.text(row.exchange);
+  copy.text(row.symbol);
+  copy.text(row.timeframe);
+  copy.timestamptz(row.open_time);
+  copy.numeric(row.open);
+  copy.numeric(row.high);
+  copy.numeric(row.low);
+  copy.numeric(row.close);
+  copy.numeric(row.volume);
+  copy.optional_numeric(row.quote_volume);
   if (row.trade_count) {
-    copy.field(*row.trade_count);
+    copy.int8(*row.trade_count);
   } else {
-    copy.null_field();
+    copy.null();
   }
-  copy.field(row.is_closed ? "t" : "f");
+  copy.boolean(row.is_closed);
   copy.end_row();
 }
 
@@ -278,15 +278,15 @@ LoadStats PostgresWarehouse::upsert_tickers(const TickerRowSource& rows) {
   return in_locked_transaction("tickers", day_of(row.ts, "ts"), [&] {
     return stage_and_merge(connection_, kTickers, kTickers.table, [&](pg::CopyIn& copy) {
       do {
-        copy.field(row.exchange);
-        copy.field(row.symbol);
-        copy.field(row.ts);
-        copy.field(row.ts_source);
-        copy.field(row.last);
+        copy.text(row.exchange);
+        copy.text(row.symbol);
+        copy.timestamptz(row.ts);
+        copy.text(row.ts_source);
+        copy.numeric(row.last);
         for (const std::string_view value : {row.bid, row.bid_size, row.ask, row.ask_size, row.open,
                                              row.high, row.low, row.base_volume, row.quote_volume,
                                              row.change_percent}) {
-          copy.optional_field(value);
+          copy.optional_numeric(value);
         }
         copy.end_row();
       } while (rows(row));
@@ -300,15 +300,15 @@ LoadStats PostgresWarehouse::upsert_book_levels(const BookLevelRowSource& rows) 
   return in_locked_transaction("orderbook_levels", day_of(row.ts, "ts"), [&] {
     return stage_and_merge(connection_, kBookLevels, kBookLevels.table, [&](pg::CopyIn& copy) {
       do {
-        copy.field(row.exchange);
-        copy.field(row.symbol);
-        copy.field(row.ts);
-        copy.field(row.side);
-        copy.field(row.level);
-        copy.field(row.price);
-        copy.field(row.amount);
-        copy.optional_field(row.sequence);
-        copy.field(row.ts_source);
+        copy.text(row.exchange);
+        copy.text(row.symbol);
+        copy.timestamptz(row.ts);
+        copy.text(row.side);
+        copy.int4(row.level);
+        copy.numeric(row.price);
+        copy.numeric(row.amount);
+        copy.optional_int8(row.sequence);
+        copy.text(row.ts_source);
         copy.end_row();
       } while (rows(row));
     });
