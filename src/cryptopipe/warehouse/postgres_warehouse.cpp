@@ -155,6 +155,10 @@ void copy_ohlcv_row(pg::CopyIn& copy, const OhlcvRow& row) {
 LoadStats stage_and_merge(pg::Connection& connection, const TableShape& shape,
                           const std::string& target,
                           const std::function<void(pg::CopyIn&)>& stream) {
+  // Temporary: private to this session, not WAL-logged, emptied at every commit. Created in
+  // the load's transaction, so a rolled-back load takes it along and the next one makes it anew.
+  connection.exec("CREATE TEMP TABLE IF NOT EXISTS " + staging_of(shape) + " (LIKE " + shape.table +
+                  " INCLUDING DEFAULTS) ON COMMIT DELETE ROWS");
   LoadStats stats;
   {
     pg::CopyIn copy(connection, copy_sql(shape, staging_of(shape)));
@@ -220,20 +224,9 @@ std::string PostgresWarehouse::ensure_ohlcv_partition(const UtcDay& day) {
   return partition.name;
 }
 
-void PostgresWarehouse::ensure_staging_tables() {
-  if (staging_ready_) return;
-  for (const TableShape* shape : {&kOhlcv, &kTickers, &kBookLevels}) {
-    // Temporary: private to this session, not WAL-logged, emptied at every commit.
-    connection_.exec("CREATE TEMP TABLE IF NOT EXISTS " + staging_of(*shape) + " (LIKE " +
-                     shape->table + " INCLUDING DEFAULTS) ON COMMIT DELETE ROWS");
-  }
-  staging_ready_ = true;
-}
-
 LoadStats PostgresWarehouse::in_locked_transaction(const std::string& lock_name,
                                                    const UtcDay& day,
                                                    const std::function<LoadStats()>& load) {
-  ensure_staging_tables();
   pg::Transaction transaction(connection_);
   connection_.exec("SELECT pg_advisory_xact_lock(hashtext($1), $2::int)",
                    {"cryptopipe " + lock_name, std::to_string(day.start_ms() / kMillisPerDay)});
@@ -335,7 +328,6 @@ ON CONFLICT (run_id, asset, partition_key) DO UPDATE SET
     // The audit connection lives for the whole run: after a server restart it is gone, while
     // the server may be back. One reconnect, then the failure stands.
     if (!connection_.broken() || !connection_.reconnect()) throw;
-    staging_ready_ = false;  // temporary tables went with the old session
     connection_.exec(kInsert, params);
   }
 }

@@ -37,14 +37,12 @@ class PostgresWarehouse final : public Warehouse {
  private:
   // The name of the month partition holding day, created if missing.
   std::string ensure_ohlcv_partition(const UtcDay& day);
-  void ensure_staging_tables();
   // Runs load in one transaction holding the advisory lock of (lock_name, day).
   LoadStats in_locked_transaction(const std::string& lock_name, const UtcDay& day,
                                   const std::function<LoadStats()>& load);
 
   pg::Connection connection_;
   std::set<std::string> known_partitions_;
-  bool staging_ready_ = false;
 };
 
 }  // namespace cryptopipe::warehouse
