@@ -5,6 +5,7 @@
 
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/warehouse/migrations.h"
+#include "cryptopipe/warehouse/pg_pool.h"
 
 namespace cryptopipe::warehouse {
 namespace {
@@ -174,15 +175,20 @@ LoadStats stage_and_merge(pg::Connection& connection, const TableShape& shape,
 
 }  // namespace
 
-PostgresWarehouse::PostgresWarehouse(const std::string& url) : connection_(url) {}
+PostgresWarehouse::PostgresWarehouse(const std::string& url)
+    : url_(url), connection_(pg::ConnectionPool::take(url)) {}
 
-std::string PostgresWarehouse::describe() const { return connection_.describe(); }
+PostgresWarehouse::~PostgresWarehouse() {
+  pg::ConnectionPool::give_back(url_, std::move(connection_));
+}
+
+std::string PostgresWarehouse::describe() const { return connection_->describe(); }
 
 int PostgresWarehouse::schema_version() {
-  const pg::Result exists = connection_.exec("SELECT to_regclass('schema_migrations') IS NOT NULL");
+  const pg::Result exists = connection_->exec("SELECT to_regclass('schema_migrations') IS NOT NULL");
   if (std::string_view(PQgetvalue(exists.get(), 0, 0)) != "t") return 0;
   const pg::Result version =
-      connection_.exec("SELECT coalesce(max(version), 0) FROM schema_migrations");
+      connection_->exec("SELECT coalesce(max(version), 0) FROM schema_migrations");
   return static_cast<int>(integer_value(version.get(), 0, 0));
 }
 
@@ -191,16 +197,16 @@ void PostgresWarehouse::migrate() {
   if (schema_version() == migrations.back().version) return;
   // Two processes starting on a fresh database at once: the second waits, then finds every
   // migration applied.
-  const SessionLock lock(connection_, "hashtext('cryptopipe migrations')");
-  connection_.exec(R"sql(CREATE TABLE IF NOT EXISTS schema_migrations (
+  const SessionLock lock(*connection_, "hashtext('cryptopipe migrations')");
+  connection_->exec(R"sql(CREATE TABLE IF NOT EXISTS schema_migrations (
       version integer PRIMARY KEY, name text NOT NULL,
       applied_at timestamptz NOT NULL DEFAULT now()))sql");
   const int applied = schema_version();
   for (const Migration& migration : migrations) {
     if (migration.version <= applied) continue;
-    pg::Transaction transaction(connection_);
-    connection_.exec(std::string(migration.sql));
-    connection_.exec("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+    pg::Transaction transaction(*connection_);
+    connection_->exec(std::string(migration.sql));
+    connection_->exec("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
                      {std::to_string(migration.version), std::string(migration.name)});
     transaction.commit();
   }
@@ -210,13 +216,13 @@ std::string PostgresWarehouse::ensure_ohlcv_partition(const UtcDay& day) {
   const MonthPartition partition = month_of(day);
   if (known_partitions_.contains(partition.name)) return partition.name;
   const pg::Result exists =
-      connection_.exec("SELECT to_regclass($1) IS NOT NULL", {partition.name});
+      connection_->exec("SELECT to_regclass($1) IS NOT NULL", {partition.name});
   if (std::string_view(PQgetvalue(exists.get(), 0, 0)) != "t") {
     // Its own short transaction: creating a partition locks the parent table, which must not
     // be held for the length of a load.
-    pg::Transaction transaction(connection_);
-    connection_.exec("SELECT pg_advisory_xact_lock(hashtext('cryptopipe ohlcv partitions'))");
-    connection_.exec("CREATE TABLE IF NOT EXISTS " + partition.name + " PARTITION OF ohlcv " +
+    pg::Transaction transaction(*connection_);
+    connection_->exec("SELECT pg_advisory_xact_lock(hashtext('cryptopipe ohlcv partitions'))");
+    connection_->exec("CREATE TABLE IF NOT EXISTS " + partition.name + " PARTITION OF ohlcv " +
                      "FOR VALUES FROM ('" + partition.from + "') TO ('" + partition.to + "')");
     transaction.commit();
   }
@@ -227,8 +233,8 @@ std::string PostgresWarehouse::ensure_ohlcv_partition(const UtcDay& day) {
 LoadStats PostgresWarehouse::in_locked_transaction(const std::string& lock_name,
                                                    const UtcDay& day,
                                                    const std::function<LoadStats()>& load) {
-  pg::Transaction transaction(connection_);
-  connection_.exec("SELECT pg_advisory_xact_lock(hashtext($1), $2::int)",
+  pg::Transaction transaction(*connection_);
+  connection_->exec("SELECT pg_advisory_xact_lock(hashtext($1), $2::int)",
                    {"cryptopipe " + lock_name, std::to_string(day.start_ms() / kMillisPerDay)});
   const LoadStats stats = load();
   transaction.commit();
@@ -251,14 +257,14 @@ LoadStats PostgresWarehouse::upsert_ohlcv(const OhlcvRowSource& rows) {
     } while (rows(row));
   };
   return in_locked_transaction("ohlcv", day, [&] {
-    const pg::Result empty = connection_.exec(
+    const pg::Result empty = connection_->exec(
         "SELECT NOT EXISTS (SELECT 1 FROM ohlcv WHERE open_time >= $1 AND open_time < $2)",
         {format_iso8601(day.start_ms()), format_iso8601(day.end_ms())});
     if (std::string_view(PQgetvalue(empty.get(), 0, 0)) != "t") {
-      return stage_and_merge(connection_, kOhlcv, partition, stream);
+      return stage_and_merge(*connection_, kOhlcv, partition, stream);
     }
     LoadStats stats;
-    pg::CopyIn copy(connection_, copy_sql(kOhlcv, partition));
+    pg::CopyIn copy(*connection_, copy_sql(kOhlcv, partition));
     stream(copy);
     stats.rows_in = stats.inserted = copy.finish();
     return stats;
@@ -269,7 +275,7 @@ LoadStats PostgresWarehouse::upsert_tickers(const TickerRowSource& rows) {
   TickerRow row;
   if (!rows(row)) return {};
   return in_locked_transaction("tickers", day_of(row.ts, "ts"), [&] {
-    return stage_and_merge(connection_, kTickers, kTickers.table, [&](pg::CopyIn& copy) {
+    return stage_and_merge(*connection_, kTickers, kTickers.table, [&](pg::CopyIn& copy) {
       do {
         copy.text(row.exchange);
         copy.text(row.symbol);
@@ -291,7 +297,7 @@ LoadStats PostgresWarehouse::upsert_book_levels(const BookLevelRowSource& rows) 
   BookLevelRow row;
   if (!rows(row)) return {};
   return in_locked_transaction("orderbook_levels", day_of(row.ts, "ts"), [&] {
-    return stage_and_merge(connection_, kBookLevels, kBookLevels.table, [&](pg::CopyIn& copy) {
+    return stage_and_merge(*connection_, kBookLevels, kBookLevels.table, [&](pg::CopyIn& copy) {
       do {
         copy.text(row.exchange);
         copy.text(row.symbol);
@@ -323,12 +329,12 @@ ON CONFLICT (run_id, asset, partition_key) DO UPDATE SET
       std::to_string(r.gaps), std::to_string(r.objects),
       r.error.empty() ? std::nullopt : std::optional<std::string>(r.error)};
   try {
-    connection_.exec(kInsert, params);
+    connection_->exec(kInsert, params);
   } catch (const Error&) {
     // The audit connection lives for the whole run: after a server restart it is gone, while
     // the server may be back. One reconnect, then the failure stands.
-    if (!connection_.broken() || !connection_.reconnect()) throw;
-    connection_.exec(kInsert, params);
+    if (!connection_->broken() || !connection_->reconnect()) throw;
+    connection_->exec(kInsert, params);
   }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <set>
 #include <string>
 
@@ -24,7 +25,11 @@ class PostgresWarehouse final : public Warehouse {
  public:
   // Connects at once; throws Error(kConfig) with one line, without the password, when the
   // server cannot be reached or refuses the connection.
+  // The connection comes from (and goes back to) the process's pool of idle connections.
   explicit PostgresWarehouse(const std::string& url);
+  ~PostgresWarehouse() override;
+  PostgresWarehouse(const PostgresWarehouse&) = delete;
+  PostgresWarehouse& operator=(const PostgresWarehouse&) = delete;
 
   std::string describe() const override;
   void migrate() override;
@@ -41,7 +46,8 @@ class PostgresWarehouse final : public Warehouse {
   LoadStats in_locked_transaction(const std::string& lock_name, const UtcDay& day,
                                   const std::function<LoadStats()>& load);
 
-  pg::Connection connection_;
+  std::string url_;
+  std::unique_ptr<pg::Connection> connection_;
   std::set<std::string> known_partitions_;
 };
 
