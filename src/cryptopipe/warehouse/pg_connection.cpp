@@ -43,6 +43,17 @@ std::string scrub(std::string text, const std::string& secret) {
 
 std::string value_or_empty(const char* text) { return text != nullptr ? text : ""; }
 
+template <typename Integer>
+Integer parse_integer(std::string_view digits) {
+  Integer value = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (digits.empty() || ec != std::errc{} || end != digits.data() + digits.size()) {
+    throw Error(ErrorKind::kBadPayload,
+                "bad integer '" + std::string(digits) + "' in a row to load");
+  }
+  return value;
+}
+
 }  // namespace
 
 Connection::Connection(const std::string& url) {
@@ -102,7 +113,9 @@ void Connection::fail(std::string_view statement, const std::string& why) const 
   throw Error(ErrorKind::kStorage, "PostgreSQL warehouse " + where);
 }
 
-Result Connection::exec(const std::string& sql) { return checked(PQexec(conn_.get(), sql.c_str()), sql); }
+Result Connection::exec(const std::string& sql) {
+  return checked(PQexec(conn_.get(), sql.c_str()), sql);
+}
 
 Result Connection::exec(const std::string& sql,
                         const std::vector<std::optional<std::string>>& params) {
@@ -183,11 +196,7 @@ void CopyIn::int8(std::int64_t value) {
 }
 
 void CopyIn::int4(std::string_view digits) {
-  std::int32_t value = 0;
-  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-  if (digits.empty() || ec != std::errc{} || end != digits.data() + digits.size()) {
-    throw Error(ErrorKind::kBadPayload, "bad integer '" + std::string(digits) + "' in a row to load");
-  }
+  const auto value = parse_integer<std::int32_t>(digits);
   next_field();
   append_binary_int4(buffer_, value);
 }
@@ -197,12 +206,7 @@ void CopyIn::optional_int8(std::string_view digits) {
     null();
     return;
   }
-  std::int64_t value = 0;
-  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-  if (ec != std::errc{} || end != digits.data() + digits.size()) {
-    throw Error(ErrorKind::kBadPayload, "bad integer '" + std::string(digits) + "' in a row to load");
-  }
-  int8(value);
+  int8(parse_integer<std::int64_t>(digits));
 }
 
 void CopyIn::boolean(bool value) {
@@ -235,7 +239,9 @@ std::int64_t CopyIn::finish() {
   buffer_.append("\377\377", 2);  // the trailer: a field count of -1
   flush();
   finished_ = true;
-  if (PQputCopyEnd(connection_.get(), nullptr) != 1) connection_.fail(sql_, connection_.last_error());
+  if (PQputCopyEnd(connection_.get(), nullptr) != 1) {
+    connection_.fail(sql_, connection_.last_error());
+  }
   PGresult* raw = PQgetResult(connection_.get());
   while (PGresult* extra = PQgetResult(connection_.get())) PQclear(extra);
   return affected_rows(connection_.checked(raw, sql_).get());

@@ -10,8 +10,6 @@
 namespace cryptopipe::warehouse {
 namespace {
 
-constexpr std::int64_t kMillisPerDay = 24LL * 3600 * 1000;
-
 // A gold table as the loader sees it: the natural key, then the values a re-run may change.
 // loaded_at is left to its default (the transaction's start time).
 struct TableShape {
@@ -185,7 +183,8 @@ PostgresWarehouse::~PostgresWarehouse() {
 std::string PostgresWarehouse::describe() const { return connection_->describe(); }
 
 int PostgresWarehouse::schema_version() {
-  const pg::Result exists = connection_->exec("SELECT to_regclass('schema_migrations') IS NOT NULL");
+  const pg::Result exists =
+      connection_->exec("SELECT to_regclass('schema_migrations') IS NOT NULL");
   if (std::string_view(PQgetvalue(exists.get(), 0, 0)) != "t") return 0;
   const pg::Result version =
       connection_->exec("SELECT coalesce(max(version), 0) FROM schema_migrations");
@@ -207,7 +206,7 @@ void PostgresWarehouse::migrate() {
     pg::Transaction transaction(*connection_);
     connection_->exec(std::string(migration.sql));
     connection_->exec("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
-                     {std::to_string(migration.version), std::string(migration.name)});
+                      {std::to_string(migration.version), std::string(migration.name)});
     transaction.commit();
   }
 }
@@ -223,7 +222,7 @@ std::string PostgresWarehouse::ensure_ohlcv_partition(const UtcDay& day) {
     pg::Transaction transaction(*connection_);
     connection_->exec("SELECT pg_advisory_xact_lock(hashtext('cryptopipe ohlcv partitions'))");
     connection_->exec("CREATE TABLE IF NOT EXISTS " + partition.name + " PARTITION OF ohlcv " +
-                     "FOR VALUES FROM ('" + partition.from + "') TO ('" + partition.to + "')");
+                      "FOR VALUES FROM ('" + partition.from + "') TO ('" + partition.to + "')");
     transaction.commit();
   }
   known_partitions_.insert(partition.name);
@@ -235,7 +234,7 @@ LoadStats PostgresWarehouse::in_locked_transaction(const std::string& lock_name,
                                                    const std::function<LoadStats()>& load) {
   pg::Transaction transaction(*connection_);
   connection_->exec("SELECT pg_advisory_xact_lock(hashtext($1), $2::int)",
-                   {"cryptopipe " + lock_name, std::to_string(day.start_ms() / kMillisPerDay)});
+                    {"cryptopipe " + lock_name, std::to_string(day.start_ms() / kMillisPerDay)});
   const LoadStats stats = load();
   transaction.commit();
   return stats;

@@ -232,9 +232,11 @@ TEST_F(PostgresWarehouseTest, TickersAndBookLevelsUpsertWithCounts) {
       return true;
     });
   };
-  const std::vector<Ticker> first = {{"BTC/USDT", "43000.10", "42999.9"}, {"ETH/USDT", "2300.5", ""}};
+  const std::vector<Ticker> first = {{"BTC/USDT", "43000.10", "42999.9"},
+                                     {"ETH/USDT", "2300.5", ""}};
   expect_stats(warehouse_->upsert_tickers(tickers(first)), 2, 0, 0);
-  const std::vector<Ticker> second = {{"BTC/USDT", "43000.10", "42999.9"}, {"ETH/USDT", "2301", ""}};
+  const std::vector<Ticker> second = {{"BTC/USDT", "43000.10", "42999.9"},
+                                      {"ETH/USDT", "2301", ""}};
   expect_stats(warehouse_->upsert_tickers(tickers(second)), 0, 1, 1);
   EXPECT_EQ(session().query("SELECT symbol, last, bid, ask FROM tickers ORDER BY symbol"),
             (std::vector<std::vector<std::string>>{{"BTC/USDT", "43000.10", "42999.9", "NULL"},
@@ -246,7 +248,8 @@ TEST_F(PostgresWarehouseTest, TickersAndBookLevelsUpsertWithCounts) {
       if (*next >= 2) return false;
       const bool bid = (*next)++ == 0;
       row = {.exchange = "binance", .symbol = "BTC/USDT", .ts = "2026-11-25T10:00:00.000Z",
-             .ts_source = "fetch", .sequence = bid ? "" : "12345678901", .side = bid ? "bid" : "ask",
+             .ts_source = "fetch", .sequence = bid ? "" : "12345678901",
+             .side = bid ? "bid" : "ask",
              .level = "0", .price = bid ? "42999.9" : "43000.1", .amount = amount};
       return true;
     });
