@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the engine, its tests and its benchmarks build against.
-# Idempotent: does nothing when every package is already present, runs `apt-get update` at most once.
+# postgresql-15 is the server the tests and benchmarks start on loopback (never the system
+# cluster). Idempotent: does nothing when every package is already present, runs `apt-get update` at most once.
 set -euo pipefail
 
 packages=(
@@ -8,6 +9,7 @@ packages=(
   libcurl4-openssl-dev libsimdjson-dev nlohmann-json3-dev libcli11-dev libyaml-cpp-dev
   libsqlite3-dev sqlite3 zlib1g-dev libzstd-dev zstd libssl-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libpq-dev postgresql-15 postgresql-client-15
   clang-14 libclang-rt-14-dev gcovr
 )
 

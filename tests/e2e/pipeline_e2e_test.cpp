@@ -27,35 +27,6 @@ std::string context_of(const ProcessResult& r) {
   return "exit " + std::to_string(r.exit_code) + "\nstdout:\n" + r.out + "\nstderr:\n" + r.err;
 }
 
-// The simulator's own candles for a whole day, straight from its API.
-std::vector<nlohmann::json> simulator_day(const Simulator& sim, const std::string& market_id,
-                                          const std::string& interval, std::int64_t start) {
-  std::vector<nlohmann::json> rows;
-  const std::int64_t end = start + 24LL * 3600 * 1000 - 1;
-  std::int64_t cursor = start;
-  for (;;) {
-    const nlohmann::json page =
-        sim.get_json("/binance/api/v3/klines?symbol=" + market_id + "&interval=" + interval +
-                     "&startTime=" + std::to_string(cursor) + "&endTime=" + std::to_string(end) +
-                     "&limit=1000");
-    for (const auto& row : page) rows.push_back(row);
-    if (page.size() < 1000) break;
-    cursor = page.back()[0].get<std::int64_t>() + 1;
-  }
-  return rows;
-}
-
-std::string iso_of(std::int64_t ms) {
-  const std::time_t seconds = ms / 1000;
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[40];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buffer, static_cast<int>(ms % 1000));
-  return out;
-}
-
 class PipelineE2E : public ::testing::Test {
  protected:
   void SetUp() override {

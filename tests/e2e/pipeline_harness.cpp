@@ -18,7 +18,8 @@ void PipelineHarness::write_config(const std::vector<std::string>& symbols,
                                    const std::vector<std::string>& timeframes) const {
   std::ofstream out(config_path());
   out << "lake: file://" << lake_dir().string() << "\n"
-      << "warehouse: sqlite://" << warehouse_path().string() << "\n"
+      << "warehouse: "
+      << (warehouse_url_.empty() ? "sqlite://" + warehouse_path().string() : warehouse_url_) << "\n"
       << "log_format: json\n"
       << "exchanges:\n  " << exchange_ << ":\n    base_url: " << base_url_ << "\n    symbols: [";
   for (std::size_t i = 0; i < symbols.size(); ++i) out << (i ? ", " : "") << symbols[i];
@@ -74,6 +75,34 @@ std::map<std::string, std::string> PipelineHarness::lake_files() const {
     files[entry.path().lexically_relative(lake_dir()).string()] = bytes.str();
   }
   return files;
+}
+
+std::vector<nlohmann::json> simulator_day(const Simulator& sim, const std::string& market_id,
+                                          const std::string& interval, std::int64_t start) {
+  std::vector<nlohmann::json> rows;
+  const std::int64_t end = start + 24LL * 3600 * 1000 - 1;
+  std::int64_t cursor = start;
+  for (;;) {
+    const nlohmann::json page =
+        sim.get_json("/binance/api/v3/klines?symbol=" + market_id + "&interval=" + interval +
+                     "&startTime=" + std::to_string(cursor) + "&endTime=" + std::to_string(end) +
+                     "&limit=1000");
+    for (const auto& row : page) rows.push_back(row);
+    if (page.size() < 1000) break;
+    cursor = page.back()[0].get<std::int64_t>() + 1;
+  }
+  return rows;
+}
+
+std::string iso_of(std::int64_t ms) {
+  const std::time_t seconds = ms / 1000;
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buffer[40];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buffer, static_cast<int>(ms % 1000));
+  return out;
 }
 
 std::string utc_day_ago(int days_back) {

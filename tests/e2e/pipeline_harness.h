@@ -29,6 +29,9 @@ class PipelineHarness {
   std::filesystem::path warehouse_path() const { return temp_.path() / "warehouse.db"; }
   std::filesystem::path config_path() const { return temp_.path() / "cryptopipe.yaml"; }
 
+  // The warehouse write_config names: by default SQLite at warehouse_path().
+  void set_warehouse(std::string url) { warehouse_url_ = std::move(url); }
+
   // Writes cryptopipe.yaml for the exchange with these symbols and timeframes.
   void write_config(const std::vector<std::string>& symbols,
                     const std::vector<std::string>& timeframes) const;
@@ -46,7 +49,16 @@ class PipelineHarness {
   TempDir temp_;
   std::string base_url_;
   std::string exchange_;
+  std::string warehouse_url_;
 };
+
+// The simulator's own Binance candles of the UTC day starting at `start` (ms), straight from
+// its API: [open_time, open, high, low, close, volume, close_time, quote_volume, trades, ...].
+std::vector<nlohmann::json> simulator_day(const Simulator& sim, const std::string& market_id,
+                                          const std::string& interval, std::int64_t start);
+
+// ms since the epoch as the warehouse's ISO-8601 text, 2026-11-25T00:00:00.000Z.
+std::string iso_of(std::int64_t ms);
 
 // Yesterday's UTC day as YYYY-MM-DD.
 std::string yesterday_utc();

@@ -34,6 +34,20 @@ UniqueFd connect_to(const std::string& ip, int port) {
 
 }  // namespace
 
+int free_loopback_port() {
+  const UniqueFd socket_fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  if (!socket_fd.valid() ||
+      bind(socket_fd.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      getsockname(socket_fd.get(), reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    throw std::runtime_error(std::string("cannot find a free port: ") + std::strerror(errno));
+  }
+  return ntohs(address.sin_port);
+}
+
 bool can_connect(const std::string& ip, int port) { return connect_to(ip, port).valid(); }
 
 std::string raw_http_get(const std::string& ip, int port, const std::string& target) {

@@ -6,6 +6,10 @@
 
 namespace cryptopipe::testing {
 
+// A loopback TCP port nothing listens on right now (the OS's pick), for servers that cannot
+// be told to take port 0 and for "nothing listens there" tests.
+int free_loopback_port();
+
 // Whether a TCP connection to ip:port is accepted (IPv4 dotted quad).
 bool can_connect(const std::string& ip, int port);
 

@@ -68,7 +68,7 @@ LogFormat log_format_for(const pipeline::Config& config) {
 }
 
 void print_summary(const pipeline::RunSummary& summary, pipeline::RunContext& context,
-                   std::size_t partitions) {
+                   const std::string& warehouse, std::size_t partitions) {
   std::printf("run %s: %zu asset(s) x %zu partition(s)\n", context.run_id().c_str(),
               summary.assets.size(), partitions);
   std::printf("%-26s %-8s %10s %8s %8s %8s %9s\n", "asset", "status", "rows", "rejects", "gaps",
@@ -90,8 +90,7 @@ void print_summary(const pipeline::RunSummary& summary, pipeline::RunContext& co
       std::printf("  check FAILED: %s\n", failed.c_str());
     }
   }
-  std::printf("lake: %s\nwarehouse: %s\n", context.lake().url().c_str(),
-              context.open_warehouse()->describe().c_str());
+  std::printf("lake: %s\nwarehouse: %s\n", context.lake().url().c_str(), warehouse.c_str());
   std::fflush(stdout);
 }
 
@@ -126,7 +125,9 @@ int run_materialize(const pipeline::Config& config, const MaterializeOptions& op
   const std::string run_id = pipeline::new_run_id(clock.now_ms());
   Logger logger(run_id, log_format_for(config), config.log_level);
   pipeline::RunContext context(config, run_id, logger, clock, lake::open_object_store(config.lake));
-  context.open_warehouse();  // a bad warehouse fails the run before anything is fetched
+  // A bad warehouse fails the run before anything is fetched. Its name is kept for the summary,
+  // which must not need the server (it may have gone away during the run).
+  const std::string warehouse = context.open_warehouse()->describe();
 
   check_symbols(context, graph, selection);
   logger.info("run started", {{"select", options.select},
@@ -137,7 +138,7 @@ int run_materialize(const pipeline::Config& config, const MaterializeOptions& op
                               {"config", config.source}});
   const pipeline::RunSummary summary = pipeline::materialize(context, graph, selection, days);
   logger.info("run finished", {{"success", summary.all_succeeded()}});
-  print_summary(summary, context, days.size());
+  print_summary(summary, context, warehouse, days.size());
   return summary.all_succeeded() ? kExitOk : kExitAssetFailed;
 }
 
@@ -167,7 +168,7 @@ int run_cli(int argc, char** argv) {
   pipeline::ConfigFlags flags;
   app.add_option("--config", flags.config_file, "YAML configuration file (default: ./cryptopipe.yaml when present)");
   app.add_option("--lake", flags.lake, "lake URL: file:///abs/path (env CRYPTOPIPE_LAKE)");
-  app.add_option("--warehouse", flags.warehouse, "warehouse URL: sqlite:///abs/path.db (env CRYPTOPIPE_WAREHOUSE)");
+  app.add_option("--warehouse", flags.warehouse, "warehouse URL: sqlite:///abs/path.db or postgresql://user@host:port/dbname (env CRYPTOPIPE_WAREHOUSE)");
   app.add_option("--log-level", flags.log_level, "debug, info, warn or error (env CRYPTOPIPE_LOG_LEVEL)");
   app.add_option("--log-format", flags.log_format, "json or text; default text on a terminal, JSON otherwise (env CRYPTOPIPE_LOG_FORMAT)");
 

@@ -14,4 +14,8 @@ struct Migration {
 // The SQLite schema, oldest first. Versions only grow; an applied migration is never edited.
 const std::vector<Migration>& sqlite_migrations();
 
+// The PostgreSQL schema: the same tables and versions with numeric, timestamptz and boolean
+// columns, ohlcv range-partitioned by month (partitions are created on demand by the loader).
+const std::vector<Migration>& postgres_migrations();
+
 }  // namespace cryptopipe::warehouse

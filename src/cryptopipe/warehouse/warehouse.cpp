@@ -1,6 +1,7 @@
 #include "cryptopipe/warehouse/warehouse.h"
 
 #include "cryptopipe/core/error.h"
+#include "cryptopipe/warehouse/postgres_warehouse.h"
 #include "cryptopipe/warehouse/sqlite_warehouse.h"
 
 namespace cryptopipe::warehouse {
@@ -11,10 +12,11 @@ std::unique_ptr<Warehouse> open_warehouse(const std::string& url) {
     return std::make_unique<SqliteWarehouse>(url.substr(kSqliteScheme.size()));
   }
   if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
-    throw Error(ErrorKind::kConfig, "the PostgreSQL warehouse is not built yet; use sqlite:///path");
+    return std::make_unique<PostgresWarehouse>(url);
   }
   throw Error(ErrorKind::kConfig,
-              "unsupported warehouse URL: expected sqlite:///abs/path.db or sqlite://relative.db");
+              "unsupported warehouse URL: expected sqlite:///abs/path.db, sqlite://relative.db "
+              "or postgresql://user@host:port/dbname");
 }
 
 }  // namespace cryptopipe::warehouse

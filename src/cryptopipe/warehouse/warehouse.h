@@ -67,7 +67,8 @@ class Warehouse {
   virtual void migrate() = 0;
   virtual int schema_version() = 0;
 
-  // Upserts every row in one transaction: all rows land or none do. On conflict with an
+  // Upserts every row in one transaction: all rows land or none do. The rows of one call are
+  // one asset partition: open times within one UTC day. On conflict with an
   // existing (exchange, symbol, timeframe, open_time), a row replaces the stored one when its
   // values differ, except that a still-open candle never replaces a closed one.
   virtual LoadStats upsert_ohlcv(const OhlcvRowSource& rows) = 0;
@@ -82,7 +83,10 @@ class Warehouse {
   virtual void record_run(const RunRecord& record) = 0;
 };
 
-// sqlite:///abs/path.db, sqlite://relative/path.db. Throws Error(kConfig) for other schemes.
+// sqlite:///abs/path.db, sqlite://relative/path.db, or postgresql://[user[:password]@][host]
+// [:port][/dbname][?param=value...] (postgres:// too), which connects at once; what the URL
+// leaves out comes from libpq's PG* variables and ~/.pgpass. Throws Error(kConfig) for other
+// schemes and for a PostgreSQL server that cannot be reached or refuses the connection.
 std::unique_ptr<Warehouse> open_warehouse(const std::string& url);
 
 }  // namespace cryptopipe::warehouse
