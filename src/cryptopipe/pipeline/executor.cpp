@@ -103,6 +103,16 @@ std::vector<std::vector<const AssetSpec*>> waves(const AssetGraph& graph,
   return out;
 }
 
+void merge_check(std::vector<CheckResult>& checks, const CheckResult& check) {
+  const auto same = std::find_if(checks.begin(), checks.end(),
+                                 [&](const CheckResult& c) { return c.name == check.name; });
+  if (same == checks.end()) {
+    checks.push_back(check);
+  } else if (same->passed) {
+    *same = check;
+  }
+}
+
 }  // namespace
 
 bool RunSummary::all_succeeded() const {
@@ -174,12 +184,14 @@ RunSummary materialize(RunContext& context, const AssetGraph& graph,
         AssetSummary& totals = summary.assets[index.at(asset->key)];
         const double seconds = static_cast<double>(outcome.finished - outcome.started) / 1000.0;
         totals.seconds += seconds;
+        ++totals.partitions;
         if (outcome.status == "success") {
           ++totals.succeeded;
           totals.rows += outcome.result.rows;
           totals.rejects += outcome.result.rejects;
           totals.gaps += outcome.result.gaps;
           totals.objects += outcome.result.objects;
+          totals.metadata = outcome.result.metadata;
           for (const CheckResult& check : outcome.result.checks) {
             if (check.passed) {
               ++totals.checks_passed;
@@ -187,6 +199,7 @@ RunSummary materialize(RunContext& context, const AssetGraph& graph,
               totals.failed_checks.push_back(check.name + " (" + day.to_string() + "): " +
                                              check.metadata.dump());
             }
+            merge_check(totals.checks, check);
           }
         } else {
           outcome.status == "failed" ? ++totals.failed : ++totals.skipped;
