@@ -4,6 +4,7 @@
 #   2. transform_ohlcv throughput vs a plain simdjson parse of the same bronze files (>= 0.5x)
 #   3. extract_binance_ohlcv of the same 432,000 candles vs curl --parallel fetching the very
 #      same URLs into files (>= 0.7x)
+#   4. one OHLCV partition through Dagster (materialize(), Pipes) vs cryptopipe materialize alone
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -62,3 +63,7 @@ awk -v ours="$((ours / 1000000))e-3" -v theirs="$((theirs / 1000000))e-3" -v c="
   printf "  curl --parallel, same URLs into files (the limit): %7.2f s  %10.0f candles/s\n", theirs, c / theirs;
   printf "  extract_binance_ohlcv (ours, bronze + manifests): %7.2f s  %10.0f candles/s\n", ours, c / ours;
   printf "  ratio ours/curl: %.2fx (target >= 0.70x) %s\n", theirs / ours, (theirs / ours >= 0.7 ? "PASS" : "MISS") }'
+
+# 4. The cost Dagster adds to one OHLCV partition, beside the engine alone.
+.venv/bin/python bench/dagster_overhead.py "$PWD/$build/cryptopipe" "$address" "$work/dagster" \
+  "${BENCH_DAGSTER_ROUNDS:-3}"

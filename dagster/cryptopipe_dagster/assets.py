@@ -8,8 +8,6 @@ because at most one step per exchange runs at a time (the `cryptopipe/exchange` 
 the executor in definitions.py).
 """
 
-from __future__ import annotations
-
 from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,

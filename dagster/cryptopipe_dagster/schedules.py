@@ -6,9 +6,7 @@ import os
 
 from dagster import (
     AssetSelection,
-    PartitionsDefinition,
     ScheduleDefinition,
-    UnresolvedAssetJobDefinition,
     build_schedule_from_partitioned_job,
     define_asset_job,
 )
@@ -16,15 +14,13 @@ from dagster import (
 from cryptopipe_dagster import engine
 
 
-def build_jobs(
-    engine_assets: list[engine.EngineAsset], daily: PartitionsDefinition
-) -> tuple[UnresolvedAssetJobDefinition, UnresolvedAssetJobDefinition]:
+def build_jobs(engine_assets: list[engine.EngineAsset]) -> tuple:
+    """The OHLCV job (daily assets, one partition per run) and the snapshot job."""
     daily_keys = [a.key for a in engine_assets if a.partitioning == "daily"]
     snapshot_keys = [a.key for a in engine_assets if a.partitioning != "daily"]
     ohlcv = define_asset_job(
         "ohlcv_daily",
         selection=AssetSelection.assets(*daily_keys),
-        partitions_def=daily,
         description="Every daily (OHLCV) asset for one UTC day",
     )
     snapshots = define_asset_job(
@@ -35,9 +31,7 @@ def build_jobs(
     return ohlcv, snapshots
 
 
-def build_schedules(
-    ohlcv: UnresolvedAssetJobDefinition, snapshots: UnresolvedAssetJobDefinition
-) -> list[ScheduleDefinition]:
+def build_schedules(ohlcv, snapshots) -> list[ScheduleDefinition]:
     # Each tick targets the day that just ended; the delay lets exchanges close its last candle.
     ohlcv_schedule = build_schedule_from_partitioned_job(
         ohlcv,

@@ -8,7 +8,7 @@ import subprocess
 from dagster import AssetKey, DailyPartitionsDefinition
 
 from cryptopipe_dagster import engine
-from cryptopipe_dagster.definitions import build_definitions
+from cryptopipe_dagster.location import build_definitions
 
 # The names of the original specification, which users already type.
 SPEC_ASSETS = {
@@ -33,11 +33,11 @@ def test_definitions_match_the_engines_asset_graph(engine_config, monkeypatch):
     defs = build_definitions()
     graph = defs.resolve_asset_graph()
     expected = engine_graph()
-    assert {key.to_user_string() for key in graph.get_all_asset_keys()} == {a["key"] for a in expected}
+    assert {key.to_user_string() for key in defs.resolve_all_asset_keys()} == {a["key"] for a in expected}
     for asset in expected:
         node = graph.get(AssetKey(asset["key"]))
         assert node.group_name == asset["group"], asset["key"]
-        assert {p.to_user_string() for p in node.parent_keys} == set(asset["deps"]), asset["key"]
+        assert {p.to_user_string() for p in node.parent_entity_keys} == set(asset["deps"]), asset["key"]
         assert node.description == asset["description"]
         checks = {c.name for c in graph.get_check_keys_for_assets({node.key})}
         assert checks == set(asset["checks"]), asset["key"]
@@ -58,9 +58,8 @@ def test_definitions_match_the_engines_asset_graph(engine_config, monkeypatch):
 def test_schedules_sensor_and_jobs(engine_config, monkeypatch):
     monkeypatch.setenv("CRYPTOPIPE_SNAPSHOT_CRON", "*/7 * * * *")
     defs = build_definitions()
-    schedules = {s.name: s for s in defs.schedules}
-    assert schedules["snapshots_schedule"].cron_schedule == "*/7 * * * *"
-    assert schedules["ohlcv_daily_schedule"].cron_schedule == "15 0 * * *"
+    assert defs.resolve_schedule_def("snapshots_schedule").cron_schedule == "*/7 * * * *"
+    assert defs.resolve_schedule_def("ohlcv_daily_schedule").cron_schedule == "15 0 * * *"
     assert [s.name for s in defs.sensors] == ["cryptopipe_run_failure"]
     assert defs.resolve_job_def("ohlcv_daily").partitions_def is not None
     snapshot_keys = {k.to_user_string() for k in defs.resolve_job_def("snapshots").asset_layer.executable_asset_keys}

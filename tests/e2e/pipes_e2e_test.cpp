@@ -134,7 +134,7 @@ TEST_F(PipesE2E, AFailedAssetClosesWithTheErrorAndExitsNonZero) {
   const auto closed = nlohmann::json::parse(last);
   ASSERT_EQ(closed.at("method"), "closed");
   const std::string message = closed.at("params").at("exception").at("message");
-  EXPECT_NE(message.find("extract_binance_ohlcv failed: transient:"), std::string::npos) << message;
+  EXPECT_NE(message.find("extract_binance_ohlcv failed: transient error:"), std::string::npos) << message;
 }
 
 TEST_F(PipesE2E, WithoutTheVariablesItRunsStandaloneAndSilent) {

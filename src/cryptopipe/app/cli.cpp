@@ -95,23 +95,6 @@ void check_pipes_selection(const pipes::PipesContext& context,
   }
 }
 
-// Why the run failed, for Dagster's event log: each failed asset with its first error.
-class AssetsFailed : public std::runtime_error {
- public:
-  explicit AssetsFailed(const pipeline::RunSummary& summary) : std::runtime_error(describe(summary)) {}
-
- private:
-  static std::string describe(const pipeline::RunSummary& summary) {
-    std::string text;
-    for (const pipeline::AssetSummary& asset : summary.assets) {
-      if (asset.failed == 0 && asset.skipped == 0) continue;
-      text += (text.empty() ? "" : "; ") + asset.key + (asset.failed > 0 ? " failed: " : " skipped: ") +
-              asset.first_error;
-    }
-    return text;
-  }
-};
-
 LogFormat log_format_for(const pipeline::Config& config) {
   if (config.log_format) return *config.log_format;
   return ::isatty(STDERR_FILENO) ? LogFormat::kText : LogFormat::kJson;

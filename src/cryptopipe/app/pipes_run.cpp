@@ -102,6 +102,23 @@ Logger::Forward forward_to_pipes(pipes::PipesSession& session) {
   };
 }
 
+namespace {
+
+std::string describe_failures(const pipeline::RunSummary& summary) {
+  std::string text;
+  for (const pipeline::AssetSummary& asset : summary.assets) {
+    if (asset.failed == 0 && asset.skipped == 0) continue;
+    text += (text.empty() ? "" : "; ") + asset.key + (asset.failed > 0 ? " failed: " : " skipped: ") +
+            asset.first_error;
+  }
+  return text;
+}
+
+}  // namespace
+
+AssetsFailed::AssetsFailed(const pipeline::RunSummary& summary)
+    : std::runtime_error(describe_failures(summary)) {}
+
 void report_run(pipes::PipesSession& session, const pipeline::AssetGraph& graph,
                 const pipeline::RunSummary& summary, pipeline::RunContext& context) {
   for (const pipeline::AssetSummary& asset : summary.assets) {

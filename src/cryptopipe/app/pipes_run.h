@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "cryptopipe/core/log.h"
@@ -34,6 +35,12 @@ std::string pipes_run_id(const pipes::PipesContext& context, TimestampMs now);
 // Forwards the engine's log records to Dagster's event log, few of them: every warning and
 // error, and the per-asset milestones (records that name an asset); never per-row records.
 Logger::Forward forward_to_pipes(pipes::PipesSession& session);
+
+// Why a run failed, for Dagster's event log: each failed or skipped asset with its first error.
+class AssetsFailed : public std::runtime_error {
+ public:
+  explicit AssetsFailed(const pipeline::RunSummary& summary);
+};
 
 // Reports each asset that succeeded in every partition: one materialization with numeric
 // metadata (rows, rejects, gaps, objects, seconds, the asset's own counters) and one result
