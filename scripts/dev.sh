@@ -13,8 +13,17 @@ data=$(realpath -m "${CRYPTOPIPE_DEV_DATA:-data}")
 port=${DAGSTER_PORT:-3000}
 work=$(mktemp -d)
 dagster_pid=""
+# dagster dev runs in a process group of its own (webserver, daemon, code servers): Ctrl-C
+# lets it shut them down, and whatever is left after 20 s is killed.
 cleanup() {
-  if [ -n "$dagster_pid" ]; then kill "$dagster_pid" 2>/dev/null || true; wait "$dagster_pid" 2>/dev/null || true; fi
+  if [ -n "$dagster_pid" ]; then
+    kill -INT -- "-$dagster_pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do
+      kill -0 -- "-$dagster_pid" 2>/dev/null || break
+      sleep 0.2
+    done
+    kill -KILL -- "-$dagster_pid" 2>/dev/null || true
+  fi
   stop_simulator
   rm -rf "$work"
 }
@@ -41,6 +50,6 @@ export CRYPTOPIPE_CONFIG="$work/cryptopipe.yaml"
 export CRYPTOPIPE_BIN="$build/cryptopipe"
 export DAGSTER_HOME="$data/dagster_home"
 echo "Dagster UI: http://localhost:$port (lake, warehouse and run history in $data)"
-.venv/bin/dagster dev -m cryptopipe_dagster.definitions -h 127.0.0.1 -p "$port" &
+setsid .venv/bin/dagster dev -m cryptopipe_dagster.definitions -h 127.0.0.1 -p "$port" &
 dagster_pid=$!
 wait "$dagster_pid"

@@ -212,7 +212,7 @@ TEST(PipesSession, ClosedCarriesTheFailureAndItsCause) {
   EXPECT_EQ(exception.at("message"), "extract_binance_ohlcv failed");
   EXPECT_TRUE(exception.at("stack").is_array());
   EXPECT_TRUE(exception.at("context").is_null());
-  EXPECT_EQ(exception.at("cause").at("name"), "cryptopipe::Error(transient)");
+  EXPECT_EQ(exception.at("cause").at("name"), "cryptopipe::Error(transient error)");
   EXPECT_EQ(exception.at("cause").at("message"), "GET http://127.0.0.1/binance/api/v3/klines: HTTP 503");
 }
 
