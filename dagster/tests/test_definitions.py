@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 
 from dagster import AssetKey, DailyPartitionsDefinition
@@ -74,3 +75,17 @@ def test_a_missing_engine_is_a_clear_error(work, monkeypatch):
         assert "no-such-cryptopipe" in str(error)
     else:
         raise AssertionError("build_definitions() succeeded without an engine")
+
+
+def test_dotenv_in_the_working_directory_configures_the_code_location(engine_config, work):
+    # Variables set in the environment win; .env fills in the rest, as with `dagster dev`.
+    (work / ".env").write_text("CRYPTOPIPE_START_DATE=2026-03-01\nCRYPTOPIPE_SNAPSHOT_CRON=*/9 * * * *\n")
+    os.environ["CRYPTOPIPE_SNAPSHOT_CRON"] = "*/3 * * * *"
+    try:
+        defs = build_definitions()
+        daily = defs.resolve_asset_graph().get(AssetKey("transform_ohlcv")).partitions_def
+        assert daily.start.strftime("%Y-%m-%d") == "2026-03-01"
+        assert defs.resolve_schedule_def("snapshots_schedule").cron_schedule == "*/3 * * * *"
+    finally:
+        os.environ.pop("CRYPTOPIPE_START_DATE", None)
+        os.environ.pop("CRYPTOPIPE_SNAPSHOT_CRON", None)
