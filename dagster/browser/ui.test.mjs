@@ -101,10 +101,17 @@ test('the Dagster UI shows the assets and materializes a partition', { timeout: 
   const visible = (text) => page.getByText(text, { exact: true }).filter({ visible: true });
   for (const group of ['bronze', 'silver', 'gold']) await visible(group).first().waitFor();
   for (const group of ['bronze', 'silver', 'gold']) {
-    // The sidebar comes first; its caret sits left of the group's icon and name.
-    const box = await visible(group).first().boundingBox();
-    await page.mouse.click(box.x - 40, box.y + box.height / 2);
-    await visible(firstAsset[group]).first().waitFor();
+    // The sidebar comes first; its caret sits left of the group's icon and name. A raw mouse
+    // click is not guarded by the dialog handler above, so a click the dialog swallowed is
+    // tried again.
+    await waitFor(`the ${group} group to open`, 60_000, async () => {
+      if ((await visible(firstAsset[group]).count()) === 0) {
+        const box = await visible(group).first().boundingBox();
+        await page.mouse.click(box.x - 40, box.y + box.height / 2);
+      }
+      await visible(firstAsset[group]).first().waitFor({ timeout: 5_000 });
+      return true;
+    });
   }
   for (const asset of specAssets) await visible(asset).first().waitFor();
   // For the picture, the graph's bronze group opened too (the graph renders only the nodes in
@@ -126,24 +133,21 @@ test('the Dagster UI shows the assets and materializes a partition', { timeout: 
 
   // The run: queued by the backfill daemon, executed by cryptopipe through Pipes.
   await page.goto(`${base}/runs`);
-  const succeeded = await waitFor('the run to succeed', 300_000, async () => {
+  const status = await waitFor('the run to finish', 300_000, async () => {
     await page.reload();
     const text = await page.locator('body').innerText();
-    if (/\bFailure\b/.test(text)) throw new Error(`the run failed:\n${text}`);
-    return /\bSuccess\b/.test(text);
-  }).catch(async (error) => {
-    await page.screenshot({ path: join(artifacts, 'run-failed.png') });
-    throw error;
+    return text.match(/\b(Success|Failure|Canceled)\b/)?.[1];
   });
-  assert.ok(succeeded);
-  await page.getByRole('link', { name: /^[0-9a-f]{8}$/ }).first().click();
+  await page.screenshot({ path: join(artifacts, 'runs.png') });
+  assert.equal(status, 'Success', `the run ended in ${status}; see ${artifacts}/runs.png`);
+  await page.locator('a[href*="/runs/"]', { hasText: /^[0-9a-f]{8}$/ }).first().click();
+  // The run's event log: the engine's milestones (Pipes log messages) and the
+  // materialization with the engine's metadata.
   await page.getByText('materialized asset=extract_binance_ohlcv').filter({ visible: true }).first().waitFor();
+  await page.getByText('dagster/row_count').filter({ visible: true }).first().waitFor();
   await page.screenshot({ path: join(artifacts, 'run-succeeded.png') });
 
-  // The materialization is Dagster's, with the engine's metadata, and the day is in the lake.
-  await page.goto(`${base}/assets/extract_binance_ohlcv`);
-  await page.getByText('dagster/row_count').filter({ visible: true }).first().waitFor();
-  await page.screenshot({ path: join(artifacts, 'asset-metadata.png') });
+  // And the day is in the lake.
   const bronze = readdirSync(join(data, 'lake', 'bronze', 'binance', 'ohlcv'), { recursive: true });
   assert.ok(bronze.some((path) => path.endsWith(`dt=${day}`)), `no bronze folder for ${day}`);
 });

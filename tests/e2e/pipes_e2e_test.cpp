@@ -3,8 +3,12 @@
 // without Dagster: what it reads, what it writes, and that it never fails silently.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
+#include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "cryptopipe/pipes/encoding.h"
 #include "pipeline_harness.h"
@@ -188,6 +192,38 @@ TEST_F(PipesE2E, FlagsThatContradictTheContextAreRefused) {
   const auto sent = messages();
   ASSERT_EQ(methods(sent), (std::vector<std::string>{"opened", "closed", "opened", "closed"}));
   EXPECT_TRUE(sent[1].at("params").contains("exception"));
+}
+
+// Dagster cancels a run with SIGINT: the engine says so in closed and exits promptly.
+TEST_F(PipesE2E, ACancelledRunClosesWithTheSignalAndExits130) {
+  Simulator slow({"--latency-ms", "5000"});
+  PipelineHarness harness(slow.base_url("binance"));
+  harness.write_config({"BTC/USDT"}, {"1h"});
+  const std::filesystem::path messages = harness.dir() / "messages";
+  std::ofstream(messages).flush();
+  std::ofstream(harness.dir() / "context") << context_for({"extract_binance_ohlcv"}, yesterday_utc()).dump();
+  SpawnOptions options;
+  options.working_dir = harness.dir().string();
+  options.env_overrides = {
+      {"DAGSTER_PIPES_CONTEXT", pipes::encode_param({{"path", (harness.dir() / "context").string()}})},
+      {"DAGSTER_PIPES_MESSAGES", pipes::encode_param({{"path", messages.string()}})},
+      {"CRYPTOPIPE_CONFIG", harness.config_path().string()}};
+  ChildProcess engine({build_path("cryptopipe"), "materialize"}, options);
+  for (int i = 0; i < 100 && std::filesystem::file_size(messages) == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_GT(std::filesystem::file_size(messages), 0u) << "no opened message";
+  engine.send_signal(SIGINT);
+  const std::optional<int> exit_code = engine.wait_for(10'000);
+  ASSERT_TRUE(exit_code) << "still running 10 s after SIGINT";
+  EXPECT_EQ(*exit_code, 130);
+  std::ifstream in(messages);
+  std::string line, last;
+  while (std::getline(in, line)) last = line;
+  const auto closed = nlohmann::json::parse(last);
+  ASSERT_EQ(closed.at("method"), "closed");
+  const std::string message = closed.at("params").at("exception").at("message");
+  EXPECT_NE(message.find("SIGINT"), std::string::npos) << message;
 }
 
 }  // namespace

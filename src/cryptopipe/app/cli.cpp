@@ -260,6 +260,7 @@ int run_cli(int argc, char** argv) {
   };
   try {
     if (*materialize) pipes = pipes::PipesSession::from_environment();
+    if (pipes) close_pipes_on_signal(*pipes);
     const pipeline::Config config =
         pipeline::load_config(flags, pipeline::Environment::from_process(".env"));
     if (*assets) return run_assets(config, assets_json);

@@ -1,6 +1,11 @@
 #include "cryptopipe/app/pipes_run.h"
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <cstdio>
+#include <cstdlib>
+#include <thread>
 
 #include "cryptopipe/core/error.h"
 
@@ -115,6 +120,28 @@ std::string describe_failures(const pipeline::RunSummary& summary) {
 }
 
 }  // namespace
+
+void close_pipes_on_signal(pipes::PipesSession& session) {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::thread([&session, signals] {
+    int signal_number = 0;
+    sigwait(&signals, &signal_number);
+    const bool interrupted = signal_number == SIGINT;
+    try {
+      session.close(std::make_exception_ptr(Error(
+          ErrorKind::kTransient, std::string("cancelled: cryptopipe received ") +
+                                     (interrupted ? "SIGINT" : "SIGTERM") +
+                                     "; what it had written stays, a re-run converges")));
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "cryptopipe: error: %s\n", e.what());
+    }
+    std::_Exit(interrupted ? 130 : 143);
+  }).detach();
+}
 
 AssetsFailed::AssetsFailed(const pipeline::RunSummary& summary)
     : std::runtime_error(describe_failures(summary)) {}

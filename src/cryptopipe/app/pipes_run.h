@@ -36,6 +36,12 @@ std::string pipes_run_id(const pipes::PipesContext& context, TimestampMs now);
 // error, and the per-asset milestones (records that name an asset); never per-row records.
 Logger::Forward forward_to_pipes(pipes::PipesSession& session);
 
+// Dagster sends SIGINT to the process of a cancelled run (SIGTERM in some launchers). Blocks
+// both in the calling thread and every thread it starts later, and waits for them on a thread
+// of its own, which closes the session with an exception naming the signal and ends the
+// process at once: exit 130 for SIGINT, 143 for SIGTERM. Call it before starting any thread.
+void close_pipes_on_signal(pipes::PipesSession& session);
+
 // Why a run failed, for Dagster's event log: each failed or skipped asset with its first error.
 class AssetsFailed : public std::runtime_error {
  public:
