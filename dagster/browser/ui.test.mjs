@@ -130,6 +130,7 @@ test('the Dagster UI shows the assets and materializes a partition', { timeout: 
   await dialog.getByText('1 partition', { exact: true }).waitFor();
   await page.screenshot({ path: join(artifacts, 'launch-partition.png') });
   await dialog.locator('button', { hasText: /^Launch/ }).click();
+  await dialog.waitFor({ state: 'hidden' });  // the launch request has been answered
 
   // The run: queued by the backfill daemon, executed by cryptopipe through Pipes.
   await page.goto(`${base}/runs`);
