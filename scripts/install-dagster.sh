@@ -6,6 +6,7 @@
 #     location itself (editable); reinstalled only when the lock or pyproject changes;
 #   - dagster/browser/node_modules: playwright-core from package-lock.json (npm ci). It drives
 #     Debian's chromium; it never downloads a browser of its own.
+# pip's and npm's download caches live in .cache/ inside the checkout, nowhere else.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,15 +35,16 @@ wanted=$(cat dagster/requirements.lock dagster/pyproject.toml | sha256sum | cut 
 if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   start=$(date +%s.%N)
   [ -x .venv/bin/python ] || "$python" -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check --require-virtualenv \
-    -r dagster/requirements.lock
-  .venv/bin/pip install --quiet --disable-pip-version-check --require-virtualenv --no-deps \
-    -e dagster
+  pip=(.venv/bin/pip install --quiet --disable-pip-version-check --require-virtualenv
+       --cache-dir "$PWD/.cache/pip")
+  "${pip[@]}" -r dagster/requirements.lock
+  "${pip[@]}" --no-deps -e dagster
   echo "$wanted" >"$stamp"
   awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "pip install of the Dagster code location: %.1f s\n", e - s }'
 fi
 
 if [ ! -d dagster/browser/node_modules/playwright-core ] ||
    [ dagster/browser/package-lock.json -nt dagster/browser/node_modules/.package-lock.json ]; then
-  (cd dagster/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  (cd dagster/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund \
+    --loglevel=error --cache "$PWD/../../.cache/npm")
 fi
