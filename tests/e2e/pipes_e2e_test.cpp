@@ -2,7 +2,6 @@
 // PipesSubprocessClient launches it (bootstrap variables, a context file, a messages file),
 // without Dagster: what it reads, what it writes, and that it never fails silently.
 #include <gtest/gtest.h>
-
 #include <signal.h>
 
 #include <chrono>
@@ -29,14 +28,16 @@ class PipesE2E : public ::testing::Test {
 
   std::map<std::string, std::string> pipes_env(const nlohmann::json& context) const {
     std::ofstream(harness_.dir() / "context") << context.dump();
-    return {{"DAGSTER_PIPES_CONTEXT", pipes::encode_param({{"path", (harness_.dir() / "context").string()}})},
+    return {{"DAGSTER_PIPES_CONTEXT",
+             pipes::encode_param({{"path", (harness_.dir() / "context").string()}})},
             {"DAGSTER_PIPES_MESSAGES", pipes::encode_param({{"path", messages_path().string()}})}};
   }
 
-  static nlohmann::json context_for(const std::vector<std::string>& keys, const nlohmann::json& partition,
+  static nlohmann::json context_for(const std::vector<std::string>& keys,
+                                    const nlohmann::json& partition,
                                     const nlohmann::json& extras = nlohmann::json::object()) {
-    return {{"asset_keys", keys}, {"partition_key", partition}, {"run_id", kDagsterRunId},
-            {"job_name", "__ASSET_JOB"}, {"retry_number", 0}, {"extras", extras}};
+    return {{"asset_keys", keys},        {"partition_key", partition}, {"run_id", kDagsterRunId},
+            {"job_name", "__ASSET_JOB"}, {"retry_number", 0},          {"extras", extras}};
   }
 
   std::vector<nlohmann::json> messages() const {
@@ -82,11 +83,13 @@ TEST_F(PipesE2E, TheContextDrivesTheRunAndTheResultsGoBack) {
     }
   }
   ASSERT_EQ(materialized.size(), 2u);
-  EXPECT_EQ(materialized["transform_ohlcv"].at("rows"), nlohmann::json({{"raw_value", 24}, {"type", "int"}}));
+  EXPECT_EQ(materialized["transform_ohlcv"].at("rows"),
+            nlohmann::json({{"raw_value", 24}, {"type", "int"}}));
   EXPECT_EQ(materialized["transform_ohlcv"].at("seconds").at("type"), "float");
   EXPECT_EQ(materialized["transform_ohlcv"].at("silver_manifest").at("type"), "path");
   EXPECT_EQ(materialized["extract_binance_ohlcv"].at("lake").at("type"), "url");
-  EXPECT_EQ(checks, (std::set<std::string>{"ohlcv_no_gaps", "ohlcv_no_rejects", "ohlcv_no_duplicates"}));
+  EXPECT_EQ(checks,
+            (std::set<std::string>{"ohlcv_no_gaps", "ohlcv_no_rejects", "ohlcv_no_duplicates"}));
   EXPECT_LE(logs, 10u);  // milestones, not a line per request or row
 
   const auto audit = harness_.query("SELECT DISTINCT run_id FROM run_audit");
@@ -119,11 +122,13 @@ TEST_F(PipesE2E, AFailedAssetClosesWithTheErrorAndExitsNonZero) {
   harness.write_config({"BTC/USDT"}, {"1h"});
   std::ofstream(harness.config_path(), std::ios::app) << "http:\n  max_attempts: 1\n";
   std::ofstream(harness.dir() / "messages").flush();
-  std::ofstream(harness.dir() / "context") << context_for({"extract_binance_ohlcv"}, yesterday_utc()).dump();
+  std::ofstream(harness.dir() / "context")
+      << context_for({"extract_binance_ohlcv"}, yesterday_utc()).dump();
   const auto run = harness.cryptopipe(
-      {"materialize"},
-      {{"DAGSTER_PIPES_CONTEXT", pipes::encode_param({{"path", (harness.dir() / "context").string()}})},
-       {"DAGSTER_PIPES_MESSAGES", pipes::encode_param({{"path", (harness.dir() / "messages").string()}})}});
+      {"materialize"}, {{"DAGSTER_PIPES_CONTEXT",
+                         pipes::encode_param({{"path", (harness.dir() / "context").string()}})},
+                        {"DAGSTER_PIPES_MESSAGES",
+                         pipes::encode_param({{"path", (harness.dir() / "messages").string()}})}});
   EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
   std::ifstream in(harness.dir() / "messages");
   std::string line, last;
@@ -131,19 +136,21 @@ TEST_F(PipesE2E, AFailedAssetClosesWithTheErrorAndExitsNonZero) {
   while (std::getline(in, line)) {
     const auto message = nlohmann::json::parse(line);
     EXPECT_NE(message.at("method"), "report_asset_materialization");
-    if (message.at("method") == "log" && message.at("params").at("level") == "ERROR") error_logged = true;
+    if (message.at("method") == "log" && message.at("params").at("level") == "ERROR")
+      error_logged = true;
     last = line;
   }
   EXPECT_TRUE(error_logged);
   const auto closed = nlohmann::json::parse(last);
   ASSERT_EQ(closed.at("method"), "closed");
   const std::string message = closed.at("params").at("exception").at("message");
-  EXPECT_NE(message.find("extract_binance_ohlcv failed: transient error:"), std::string::npos) << message;
+  EXPECT_NE(message.find("extract_binance_ohlcv failed: transient error:"), std::string::npos)
+      << message;
 }
 
 TEST_F(PipesE2E, WithoutTheVariablesItRunsStandaloneAndSilent) {
-  const auto run = harness_.cryptopipe({"materialize", "--select", "extract_binance_ohlcv",
-                                        "--partition", yesterday_utc()});
+  const auto run = harness_.cryptopipe(
+      {"materialize", "--select", "extract_binance_ohlcv", "--partition", yesterday_utc()});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_TRUE(messages().empty());
   EXPECT_EQ(run.out.find("__dagster_pipes_version"), std::string::npos);
@@ -153,15 +160,18 @@ TEST_F(PipesE2E, WithoutTheVariablesItRunsStandaloneAndSilent) {
 // A process that ignored unusable variables would show as a green step in Dagster.
 TEST_F(PipesE2E, UnusableVariablesAreAClearErrorNeverASilentSuccess) {
   const auto good_messages = pipes::encode_param({{"path", messages_path().string()}});
-  const auto good_context = pipes::encode_param({{"data", context_for({"extract_binance_ohlcv"}, yesterday_utc())}});
+  const auto good_context =
+      pipes::encode_param({{"data", context_for({"extract_binance_ohlcv"}, yesterday_utc())}});
   struct Case {
     std::map<std::string, std::string> env;
     std::string says;
   };
   const std::vector<Case> cases = {
-      {{{"DAGSTER_PIPES_CONTEXT", "{\"path\": \"/tmp/x\"}"}, {"DAGSTER_PIPES_MESSAGES", good_messages}},
+      {{{"DAGSTER_PIPES_CONTEXT", "{\"path\": \"/tmp/x\"}"},
+        {"DAGSTER_PIPES_MESSAGES", good_messages}},
        "DAGSTER_PIPES_CONTEXT: bad base64"},
-      {{{"DAGSTER_PIPES_CONTEXT", good_context}}, "DAGSTER_PIPES_CONTEXT is set but DAGSTER_PIPES_MESSAGES is not"},
+      {{{"DAGSTER_PIPES_CONTEXT", good_context}},
+       "DAGSTER_PIPES_CONTEXT is set but DAGSTER_PIPES_MESSAGES is not"},
       {{{"DAGSTER_PIPES_CONTEXT", pipes::encode_param({{"path", "/nonexistent/context"}})},
         {"DAGSTER_PIPES_MESSAGES", good_messages}},
        "cannot read /nonexistent/context"},
@@ -184,7 +194,8 @@ TEST_F(PipesE2E, FlagsThatContradictTheContextAreRefused) {
   const auto env = pipes_env(context_for({"extract_binance_ohlcv"}, yesterday_utc()));
   auto run = harness_.cryptopipe({"materialize", "--partition", utc_day_ago(2)}, env);
   EXPECT_EQ(run.exit_code, 2);
-  EXPECT_NE(run.err.find("the partition comes from Dagster's Pipes context"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("the partition comes from Dagster's Pipes context"), std::string::npos)
+      << run.err;
   run = harness_.cryptopipe({"materialize", "--select", "transform_ohlcv"}, env);
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.err.find("not an asset of this Dagster step"), std::string::npos) << run.err;
@@ -201,11 +212,13 @@ TEST_F(PipesE2E, ACancelledRunClosesWithTheSignalAndExits130) {
   harness.write_config({"BTC/USDT"}, {"1h"});
   const std::filesystem::path messages = harness.dir() / "messages";
   std::ofstream(messages).flush();
-  std::ofstream(harness.dir() / "context") << context_for({"extract_binance_ohlcv"}, yesterday_utc()).dump();
+  std::ofstream(harness.dir() / "context")
+      << context_for({"extract_binance_ohlcv"}, yesterday_utc()).dump();
   SpawnOptions options;
   options.working_dir = harness.dir().string();
   options.env_overrides = {
-      {"DAGSTER_PIPES_CONTEXT", pipes::encode_param({{"path", (harness.dir() / "context").string()}})},
+      {"DAGSTER_PIPES_CONTEXT",
+       pipes::encode_param({{"path", (harness.dir() / "context").string()}})},
       {"DAGSTER_PIPES_MESSAGES", pipes::encode_param({{"path", messages.string()}})},
       {"CRYPTOPIPE_CONFIG", harness.config_path().string()}};
   ChildProcess engine({build_path("cryptopipe"), "materialize"}, options);

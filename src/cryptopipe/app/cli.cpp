@@ -153,7 +153,8 @@ int run_materialize(const pipeline::Config& config, MaterializeOptions options,
   SystemClock clock;
   if (pipes != nullptr) apply_pipes_context(pipes->context(), options);
   if (options.select.empty()) {
-    throw Error(ErrorKind::kInvalidInput, "materialize needs --select (see cryptopipe materialize --help)");
+    throw Error(ErrorKind::kInvalidInput,
+                "--select is required (under Dagster, the Pipes context names the assets)");
   }
   const pipeline::AssetGraph graph = pipeline::AssetGraph::from_config(config);
   const std::vector<std::string> selection = pipeline::resolve_selection(graph, options.select);

@@ -28,7 +28,8 @@ void add_value(pipes::Metadata& metadata, const std::string& label, const nlohma
   } else if (value.is_number_float()) {
     metadata.emplace_back(label, pipes::MetadataValue::floating(value.get<double>()));
   } else if (value.is_string() && label.ends_with("manifest")) {
-    metadata.emplace_back(label, pipes::MetadataValue::path(context.lake().locate(value.get<std::string>())));
+    metadata.emplace_back(
+        label, pipes::MetadataValue::path(context.lake().locate(value.get<std::string>())));
   } else if (value.is_string()) {
     metadata.emplace_back(label, pipes::MetadataValue::text(value.get<std::string>()));
   } else if (value.is_structured()) {
@@ -44,7 +45,8 @@ std::string summary_markdown(const pipeline::AssetSummary& asset) {
                 static_cast<long long>(asset.rows), static_cast<long long>(asset.rejects),
                 static_cast<long long>(asset.gaps), static_cast<long long>(asset.objects),
                 asset.partitions, asset.seconds);
-  return "| rows | rejects | gaps | objects | partitions | seconds |\n|---:|---:|---:|---:|---:|---:|\n" +
+  return "| rows | rejects | gaps | objects | partitions | seconds "
+         "|\n|---:|---:|---:|---:|---:|---:|\n" +
          std::string(row);
 }
 
@@ -58,13 +60,14 @@ pipes::Metadata materialization_metadata(const pipeline::AssetSummary& asset,
       {"objects", pipes::MetadataValue::integer(asset.objects)},
       {"partitions", pipes::MetadataValue::integer(asset.partitions)},
       {"seconds", pipes::MetadataValue::floating(asset.seconds)},
-      {"finished_at", pipes::MetadataValue::timestamp(
-                          static_cast<double>(context.clock().now_ms()) / 1000.0)},
+      {"finished_at",
+       pipes::MetadataValue::timestamp(static_cast<double>(context.clock().now_ms()) / 1000.0)},
       {"lake", pipes::MetadataValue::url(context.lake().url())},
       {"engine_run_id", pipes::MetadataValue::text(context.run_id())},
       {"summary", pipes::MetadataValue::markdown(summary_markdown(asset))},
   };
-  for (const auto& [label, value] : asset.metadata.items()) add_value(metadata, label, value, context);
+  for (const auto& [label, value] : asset.metadata.items())
+    add_value(metadata, label, value, context);
   return metadata;
 }
 
@@ -75,7 +78,8 @@ std::string pipes_selection(const pipes::PipesContext& context) {
     fail("the step names no asset keys: cryptopipe materializes assets, not ops");
   }
   std::string selection;
-  for (const std::string& key : *context.asset_keys) selection += (selection.empty() ? "" : ",") + key;
+  for (const std::string& key : *context.asset_keys)
+    selection += (selection.empty() ? "" : ",") + key;
   return selection;
 }
 
@@ -113,8 +117,8 @@ std::string describe_failures(const pipeline::RunSummary& summary) {
   std::string text;
   for (const pipeline::AssetSummary& asset : summary.assets) {
     if (asset.failed == 0 && asset.skipped == 0) continue;
-    text += (text.empty() ? "" : "; ") + asset.key + (asset.failed > 0 ? " failed: " : " skipped: ") +
-            asset.first_error;
+    text += (text.empty() ? "" : "; ") + asset.key +
+            (asset.failed > 0 ? " failed: " : " skipped: ") + asset.first_error;
   }
   return text;
 }
@@ -132,10 +136,10 @@ void close_pipes_on_signal(pipes::PipesSession& session) {
     sigwait(&signals, &signal_number);
     const bool interrupted = signal_number == SIGINT;
     try {
-      session.close(std::make_exception_ptr(Error(
-          ErrorKind::kTransient, std::string("cancelled: cryptopipe received ") +
-                                     (interrupted ? "SIGINT" : "SIGTERM") +
-                                     "; what it had written stays, a re-run converges")));
+      session.close(std::make_exception_ptr(
+          Error(ErrorKind::kTransient, std::string("cancelled: cryptopipe received ") +
+                                           (interrupted ? "SIGINT" : "SIGTERM") +
+                                           "; what it had written stays, a re-run converges")));
     } catch (const std::exception& e) {
       std::fprintf(stderr, "cryptopipe: error: %s\n", e.what());
     }
@@ -161,7 +165,8 @@ void report_run(pipes::PipesSession& session, const pipeline::AssetGraph& graph,
         if (check.name != name) continue;
         evaluated = true;
         passed = check.passed;
-        for (const auto& [label, value] : check.metadata.items()) add_value(metadata, label, value, context);
+        for (const auto& [label, value] : check.metadata.items())
+          add_value(metadata, label, value, context);
       }
       if (!evaluated) metadata.emplace_back("reason", pipes::MetadataValue::text("not evaluated"));
       session.report_check(asset.key, name, passed, pipes::CheckSeverity::kWarn, metadata);

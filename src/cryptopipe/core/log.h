@@ -38,7 +38,8 @@ class Logger {
   // Also hands every record that passes the level to `forward` (with the logger's and the
   // call's fields merged), for all copies of this logger. Set it before logging from other
   // threads; it is called outside the sink's lock and must not log itself.
-  using Forward = std::function<void(LogLevel, std::string_view message, const nlohmann::json& fields)>;
+  using Forward =
+      std::function<void(LogLevel, std::string_view message, const nlohmann::json& fields)>;
   void forward_to(Forward forward) const { sink_->forward = std::move(forward); }
 
  private:

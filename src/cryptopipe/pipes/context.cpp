@@ -46,7 +46,8 @@ PipesContext PipesContext::from_json(const nlohmann::json& payload) {
   if (const nlohmann::json* keys = field(payload, "asset_keys")) {
     if (!keys->is_array()) fail("asset_keys is not an array: " + keys->dump());
     context.asset_keys.emplace();
-    for (const nlohmann::json& key : *keys) context.asset_keys->push_back(string_field(key, "asset_keys[]"));
+    for (const nlohmann::json& key : *keys)
+      context.asset_keys->push_back(string_field(key, "asset_keys[]"));
   }
   if (const nlohmann::json* key = field(payload, "partition_key")) {
     context.partition_key = string_field(*key, "partition_key");

@@ -15,8 +15,8 @@ namespace {
 }
 
 bool in_base64_alphabet(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-         c == '+' || c == '/';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+         c == '/';
 }
 
 // Python's decoder skips characters outside the alphabet; we refuse them, so a value mangled
@@ -47,7 +47,8 @@ struct InflateStream {
   z_stream stream{};
   InflateStream() {
     // Window bits 15: a zlib header and Adler-32 trailer are required (not gzip, not raw).
-    if (inflateInit2(&stream, 15) != Z_OK) throw Error(ErrorKind::kConfig, "zlib: inflateInit failed");
+    if (inflateInit2(&stream, 15) != Z_OK)
+      throw Error(ErrorKind::kConfig, "zlib: inflateInit failed");
   }
   ~InflateStream() { inflateEnd(&stream); }
   InflateStream(const InflateStream&) = delete;

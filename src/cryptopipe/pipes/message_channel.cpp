@@ -62,7 +62,8 @@ void BufferedStreamChannel::finish() {
 std::unique_ptr<MessageChannel> open_channel(const nlohmann::json& params) {
   if (const auto path = params.find("path"); path != params.end()) {
     if (!path->is_string()) {
-      throw Error(ErrorKind::kConfig, "DAGSTER_PIPES_MESSAGES: path is not a string: " + path->dump());
+      throw Error(ErrorKind::kConfig,
+                  "DAGSTER_PIPES_MESSAGES: path is not a string: " + path->dump());
     }
     return std::make_unique<FileChannel>(path->get<std::string>());
   }

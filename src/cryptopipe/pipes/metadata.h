@@ -26,11 +26,11 @@ class MetadataValue {
   // stored in Dagster's event log and shipped to the UI.
   static MetadataValue json(nlohmann::json value);
 
-  const std::string& type() const { return type_; }
   nlohmann::json to_json() const { return {{"raw_value", raw_}, {"type", type_}}; }
 
  private:
-  MetadataValue(std::string type, nlohmann::json raw) : type_(std::move(type)), raw_(std::move(raw)) {}
+  MetadataValue(std::string type, nlohmann::json raw)
+      : type_(std::move(type)), raw_(std::move(raw)) {}
   std::string type_;
   nlohmann::json raw_;
 };

@@ -18,10 +18,14 @@ constexpr const char* kProtocolVersion = "0.1";
 
 const char* level_name(LogLevel level) {
   switch (level) {
-    case LogLevel::kDebug: return "DEBUG";
-    case LogLevel::kInfo: return "INFO";
-    case LogLevel::kWarn: return "WARNING";
-    case LogLevel::kError: return "ERROR";
+    case LogLevel::kDebug:
+      return "DEBUG";
+    case LogLevel::kInfo:
+      return "INFO";
+    case LogLevel::kWarn:
+      return "WARNING";
+    case LogLevel::kError:
+      return "ERROR";
   }
   return "INFO";
 }
@@ -71,11 +75,10 @@ std::unique_ptr<PipesSession> PipesSession::from_environment() {
   const char* messages = std::getenv(kMessagesVariable);
   if (context == nullptr && messages == nullptr) return nullptr;
   if (context == nullptr || messages == nullptr) {
-    throw Error(ErrorKind::kConfig, std::string("Dagster Pipes: ") +
-                                        (context == nullptr ? kMessagesVariable : kContextVariable) +
-                                        " is set but " +
-                                        (context == nullptr ? kContextVariable : kMessagesVariable) +
-                                        " is not");
+    throw Error(ErrorKind::kConfig,
+                std::string("Dagster Pipes: ") +
+                    (context == nullptr ? kMessagesVariable : kContextVariable) + " is set but " +
+                    (context == nullptr ? kContextVariable : kMessagesVariable) + " is not");
   }
   return open(context, messages);
 }

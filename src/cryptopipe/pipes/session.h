@@ -1,10 +1,8 @@
 #pragma once
 
 #include <exception>
-#include <map>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <set>
 #include <string>
 #include <string_view>

@@ -17,17 +17,21 @@ using testing::run_process;
 TEST(DecodeParam, ReadsWhatDagstersPythonWrites) {
   EXPECT_EQ(decode_param("eJyrVipILMlQslJQ0i/JLQDhxKRk/eT8vJLUihKlWgClqQri", "X"),
             nlohmann::json({{"path", "/tmp/tmpabc/context"}}));
-  EXPECT_EQ(decode_param("eJyrVipILMlQslJQ0i/JLQDhxKRk/dzU4uLE9NRiJR0Fpcy85JzSlNT44pKUzPz4zLx4uKSV"
-                         "QlpiTnFqLQAxXxh9",
-                         "X"),
-            nlohmann::json({{"path", "/tmp/tmpabc/messages"}, {"include_stdio_in_messages", false}}));
-  EXPECT_EQ(decode_param("eJyrViouScnMV7JSADFSi4qUagFBNAaS", "X"), nlohmann::json({{"stdio", "stderr"}}));
-  EXPECT_EQ(decode_param("eJyrVkoqTc5OLVGyUlAqyCxILVbSUVDKTq2MLyhKTcusAAk7JjmnuKYp1QIANe0N0w==", "X"),
-            nlohmann::json({{"bucket", "pipes"}, {"key_prefix", "AbCdEf"}}));
+  EXPECT_EQ(
+      decode_param("eJyrVipILMlQslJQ0i/JLQDhxKRk/dzU4uLE9NRiJR0Fpcy85JzSlNT44pKUzPz4zLx4uKSV"
+                   "QlpiTnFqLQAxXxh9",
+                   "X"),
+      nlohmann::json({{"path", "/tmp/tmpabc/messages"}, {"include_stdio_in_messages", false}}));
+  EXPECT_EQ(decode_param("eJyrViouScnMV7JSADFSi4qUagFBNAaS", "X"),
+            nlohmann::json({{"stdio", "stderr"}}));
+  EXPECT_EQ(
+      decode_param("eJyrVkoqTc5OLVGyUlAqyCxILVbSUVDKTq2MLyhKTcusAAk7JjmnuKYp1QIANe0N0w==", "X"),
+      nlohmann::json({{"bucket", "pipes"}, {"key_prefix", "AbCdEf"}}));
 }
 
 TEST(DecodeParam, RoundTripsThroughOurEncoder) {
-  const nlohmann::json params = {{"data", {{"run_id", "r"}, {"extras", {{"note", "caf\u00e9 \u20ac"}}}}}};
+  const nlohmann::json params = {
+      {"data", {{"run_id", "r"}, {"extras", {{"note", "caf\u00e9 \u20ac"}}}}}};
   const std::string encoded = encode_param(params);
   EXPECT_EQ(encoded.substr(0, 2), "eJ");  // the zlib header 78 9C
   EXPECT_EQ(decode_param(encoded, "X"), params);
@@ -36,11 +40,11 @@ TEST(DecodeParam, RoundTripsThroughOurEncoder) {
 // Python decodes what we encode, exactly as Dagster's own client reads its parameters.
 TEST(EncodeParam, PythonDecodesIt) {
   const nlohmann::json params = {{"path", "/tmp/x y/messages"}, {"n", 3}, {"s", "\u00fcber"}};
-  const auto result = run_process(
-      {"python3", "-c",
-       "import base64, json, sys, zlib; "
-       "print(json.dumps(json.loads(zlib.decompress(base64.b64decode(sys.argv[1]))), sort_keys=True))",
-       encode_param(params)});
+  const auto result = run_process({"python3", "-c",
+                                   "import base64, json, sys, zlib; "
+                                   "print(json.dumps(json.loads(zlib.decompress(base64.b64decode("
+                                   "sys.argv[1]))), sort_keys=True))",
+                                   encode_param(params)});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(nlohmann::json::parse(result.out), params);
 }

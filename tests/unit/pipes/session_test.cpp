@@ -49,7 +49,8 @@ struct FileSession {
 TEST(PipesContext, ReadsEveryFieldAndIgnoresUnknownOnes) {
   const PipesContext context = PipesContext::from_json(kContext);
   ASSERT_TRUE(context.asset_keys);
-  EXPECT_EQ(*context.asset_keys, (std::vector<std::string>{"extract_binance_ohlcv", "transform_ohlcv"}));
+  EXPECT_EQ(*context.asset_keys,
+            (std::vector<std::string>{"extract_binance_ohlcv", "transform_ohlcv"}));
   EXPECT_EQ(context.partition_key, "2026-11-25");
   ASSERT_TRUE(context.partition_key_range);
   EXPECT_EQ(context.partition_key_range->end, "2026-11-25");
@@ -65,10 +66,14 @@ TEST(PipesContext, ReadsEveryFieldAndIgnoresUnknownOnes) {
 }
 
 TEST(PipesContext, NullsMeanAbsent) {
-  const PipesContext context = PipesContext::from_json(
-      {{"asset_keys", nullptr}, {"partition_key", nullptr}, {"partition_key_range", nullptr},
-       {"partition_time_window", nullptr}, {"run_id", "r"}, {"job_name", nullptr},
-       {"retry_number", 0}, {"extras", nlohmann::json::object()}});
+  const PipesContext context = PipesContext::from_json({{"asset_keys", nullptr},
+                                                        {"partition_key", nullptr},
+                                                        {"partition_key_range", nullptr},
+                                                        {"partition_time_window", nullptr},
+                                                        {"run_id", "r"},
+                                                        {"job_name", nullptr},
+                                                        {"retry_number", 0},
+                                                        {"extras", nlohmann::json::object()}});
   EXPECT_FALSE(context.asset_keys);
   EXPECT_FALSE(context.partition_key);
   EXPECT_FALSE(context.partition_key_range);
@@ -77,36 +82,65 @@ TEST(PipesContext, NullsMeanAbsent) {
 }
 
 TEST(PipesContext, RejectsAMissingRunIdAndWrongTypes) {
-  EXPECT_TRUE(unit::ThrowsError([] { PipesContext::from_json({{"asset_keys", {"a"}}}); },
-                                ErrorKind::kConfig, {"run_id is missing"}));
-  EXPECT_TRUE(unit::ThrowsError([] { PipesContext::from_json({{"run_id", "r"}, {"partition_key", 5}}); },
-                                ErrorKind::kConfig, {"partition_key"}));
   EXPECT_TRUE(unit::ThrowsError(
-      [] { PipesContext::from_json({{"run_id", "r"}, {"partition_key_range", {{"start", "a"}}}}); },
+      [] {
+        PipesContext::from_json({{"asset_keys", {"a"}}});
+      },
+      ErrorKind::kConfig, {"run_id is missing"}));
+  EXPECT_TRUE(unit::ThrowsError(
+      [] {
+        PipesContext::from_json({{"run_id", "r"}, {"partition_key", 5}});
+      },
+      ErrorKind::kConfig, {"partition_key"}));
+  EXPECT_TRUE(unit::ThrowsError(
+      [] {
+        PipesContext::from_json({{"run_id", "r"}, {"partition_key_range", {{"start", "a"}}}});
+      },
       ErrorKind::kConfig, {"partition_key_range"}));
-  EXPECT_TRUE(unit::ThrowsError([] { PipesContext::from_json({{"run_id", "r"}, {"extras", {1, 2}}}); },
-                                ErrorKind::kConfig, {"extras"}));
+  EXPECT_TRUE(unit::ThrowsError(
+      [] {
+        PipesContext::from_json({{"run_id", "r"}, {"extras", {1, 2}}});
+      },
+      ErrorKind::kConfig, {"extras"}));
 }
 
 TEST(LoadContext, InlineDataAndFilesAndNothingElse) {
   EXPECT_EQ(load_context({{"data", kContext}}).run_id, "6f1c2d3e-0000-4000-8000-000000000000");
-  EXPECT_TRUE(unit::ThrowsError([] { load_context({{"path", "/nonexistent/context"}}); },
-                                ErrorKind::kConfig, {"cannot read /nonexistent/context"}));
-  EXPECT_TRUE(unit::ThrowsError([] { load_context({{"bucket", "b"}, {"key", "k"}}); },
-                                ErrorKind::kConfig, {"no path and no data", "bucket, key"}));
+  EXPECT_TRUE(unit::ThrowsError(
+      [] {
+        load_context({{"path", "/nonexistent/context"}});
+      },
+      ErrorKind::kConfig, {"cannot read /nonexistent/context"}));
+  EXPECT_TRUE(unit::ThrowsError(
+      [] {
+        load_context({{"bucket", "b"}, {"key", "k"}});
+      },
+      ErrorKind::kConfig, {"no path and no data", "bucket, key"}));
   unit::ScratchDir dir;
   std::ofstream(dir.path() / "context") << "{not json";
-  EXPECT_TRUE(unit::ThrowsError([&] { load_context({{"path", (dir.path() / "context").string()}}); },
-                                ErrorKind::kConfig, {"does not hold JSON"}));
+  EXPECT_TRUE(unit::ThrowsError(
+      [&] {
+        load_context({{"path", (dir.path() / "context").string()}});
+      },
+      ErrorKind::kConfig, {"does not hold JSON"}));
 }
 
 TEST(OpenChannel, FileStdioBufferedOrAClearError) {
-  EXPECT_TRUE(unit::ThrowsError([] { open_channel({{"path", "/nonexistent/messages"}}); },
-                                ErrorKind::kConfig, {"cannot open /nonexistent/messages"}));
-  EXPECT_TRUE(unit::ThrowsError([] { open_channel({{"stdio", "stdlog"}}); }, ErrorKind::kConfig,
-                                {"stdio", "stdout"}));
-  EXPECT_TRUE(unit::ThrowsError([] { open_channel({{"bucket", "b"}, {"key_prefix", "p"}}); },
-                                ErrorKind::kConfig, {"unsupported message channel"}));
+  EXPECT_TRUE(unit::ThrowsError(
+      [] {
+        open_channel({{"path", "/nonexistent/messages"}});
+      },
+      ErrorKind::kConfig, {"cannot open /nonexistent/messages"}));
+  EXPECT_TRUE(unit::ThrowsError(
+      [] {
+        open_channel({{"stdio", "stdlog"}});
+      },
+      ErrorKind::kConfig, {"stdio", "stdout"}));
+  EXPECT_TRUE(unit::ThrowsError(
+      [] {
+        open_channel({{"bucket", "b"}, {"key_prefix", "p"}});
+      },
+      ErrorKind::kConfig, {"unsupported message channel"}));
   EXPECT_NE(open_channel({{"stdio", "stderr"}}), nullptr);
   EXPECT_NE(open_channel({{"buffered_stdio", "stdout"}}), nullptr);
 }
@@ -115,15 +149,14 @@ TEST(PipesSession, OpenedFirstThenReportsThenClosedLast) {
   FileSession file;
   file.session->log(LogLevel::kWarn, "slow exchange");
   file.session->report_materialization(
-      "transform_ohlcv",
-      {{"rows", MetadataValue::integer(2880)},
-       {"seconds", MetadataValue::floating(1.0)},
-       {"note", MetadataValue::text("caf\u00e9")},
-       {"manifest", MetadataValue::path("/lake/silver/manifest.json")},
-       {"lake", MetadataValue::url("file:///lake")},
-       {"summary", MetadataValue::markdown("| rows |\n|---|\n| 1 |")},
-       {"at", MetadataValue::timestamp(1764028800.5)},
-       {"reasons", MetadataValue::json({{"duplicate", 0}})}});
+      "transform_ohlcv", {{"rows", MetadataValue::integer(2880)},
+                          {"seconds", MetadataValue::floating(1.0)},
+                          {"note", MetadataValue::text("caf\u00e9")},
+                          {"manifest", MetadataValue::path("/lake/silver/manifest.json")},
+                          {"lake", MetadataValue::url("file:///lake")},
+                          {"summary", MetadataValue::markdown("| rows |\n|---|\n| 1 |")},
+                          {"at", MetadataValue::timestamp(1764028800.5)},
+                          {"reasons", MetadataValue::json({{"duplicate", 0}})}});
   file.session->report_check("transform_ohlcv", "ohlcv_no_gaps", false, CheckSeverity::kWarn,
                              {{"missing_candles", MetadataValue::integer(3)}});
   file.session->close();
@@ -136,7 +169,8 @@ TEST(PipesSession, OpenedFirstThenReportsThenClosedLast) {
   }
   EXPECT_EQ(messages[0].at("method"), "opened");
   EXPECT_EQ(messages[0].at("params"), nlohmann::json({{"extras", nlohmann::json::object()}}));
-  EXPECT_EQ(messages[1].at("params"), nlohmann::json({{"message", "slow exchange"}, {"level", "WARNING"}}));
+  EXPECT_EQ(messages[1].at("params"),
+            nlohmann::json({{"message", "slow exchange"}, {"level", "WARNING"}}));
   const nlohmann::json& materialization = messages[2].at("params");
   EXPECT_EQ(messages[2].at("method"), "report_asset_materialization");
   EXPECT_EQ(materialization.at("asset_key"), "transform_ohlcv");
@@ -176,19 +210,21 @@ TEST(PipesSession, LinesAreCompactAsciiWithFloatsWrittenAsFloats) {
 TEST(PipesSession, RefusesWhatDagsterWouldReject) {
   FileSession file;
   PipesSession& session = *file.session;
-  EXPECT_TRUE(unit::ThrowsError([&] { session.report_materialization("load_ohlcv_to_postgres", {}); },
-                                ErrorKind::kInvalidInput, {"load_ohlcv_to_postgres", "not among"}));
+  EXPECT_TRUE(
+      unit::ThrowsError([&] { session.report_materialization("load_ohlcv_to_postgres", {}); },
+                        ErrorKind::kInvalidInput, {"load_ohlcv_to_postgres", "not among"}));
   session.report_materialization("transform_ohlcv", {});
   EXPECT_TRUE(unit::ThrowsError([&] { session.report_materialization("transform_ohlcv", {}); },
                                 ErrorKind::kInvalidInput, {"already reported"}));
-  EXPECT_TRUE(unit::ThrowsError([] { MetadataValue::floating(std::numeric_limits<double>::quiet_NaN()); },
-                                ErrorKind::kInvalidInput, {"finite"}));
+  EXPECT_TRUE(
+      unit::ThrowsError([] { MetadataValue::floating(std::numeric_limits<double>::quiet_NaN()); },
+                        ErrorKind::kInvalidInput, {"finite"}));
   EXPECT_TRUE(unit::ThrowsError([] { MetadataValue::json(3); }, ErrorKind::kInvalidInput,
                                 {"object or an array"}));
   session.close();
   session.close();  // a no-op
-  EXPECT_TRUE(unit::ThrowsError([&] { session.log(LogLevel::kInfo, "late"); }, ErrorKind::kInvalidInput,
-                                {"after closed"}));
+  EXPECT_TRUE(unit::ThrowsError([&] { session.log(LogLevel::kInfo, "late"); },
+                                ErrorKind::kInvalidInput, {"after closed"}));
   EXPECT_EQ(messages_in(file.messages).size(), 3u);  // opened, the materialization, closed
 }
 
@@ -213,7 +249,8 @@ TEST(PipesSession, ClosedCarriesTheFailureAndItsCause) {
   EXPECT_TRUE(exception.at("stack").is_array());
   EXPECT_TRUE(exception.at("context").is_null());
   EXPECT_EQ(exception.at("cause").at("name"), "cryptopipe::Error(transient error)");
-  EXPECT_EQ(exception.at("cause").at("message"), "GET http://127.0.0.1/binance/api/v3/klines: HTTP 503");
+  EXPECT_EQ(exception.at("cause").at("message"),
+            "GET http://127.0.0.1/binance/api/v3/klines: HTTP 503");
 }
 
 TEST(PipesSession, TheDestructorClosesASessionLeftOpen) {
@@ -226,10 +263,14 @@ TEST(PipesSession, TheDestructorClosesASessionLeftOpen) {
 
 TEST(PipesSession, OpenNamesTheVariableThatIsWrong) {
   EXPECT_TRUE(unit::ThrowsError(
-      [] { PipesSession::open("not-base64!", encode_param({{"stdio", "stderr"}})); },
+      [] {
+        PipesSession::open("not-base64!", encode_param({{"stdio", "stderr"}}));
+      },
       ErrorKind::kConfig, {"DAGSTER_PIPES_CONTEXT"}));
   EXPECT_TRUE(unit::ThrowsError(
-      [] { PipesSession::open(encode_param({{"data", kContext}}), "eJyrVipILMlQslJQ0i/JL"); },
+      [] {
+        PipesSession::open(encode_param({{"data", kContext}}), "eJyrVipILMlQslJQ0i/JL");
+      },
       ErrorKind::kConfig, {"DAGSTER_PIPES_MESSAGES"}));
 }
 
