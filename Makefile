@@ -3,10 +3,11 @@ PRESET ?= default
 BUILD_DIR := $(if $(filter asan,$(PRESET)),build-asan,build)
 JOBS ?= $(shell nproc)
 
-.PHONY: deps build demo test test-asan bench fuzz coverage clean
+.PHONY: deps build demo dev test test-asan bench fuzz coverage clean
 
 deps:
 	./scripts/install-deps.sh
+	./scripts/install-dagster.sh
 
 $(BUILD_DIR)/build.ninja: | deps
 	cmake --preset $(PRESET)
@@ -16,6 +17,9 @@ build: deps $(BUILD_DIR)/build.ninja
 
 demo: build
 	./scripts/demo.sh
+
+dev: build
+	./scripts/dev.sh
 
 test: build
 	ctest --preset $(PRESET) -j $(JOBS)

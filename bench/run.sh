@@ -5,6 +5,7 @@
 #   3. extract_binance_ohlcv of the same 432,000 candles vs curl --parallel fetching the very
 #      same URLs into files (>= 0.7x)
 #   4. PostgreSQL loads of ~1,000,000 candles vs psql (bench/postgres_load.sh)
+#   5. one OHLCV partition through Dagster (materialize(), Pipes) vs cryptopipe materialize alone
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -64,3 +65,8 @@ awk -v ours="$((ours / 1000000))e-3" -v theirs="$((theirs / 1000000))e-3" -v c="
   printf "  extract_binance_ohlcv (ours, bronze + manifests): %7.2f s  %10.0f candles/s\n", ours, c / ours;
   printf "  ratio ours/curl: %.2fx (target >= 0.70x) %s\n", theirs / ours, (theirs / ours >= 0.7 ? "PASS" : "MISS") }'
 ./bench/postgres_load.sh
+
+# 5. The cost Dagster adds to one OHLCV partition, beside the engine alone.
+# Dagster's own log lines go to a file; shown only when the benchmark fails.
+.venv/bin/python bench/dagster_overhead.py "$PWD/$build/cryptopipe" "$address" "$work/dagster" \
+  "${BENCH_DAGSTER_ROUNDS:-3}" 2>"$work/dagster_overhead.log" || { cat "$work/dagster_overhead.log" >&2; exit 1; }

@@ -6,13 +6,18 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <set>
+#include <stdexcept>
 
+#include "cryptopipe/app/pipes_run.h"
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/pipeline/asset_graph.h"
 #include "cryptopipe/pipeline/config.h"
 #include "cryptopipe/pipeline/executor.h"
 #include "cryptopipe/pipeline/run_context.h"
+#include "cryptopipe/pipes/session.h"
 
 namespace cryptopipe::app {
 namespace {
@@ -60,6 +65,34 @@ std::vector<UtcDay> partitions_of(const MaterializeOptions& options, TimestampMs
                                               today.to_string() + " UTC)");
   }
   return days;
+}
+
+// Under Dagster the Pipes context says what to run: the step's assets, its partition (or the
+// range of a single-run backfill). Flags that contradict it are a usage error.
+void apply_pipes_context(const pipes::PipesContext& context, MaterializeOptions& options) {
+  if (options.select.empty()) options.select = pipes_selection(context);
+  if (const std::optional<DayRange> days = pipes_partitions(context)) {
+    if (!options.partition.empty() || !options.from.empty() || !options.to.empty()) {
+      throw Error(ErrorKind::kInvalidInput,
+                  "the partition comes from Dagster's Pipes context; do not pass --partition, "
+                  "--from or --to");
+    }
+    options.from = days->first;
+    options.to = days->last;
+  }
+}
+
+// The step may materialize only the assets Dagster launched it for.
+void check_pipes_selection(const pipes::PipesContext& context,
+                           const std::vector<std::string>& selection) {
+  const std::vector<std::string>& keys = *context.asset_keys;
+  for (const std::string& key : selection) {
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+      throw Error(ErrorKind::kInvalidInput,
+                  "--select names " + key + ", which is not an asset of this Dagster step (" +
+                      pipes_selection(context) + ")");
+    }
+  }
 }
 
 LogFormat log_format_for(const pipeline::Config& config) {
@@ -114,16 +147,25 @@ void check_symbols(pipeline::RunContext& context, const pipeline::AssetGraph& gr
   }
 }
 
-int run_materialize(const pipeline::Config& config, const MaterializeOptions& options) {
+int run_materialize(const pipeline::Config& config, MaterializeOptions options,
+                    pipes::PipesSession* pipes) {
   SystemClock clock;
+  if (pipes != nullptr) apply_pipes_context(pipes->context(), options);
+  if (options.select.empty()) {
+    throw Error(ErrorKind::kInvalidInput,
+                "--select is required (under Dagster, the Pipes context names the assets)");
+  }
   const pipeline::AssetGraph graph = pipeline::AssetGraph::from_config(config);
   const std::vector<std::string> selection = pipeline::resolve_selection(graph, options.select);
+  if (pipes != nullptr) check_pipes_selection(pipes->context(), selection);
   const bool daily = std::any_of(selection.begin(), selection.end(), [&](const std::string& key) {
     return graph.get(key).partitioning == "daily";
   });
   const std::vector<UtcDay> days = partitions_of(options, clock.now_ms(), daily);
-  const std::string run_id = pipeline::new_run_id(clock.now_ms());
+  const std::string run_id = pipes != nullptr ? pipes_run_id(pipes->context(), clock.now_ms())
+                                              : pipeline::new_run_id(clock.now_ms());
   Logger logger(run_id, log_format_for(config), config.log_level);
+  if (pipes != nullptr) logger.forward_to(forward_to_pipes(*pipes));
   pipeline::RunContext context(config, run_id, logger, clock, lake::open_object_store(config.lake));
   // A bad warehouse fails the run before anything is fetched. Its name is kept for the summary,
   // which must not need the server (it may have gone away during the run).
@@ -139,6 +181,10 @@ int run_materialize(const pipeline::Config& config, const MaterializeOptions& op
   const pipeline::RunSummary summary = pipeline::materialize(context, graph, selection, days);
   logger.info("run finished", {{"success", summary.all_succeeded()}});
   print_summary(summary, context, warehouse, days.size());
+  if (pipes != nullptr) {
+    report_run(*pipes, graph, summary, context);
+    pipes->close(summary.all_succeeded() ? nullptr : std::make_exception_ptr(AssetsFailed(summary)));
+  }
   return summary.all_succeeded() ? kExitOk : kExitAssetFailed;
 }
 
@@ -182,7 +228,8 @@ int run_cli(int argc, char** argv) {
   materialize->footer(std::string("Selection: '*', 'a,b', '+a' (with upstream), 'a+' (with downstream), "
                                   "'*a' / 'a*' (all levels), 'group:bronze|silver|gold'.\n") +
                       kExitCodesHelp);
-  materialize->add_option("--select", options.select, "assets to materialize")->required();
+  materialize->add_option("--select", options.select,
+                          "assets to materialize (under Dagster: the step's assets by default)");
   materialize->add_option("--partition", options.partition,
                           "one UTC day, YYYY-MM-DD (daily assets; snapshot assets take today's)");
   materialize->add_option("--from", options.from, "first UTC day of a range, YYYY-MM-DD");
@@ -203,16 +250,30 @@ int run_cli(int argc, char** argv) {
     return kExitUsage;
   }
 
+  // Opened first, so that every later failure (configuration included) reaches Dagster.
+  std::unique_ptr<pipes::PipesSession> pipes;
+  const auto close_pipes = [&pipes] {
+    if (!pipes) return;
+    try {
+      pipes->close(std::current_exception());
+    } catch (const std::exception& e) {
+      std::cerr << "cryptopipe: error: " << e.what() << "\n";
+    }
+  };
   try {
+    if (*materialize) pipes = pipes::PipesSession::from_environment();
+    if (pipes) close_pipes_on_signal(*pipes);
     const pipeline::Config config =
         pipeline::load_config(flags, pipeline::Environment::from_process(".env"));
     if (*assets) return run_assets(config, assets_json);
-    return run_materialize(config, options);
+    return run_materialize(config, options, pipes.get());
   } catch (const Error& e) {
     std::cerr << "cryptopipe: error: " << e.what() << "\n";
+    close_pipes();
     return e.is_usage_error() ? kExitUsage : kExitAssetFailed;
   } catch (const std::exception& e) {
     std::cerr << "cryptopipe: internal error: " << e.what() << "\n";
+    close_pipes();
     return kExitAssetFailed;
   }
 }

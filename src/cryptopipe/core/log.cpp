@@ -70,9 +70,16 @@ void Logger::log(LogLevel level, std::string_view message, const nlohmann::json&
     line += " run_id=" + sink_->run_id;
   }
   line += '\n';
-  std::lock_guard lock(sink_->mutex);
-  std::fwrite(line.data(), 1, line.size(), sink_->out);
-  std::fflush(sink_->out);
+  {
+    std::lock_guard lock(sink_->mutex);
+    std::fwrite(line.data(), 1, line.size(), sink_->out);
+    std::fflush(sink_->out);
+  }
+  if (sink_->forward) {
+    nlohmann::json merged = context_;
+    if (fields.is_object()) merged.update(fields);
+    sink_->forward(level, message, merged);
+  }
 }
 
 }  // namespace cryptopipe

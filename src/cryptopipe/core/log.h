@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -34,6 +35,13 @@ class Logger {
 
   const std::string& run_id() const { return sink_->run_id; }
 
+  // Also hands every record that passes the level to `forward` (with the logger's and the
+  // call's fields merged), for all copies of this logger. Set it before logging from other
+  // threads; it is called outside the sink's lock and must not log itself.
+  using Forward =
+      std::function<void(LogLevel, std::string_view message, const nlohmann::json& fields)>;
+  void forward_to(Forward forward) const { sink_->forward = std::move(forward); }
+
  private:
   struct Sink {
     std::string run_id;
@@ -41,6 +49,7 @@ class Logger {
     LogLevel min_level;
     std::FILE* out;
     std::mutex mutex;
+    Forward forward;
   };
   Logger(std::shared_ptr<Sink> sink, nlohmann::json context)
       : sink_(std::move(sink)), context_(std::move(context)) {}

@@ -208,6 +208,18 @@ class Scheduler {
   std::size_t finished_ = 0;
 };
 
+// One verdict per check over a run's partitions: passed until a partition fails it, then that
+// first failure with its metadata.
+void merge_check(std::vector<CheckResult>& checks, const CheckResult& check) {
+  const auto same = std::find_if(checks.begin(), checks.end(),
+                                 [&](const CheckResult& c) { return c.name == check.name; });
+  if (same == checks.end()) {
+    checks.push_back(check);
+  } else if (same->passed) {
+    *same = check;
+  }
+}
+
 }  // namespace
 
 bool RunSummary::all_succeeded() const {
@@ -235,13 +247,16 @@ RunSummary materialize(RunContext& context, const AssetGraph& graph,
     const Outcome& outcome = task.outcome;
     AssetSummary& totals = summary.assets[index.at(task.asset->key)];
     totals.seconds += seconds(outcome);
+    ++totals.partitions;
     if (outcome.status == "success") {
       ++totals.succeeded;
       totals.rows += outcome.result.rows;
       totals.rejects += outcome.result.rejects;
       totals.gaps += outcome.result.gaps;
       totals.objects += outcome.result.objects;
+      totals.metadata = outcome.result.metadata;
       for (const CheckResult& check : outcome.result.checks) {
+        merge_check(totals.checks, check);
         if (check.passed) {
           ++totals.checks_passed;
         } else {

@@ -20,6 +20,11 @@ struct AssetSummary {
   std::string first_error;
   std::vector<std::string> failed_checks;  // "name (partition): details", in run order
   int checks_passed = 0;
+  // Each check once, in the order the asset reports them: failed if it failed for any
+  // partition, with the findings of the first partition it failed for (else the last one's).
+  std::vector<CheckResult> checks;
+  nlohmann::json metadata = nlohmann::json::object();  // of the last partition that succeeded
+  int partitions = 0;  // partitions the asset ran for (snapshots: one)
 };
 
 struct RunSummary {

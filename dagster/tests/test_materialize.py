@@ -1,0 +1,165 @@
+"""Real Dagster materializing through the C++ engine and Dagster Pipes, against the simulator."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+
+from dagster import (
+    AssetKey,
+    DagsterInstance,
+    build_run_status_sensor_context,
+    materialize,
+)
+
+from conftest import Simulator, days_ago, write_config, yesterday
+from cryptopipe_dagster.location import build_definitions
+from cryptopipe_dagster.sensors import run_failure_alert
+
+
+def event_text(instance: DagsterInstance, run_id: str) -> str:
+    return "\n".join(str(entry) for entry in instance.all_logs(run_id))
+
+
+def test_whole_graph_for_one_partition(engine_config, work):
+    defs = build_definitions()
+    day = yesterday()
+    with DagsterInstance.ephemeral() as instance:
+        result = materialize(
+            list(defs.assets), partition_key=day, resources=defs.resources, instance=instance
+        )
+        assert result.success
+
+        materialized = {
+            e.asset_key.to_user_string(): e.materialization.metadata
+            for e in result.get_asset_materialization_events()
+        }
+        assert set(materialized) == {k.to_user_string() for a in defs.assets for k in a.keys}
+        ohlcv = materialized["transform_ohlcv"]
+        # Three exchanges x two symbols x 24 hourly candles of one day.
+        assert ohlcv["rows"].value == 144
+        assert ohlcv["dagster/row_count"].value == 144
+        assert ohlcv["rejects"].value == 0
+        assert isinstance(ohlcv["seconds"].value, float)
+        assert ohlcv["silver_bytes"].value > 0
+        assert materialized["extract_binance_ohlcv"]["objects"].value > 0
+        assert materialized["load_ohlcv_to_postgres"]["inserted"].value == 144
+
+        checks = {
+            (c.asset_key.to_user_string(), c.check_name): c
+            for c in result.get_asset_check_evaluations()
+        }
+        assert checks[("transform_ohlcv", "ohlcv_no_gaps")].passed
+        assert checks[("transform_ohlcv", "ohlcv_no_rejects")].passed
+        assert ("transform_tickers", "tickers_bid_not_above_ask") in checks
+        assert ("transform_orderbook", "orderbook_not_crossed") in checks
+
+        # The engine's milestones reached Dagster's event log as it ran.
+        assert "materialized asset=transform_ohlcv" in event_text(instance, result.run_id)
+
+    with sqlite3.connect(work / "warehouse.db") as db:
+        (rows,) = db.execute(
+            "SELECT count(*) FROM ohlcv WHERE open_time >= ? AND open_time < ?", (day, day + "~")
+        ).fetchone()
+        (audit_run,) = db.execute(
+            "SELECT run_id FROM run_audit WHERE asset = 'transform_ohlcv'"
+        ).fetchone()
+    assert rows == 144
+    assert audit_run.endswith(result.run_id)
+
+
+def test_a_failing_exchange_fails_the_run_with_the_engines_error(work, monkeypatch):
+    failing = Simulator(work, "--error-rate", "1")
+    try:
+        monkeypatch.setenv("CRYPTOPIPE_CONFIG", str(write_config(work, failing, max_attempts=1)))
+        defs = build_definitions()
+        with DagsterInstance.ephemeral() as instance:
+            extract = [a for a in defs.assets if AssetKey("extract_binance_ohlcv") in a.keys]
+            result = materialize(
+                extract,
+                partition_key=yesterday(),
+                resources=defs.resources,
+                instance=instance,
+                raise_on_error=False,
+            )
+            assert not result.success
+            assert result.get_asset_materialization_events() == []
+            text = event_text(instance, result.run_id)
+            # The C++ error, as the engine worded it, reached Dagster (closed's exception and the
+            # engine's own error record).
+            assert "extract_binance_ohlcv failed: transient error:" in text
+            assert "/binance/api/v3/klines" in text
+
+            # The failure sensor logs the run and posts it to the configured webhook.
+            received = []
+
+            class Hook(BaseHTTPRequestHandler):
+                def do_POST(self):
+                    received.append(self.rfile.read(int(self.headers["Content-Length"])))
+                    self.send_response(204)
+                    self.end_headers()
+
+                def log_message(self, *args):
+                    pass
+
+            server = HTTPServer(("127.0.0.1", 0), Hook)
+            thread = threading.Thread(target=server.handle_request)
+            thread.start()
+            monkeypatch.setenv("CRYPTOPIPE_ALERT_WEBHOOK_URL", f"http://127.0.0.1:{server.server_port}/hook")
+            run = instance.get_run_by_id(result.run_id)
+            context = build_run_status_sensor_context(
+                sensor_name="cryptopipe_run_failure",
+                dagster_event=result.get_run_failure_event(),
+                dagster_instance=instance,
+                dagster_run=run,
+            ).for_run_failure()
+            run_failure_alert(context)
+            thread.join(timeout=10)
+            server.server_close()
+            assert len(received) == 1
+            assert result.run_id.encode() in received[0]
+    finally:
+        failing.stop()
+
+
+def dagster_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    dagster = Path(sys.executable).parent / "dagster"
+    return subprocess.run(
+        [str(dagster), *args], capture_output=True, text=True, cwd=cwd, timeout=600,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+    )
+
+
+def bronze_days(work: Path) -> set[str]:
+    return {
+        part[3:]
+        for path in (work / "lake" / "bronze" / "binance" / "ohlcv").rglob("*.json")
+        for part in path.parts
+        if part.startswith("dt=")
+    }
+
+
+def test_dagster_asset_materialize_from_the_command_line(engine_config, work):
+    day = yesterday()
+    done = dagster_cli(
+        "asset", "materialize", "-m", "cryptopipe_dagster.definitions",
+        "--select", "extract_binance_ohlcv", "--partition", day, cwd=work,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert bronze_days(work) == {day}
+
+
+def test_a_partition_range_runs_in_one_engine_process(engine_config, work):
+    first, last = days_ago(3), days_ago(2)
+    done = dagster_cli(
+        "asset", "materialize", "-m", "cryptopipe_dagster.definitions",
+        "--select", "extract_binance_ohlcv", "--partition-range", f"{first}...{last}", cwd=work,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert bronze_days(work) == {first, last}
+    assert done.stderr.count('"msg":"run started"') == 1  # one engine process for both days

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs what the Dagster code location, its tests and its browser test need. Idempotent:
+#   - Debian packages: python3-venv, chromium (the browser test's headless browser), and nodejs
+#     with npm when npm is missing;
+#   - .venv/ in the checkout: Python packages pinned in dagster/requirements.lock, then the code
+#     location itself (editable); reinstalled only when the lock or pyproject changes;
+#   - dagster/browser/node_modules: playwright-core from package-lock.json (npm ci). It drives
+#     Debian's chromium; it never downloads a browser of its own.
+# pip's and npm's download caches live in .cache/ inside the checkout, nowhere else.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+
+packages=(python3-venv chromium)
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+missing=()
+for pkg in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+fi
+
+# Debian's interpreter, not whatever python3 is first on PATH: the lock is made for it.
+python=${CRYPTOPIPE_PYTHON:-/usr/bin/python3}
+stamp=.venv/.installed
+wanted=$(cat dagster/requirements.lock dagster/pyproject.toml | sha256sum | cut -d' ' -f1)
+if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+  start=$(date +%s.%N)
+  [ -x .venv/bin/python ] || "$python" -m venv .venv
+  pip=(.venv/bin/pip install --quiet --disable-pip-version-check --require-virtualenv
+       --cache-dir "$PWD/.cache/pip")
+  "${pip[@]}" -r dagster/requirements.lock
+  "${pip[@]}" --no-deps -e dagster
+  echo "$wanted" >"$stamp"
+  awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "pip install of the Dagster code location: %.1f s\n", e - s }'
+fi
+
+if [ ! -d dagster/browser/node_modules/playwright-core ] ||
+   [ dagster/browser/package-lock.json -nt dagster/browser/node_modules/.package-lock.json ]; then
+  (cd dagster/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund \
+    --loglevel=error --cache "$PWD/../../.cache/npm")
+fi
