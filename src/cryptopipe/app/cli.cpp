@@ -115,7 +115,18 @@ void check_symbols(pipeline::RunContext& context, const pipeline::AssetGraph& gr
   }
 }
 
-int run_materialize(const pipeline::Config& config, const MaterializeOptions& options) {
+lake::LakeOptions lake_options(const pipeline::Config& config, const pipeline::Environment& env) {
+  lake::LakeOptions options;
+  options.env = [&env](const std::string& name) { return env.get(name); };
+  options.create_bucket = config.lake_create_bucket;
+  options.http.connect_timeout = std::chrono::milliseconds(config.connect_timeout_ms);
+  options.http.total_timeout = std::chrono::milliseconds(config.request_timeout_ms);
+  options.retry.max_attempts = config.max_attempts;
+  return options;
+}
+
+int run_materialize(const pipeline::Config& config, const pipeline::Environment& env,
+                    const MaterializeOptions& options) {
   SystemClock clock;
   const pipeline::AssetGraph graph = pipeline::AssetGraph::from_config(config);
   const std::vector<std::string> selection = pipeline::resolve_selection(graph, options.select);
@@ -125,7 +136,7 @@ int run_materialize(const pipeline::Config& config, const MaterializeOptions& op
   const std::vector<UtcDay> days = partitions_of(options, clock.now_ms(), daily);
   const std::string run_id = pipeline::new_run_id(clock.now_ms());
   Logger logger(run_id, log_format_for(config), config.log_level);
-  pipeline::RunContext context(config, run_id, logger, clock, lake::open_object_store(config.lake));
+  pipeline::RunContext context(config, run_id, logger, clock, lake::open_object_store(config.lake, lake_options(config, env)));
   context.open_warehouse();  // a bad warehouse fails the run before anything is fetched
 
   check_symbols(context, graph, selection);
@@ -166,7 +177,7 @@ int run_cli(int argc, char** argv) {
   app.require_subcommand(1);
   pipeline::ConfigFlags flags;
   app.add_option("--config", flags.config_file, "YAML configuration file (default: ./cryptopipe.yaml when present)");
-  app.add_option("--lake", flags.lake, "lake URL: file:///abs/path (env CRYPTOPIPE_LAKE)");
+  app.add_option("--lake", flags.lake, "lake URL: file:///abs/path or s3://bucket/prefix (env CRYPTOPIPE_LAKE)");
   app.add_option("--warehouse", flags.warehouse, "warehouse URL: sqlite:///abs/path.db (env CRYPTOPIPE_WAREHOUSE)");
   app.add_option("--log-level", flags.log_level, "debug, info, warn or error (env CRYPTOPIPE_LOG_LEVEL)");
   app.add_option("--log-format", flags.log_format, "json or text; default text on a terminal, JSON otherwise (env CRYPTOPIPE_LOG_FORMAT)");
@@ -203,10 +214,10 @@ int run_cli(int argc, char** argv) {
   }
 
   try {
-    const pipeline::Config config =
-        pipeline::load_config(flags, pipeline::Environment::from_process(".env"));
+    const pipeline::Environment env = pipeline::Environment::from_process(".env");
+    const pipeline::Config config = pipeline::load_config(flags, env);
     if (*assets) return run_assets(config, assets_json);
-    return run_materialize(config, options);
+    return run_materialize(config, env, options);
   } catch (const Error& e) {
     std::cerr << "cryptopipe: error: " << e.what() << "\n";
     return e.is_usage_error() ? kExitUsage : kExitAssetFailed;
