@@ -213,12 +213,12 @@ class S3ObjectWriter final : public ObjectWriter {
               "</ChecksumSHA256></Part>";
     }
     body += "</CompleteMultipartUpload>";
-    const Checksums sums = checksums_of(body);
-    S3Call call{.method = "POST", .key = object_key_, .query = {{"uploadId", *upload_id_}},
-                .headers = {{"if-none-match", "*"}}, .body = body,
-                .body_sha256_hex = sums.sha256_hex,
-                .what = "completing the multipart upload of " + lake_key_};
-    add_checksum_headers(call.headers, sums);
+    // No x-amz-checksum-sha256 here: on this call it would name the whole object's checksum.
+    // The signed payload hash covers the list of parts.
+    const S3Call call{.method = "POST", .key = object_key_, .query = {{"uploadId", *upload_id_}},
+                      .headers = {{"if-none-match", "*"}}, .body = body,
+                      .body_sha256_hex = checksums_of(body).sha256_hex,
+                      .what = "completing the multipart upload of " + lake_key_};
     const net::HttpResponse response = client_.send(call);
     // S3 may answer 200 and still report an error in the body.
     pugi::xml_document document;
