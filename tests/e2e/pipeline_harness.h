@@ -29,6 +29,9 @@ class PipelineHarness {
   std::filesystem::path warehouse_path() const { return temp_.path() / "warehouse.db"; }
   std::filesystem::path config_path() const { return temp_.path() / "cryptopipe.yaml"; }
 
+  // The lake the configuration names: lake_dir() unless set here (an s3:// URL, say).
+  void set_lake(std::string url, bool create_bucket = false);
+
   // Writes cryptopipe.yaml for the exchange with these symbols and timeframes.
   void write_config(const std::vector<std::string>& symbols,
                     const std::vector<std::string>& timeframes) const;
@@ -46,6 +49,8 @@ class PipelineHarness {
   TempDir temp_;
   std::string base_url_;
   std::string exchange_;
+  std::string lake_url_;
+  bool lake_create_bucket_ = false;
 };
 
 // Yesterday's UTC day as YYYY-MM-DD.
