@@ -7,6 +7,7 @@ JOBS ?= $(shell nproc)
 
 deps:
 	./scripts/install-deps.sh
+	./scripts/install-s3-server.sh
 
 $(BUILD_DIR)/build.ninja: | deps
 	cmake --preset $(PRESET)
