@@ -38,7 +38,9 @@ int main(int argc, char** argv) {
 
   try {
     std::vector<std::filesystem::path> files;
-    for (const auto& entry : std::filesystem::directory_iterator(folder)) files.push_back(entry.path());
+    for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+      files.push_back(entry.path());
+    }
     std::vector<std::string> bodies;  // read first: the clock measures the uploads only
     for (const auto& file : files) bodies.push_back(read_file(file));
 

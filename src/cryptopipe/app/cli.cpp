@@ -136,7 +136,8 @@ int run_materialize(const pipeline::Config& config, const pipeline::Environment&
   const std::vector<UtcDay> days = partitions_of(options, clock.now_ms(), daily);
   const std::string run_id = pipeline::new_run_id(clock.now_ms());
   Logger logger(run_id, log_format_for(config), config.log_level);
-  pipeline::RunContext context(config, run_id, logger, clock, lake::open_object_store(config.lake, lake_options(config, env)));
+  pipeline::RunContext context(config, run_id, logger, clock,
+                               lake::open_object_store(config.lake, lake_options(config, env)));
   context.open_warehouse();  // a bad warehouse fails the run before anything is fetched
 
   check_symbols(context, graph, selection);

@@ -68,7 +68,9 @@ std::string canonical_value(std::string_view value) {
 }  // namespace
 
 SigV4Signer::SigV4Signer(AwsCredentials credentials, std::string region, std::string service)
-    : credentials_(std::move(credentials)), region_(std::move(region)), service_(std::move(service)) {}
+    : credentials_(std::move(credentials)),
+      region_(std::move(region)),
+      service_(std::move(service)) {}
 
 HeaderList SigV4Signer::sign(const SignableRequest& request, TimestampMs now) const {
   const std::string timestamp = amz_date(now);

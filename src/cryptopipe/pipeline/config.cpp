@@ -162,7 +162,8 @@ void apply_yaml(Config& config, const std::string& path) {
                     "concurrency", "fetch_concurrency", "silver_compression"});
   if (root["lake"]) config.lake = scalar<std::string>(root["lake"], where + "lake");
   if (root["lake_create_bucket"]) {
-    config.lake_create_bucket = scalar<bool>(root["lake_create_bucket"], where + "lake_create_bucket");
+    config.lake_create_bucket =
+        scalar<bool>(root["lake_create_bucket"], where + "lake_create_bucket");
   }
   if (root["warehouse"]) {
     config.warehouse = scalar<std::string>(root["warehouse"], where + "warehouse");

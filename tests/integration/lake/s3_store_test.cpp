@@ -57,8 +57,8 @@ class S3StoreTest : public ::testing::Test {
 
   // Multipart uploads the server still holds for the bucket, as the AWS CLI lists them.
   std::string pending_uploads() const {
-    const auto listed =
-        server_.aws({"s3api", "list-multipart-uploads", "--bucket", "lake-test", "--output", "json"});
+    const auto listed = server_.aws(
+        {"s3api", "list-multipart-uploads", "--bucket", "lake-test", "--output", "json"});
     EXPECT_EQ(listed.exit_code, 0) << listed.err;
     return listed.out;
   }

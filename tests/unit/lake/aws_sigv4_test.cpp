@@ -39,7 +39,8 @@ std::string signature_of(const HeaderList& headers) {
 TEST(SigV4, GetObjectWithRange) {
   SignableRequest request = example("GET", "/test.txt");
   request.headers = {{"range", "bytes=0-9"}};
-  const HeaderList added = SigV4Signer(kExampleCredentials, "us-east-1").sign(request, kMay24th2013);
+  const SigV4Signer signer(kExampleCredentials, "us-east-1");
+  const HeaderList added = signer.sign(request, kMay24th2013);
   EXPECT_EQ(header(added, "authorization"),
             "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "
             "SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, "
@@ -55,10 +56,13 @@ TEST(SigV4, PutObjectSignsItsPayloadAndEveryHeader) {
   request.headers = {{"date", "Fri, 24 May 2013 00:00:00 GMT"},
                      {"x-amz-storage-class", "REDUCED_REDUNDANCY"}};
   request.payload_sha256_hex = sha256_hex("Welcome to Amazon S3.");
-  const HeaderList added = SigV4Signer(kExampleCredentials, "us-east-1").sign(request, kMay24th2013);
-  EXPECT_EQ(signature_of(added), "98ad721746da40c64f1a55b78f14c238d841ea1380cd77a1b5971af0ece108bd");
+  const SigV4Signer signer(kExampleCredentials, "us-east-1");
+  const HeaderList added = signer.sign(request, kMay24th2013);
+  EXPECT_EQ(signature_of(added),
+            "98ad721746da40c64f1a55b78f14c238d841ea1380cd77a1b5971af0ece108bd");
   EXPECT_NE(header(added, "authorization")
-                .find("SignedHeaders=date;host;x-amz-content-sha256;x-amz-date;x-amz-storage-class"),
+                .find("SignedHeaders=date;host;x-amz-content-sha256;x-amz-date;"
+                      "x-amz-storage-class"),
             std::string::npos);
 }
 
@@ -103,8 +107,9 @@ TEST(SigV4, EncodingFollowsRfc3986) {
   EXPECT_EQ(uri_encode("dt=2026-11-25/x y+z"), "dt%3D2026-11-25%2Fx%20y%2Bz");
   EXPECT_EQ(uri_encode_path("/bucket/dt=2026-11-25/a b"), "/bucket/dt%3D2026-11-25/a%20b");
   EXPECT_EQ(canonical_query({{"uploads", ""}}), "uploads=");
-  EXPECT_EQ(canonical_query({{"prefix", "a/b="}, {"list-type", "2"}, {"continuation-token", "x+y"}}),
-            "continuation-token=x%2By&list-type=2&prefix=a%2Fb%3D");
+  EXPECT_EQ(
+      canonical_query({{"prefix", "a/b="}, {"list-type", "2"}, {"continuation-token", "x+y"}}),
+      "continuation-token=x%2By&list-type=2&prefix=a%2Fb%3D");
 }
 
 }  // namespace

@@ -15,7 +15,8 @@ constexpr const char* kSecret = "s3cr3t-never-printed";
 
 LakeOptions with_env(std::map<std::string, std::string> variables) {
   LakeOptions options;
-  options.env = [variables = std::move(variables)](const std::string& name) -> std::optional<std::string> {
+  options.env = [variables = std::move(variables)](
+                    const std::string& name) -> std::optional<std::string> {
     const auto it = variables.find(name);
     if (it == variables.end()) return std::nullopt;
     return it->second;
