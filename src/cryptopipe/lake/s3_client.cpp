@@ -93,10 +93,10 @@ net::HttpResponse S3Client::attempt(const S3Call& call) const {
   SignableRequest signable;
   signable.method = call.method;
   signable.host = host_;
-  signable.path = bucket_path_ + "/" + uri_encode_path(call.key);
-  if (signable.path.size() > 1 && call.key.empty() && settings_.path_style) {
-    signable.path = bucket_path_;  // the bucket itself: /bucket, not /bucket/
-  }
+  // The bucket itself is /bucket path-style, / virtual-hosted.
+  signable.path = call.key.empty() && settings_.path_style
+                      ? bucket_path_
+                      : bucket_path_ + "/" + uri_encode_path(call.key);
   signable.query = call.query;
   signable.headers = call.headers;
   signable.payload_sha256_hex =

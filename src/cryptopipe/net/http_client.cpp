@@ -28,16 +28,19 @@ std::string trim(std::string text) {
   return text;
 }
 
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
 size_t collect_header(char* data, size_t size, size_t count, void* user) {
   auto& headers = *static_cast<std::map<std::string, std::string>*>(user);
   const std::string line(data, size * count);
   if (line.rfind("HTTP/", 0) == 0) {
     headers.clear();  // a new response (after a redirect or 100-continue) starts over
   } else if (const auto colon = line.find(':'); colon != std::string::npos) {
-    std::string name = line.substr(0, colon);
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    headers[name] = trim(line.substr(colon + 1));
+    headers[lower(line.substr(0, colon))] = trim(line.substr(colon + 1));
   }
   return size * count;
 }
@@ -128,7 +131,12 @@ HttpResponse HttpClient::perform(const HttpRequest& request) {
   // Without these two, libcurl would add a form Content-Type to bodies and wait for
   // "100 Continue" before large ones: a round trip for nothing.
   headers.append("Expect:");
-  if (request.method == "PUT" || request.method == "POST") headers.append("Content-Type:");
+  const bool typed =
+      std::any_of(request.headers.begin(), request.headers.end(),
+                  [](const auto& header) { return lower(header.first) == "content-type"; });
+  if ((request.method == "PUT" || request.method == "POST") && !typed) {
+    headers.append("Content-Type:");
+  }
   for (const auto& [name, value] : request.headers) headers.append(name + ": " + value);
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
