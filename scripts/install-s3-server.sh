@@ -35,4 +35,6 @@ mkdir -p "$root/bin"
 (cd "$dir" && "$go_cmd" build -trimpath -ldflags "-s -w" -o "$binary.tmp" ./weed)
 mv "$binary.tmp" "$binary"
 echo "$version" > "$stamp"
+# The compiled packages are of no further use (the module sources stay for a version bump).
+rm -rf "$GOCACHE"
 echo "SeaweedFS built in $(( $(date +%s) - start )) s"

@@ -26,6 +26,8 @@ class S3Server {
   // http://127.0.0.1:PORT
   std::string endpoint() const;
   int port() const { return ports_.at("s3"); }
+  // The port of another component: "master", "filer", "volume"…
+  int port(const std::string& component) const { return ports_.at(component); }
 
   // An identity allowed everything, and one that may only read and list. Each server gets
   // fresh random secrets, so a test can search any output for them.

@@ -261,7 +261,15 @@ void S3Store::check_bucket() {
   const S3Call probe{.query = {{"list-type", "2"}, {"max-keys", "1"}, {"prefix", settings.prefix}},
                      .what = "opening the lake"};
   const net::HttpResponse response = client_.send(probe);
-  if (response.status == 200) return;
+  pugi::xml_document document;
+  const bool parsed = document.load_buffer(response.body.data(), response.body.size());
+  if (response.status == 200 && parsed && document.child("ListBucketResult")) return;
+  if (!parsed || !document.child("Error")) {
+    throw Error(ErrorKind::kConfig, probe.what + " on " + client_.where() +
+                                        ": the endpoint does not answer like an S3 server (HTTP " +
+                                        std::to_string(response.status) +
+                                        "; check AWS_ENDPOINT_URL)");
+  }
   if (!settings.create_bucket || s3_error_code(response) != "NoSuchBucket") {
     throw client_.error(probe.what, response);
   }

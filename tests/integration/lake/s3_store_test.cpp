@@ -331,6 +331,14 @@ TEST_F(S3StoreTest, AnUnreachableEndpointIsAStorageErrorNamingIt) {
   }
 }
 
+TEST_F(S3StoreTest, AnEndpointThatIsNotS3IsAConfigError) {
+  // SeaweedFS's master answers HTTP on its own port, but not the S3 API.
+  const std::string master = server_.endpoint().substr(0, server_.endpoint().rfind(':') + 1) +
+                             std::to_string(server_.port("master"));
+  EXPECT_TRUE(ThrowsError([&] { S3Store store(settings(master)); }, ErrorKind::kConfig,
+                          {master, "lake-test", "AWS_ENDPOINT_URL"}));
+}
+
 TEST_F(S3StoreTest, TheAwsCliReadsWhatWeWroteAndWeReadWhatItWrote) {
   S3Store store(settings());
   const std::string bytes = all_byte_values(100 * 1024);
