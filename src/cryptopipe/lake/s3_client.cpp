@@ -19,6 +19,7 @@ std::string xml_error_field(const std::string& body, const char* field) {
 // Answers worth another attempt: the server is busy or failed for the moment.
 bool is_retryable(const net::HttpResponse& response) {
   if (response.status >= 500 || response.status == 429) return true;
+  if (response.status < 400) return false;  // bodies of successes are objects, not errors
   const std::string code = s3_error_code(response);
   return code == "SlowDown" || code == "RequestTimeout" || code == "InternalError";
 }
