@@ -27,17 +27,6 @@ Digest hmac_sha256(std::string_view key, std::string_view data) {
   return Digest(reinterpret_cast<const char*>(out.data()), length);
 }
 
-std::string hex(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (const unsigned char c : bytes) {
-    out += kHex[c >> 4];
-    out += kHex[c & 0xF];
-  }
-  return out;
-}
-
 // 20130524T000000Z
 std::string amz_date(TimestampMs now) {
   const std::time_t seconds = static_cast<std::time_t>(now / 1000);
@@ -102,10 +91,10 @@ HeaderList SigV4Signer::sign(const SignableRequest& request, TimestampMs now) co
       hmac_sha256(hmac_sha256(hmac_sha256("AWS4" + credentials_.secret_access_key, day), region_),
                   service_),
       "aws4_request");
+  const std::string signature = to_hex(hmac_sha256(key, string_to_sign));
   added.emplace_back("authorization", "AWS4-HMAC-SHA256 Credential=" +
                                           credentials_.access_key_id + "/" + scope +
-                                          ", SignedHeaders=" + names +
-                                          ", Signature=" + hex(hmac_sha256(key, string_to_sign)));
+                                          ", SignedHeaders=" + names + ", Signature=" + signature);
   return added;
 }
 

@@ -1,12 +1,10 @@
 #include "cryptopipe/lake/s3_store.h"
 
-#include <openssl/evp.h>
-
-#include <array>
 #include <optional>
 #include <pugixml.hpp>
 
 #include "cryptopipe/core/error.h"
+#include "cryptopipe/lake/content_hash.h"
 #include "cryptopipe/lake/keys.h"
 
 namespace cryptopipe::lake {
@@ -16,34 +14,6 @@ constexpr std::string_view kMetaPrefix = "x-amz-meta-";
 // AWS caps user-defined metadata at 2 KiB (names and values).
 constexpr std::size_t kMaxMetadataBytes = 2048;
 
-std::string digest(const EVP_MD* algorithm, std::string_view bytes) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
-  unsigned int length = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), out.data(), &length, algorithm, nullptr) != 1) {
-    throw Error(ErrorKind::kStorage, "hashing an S3 upload failed");
-  }
-  return std::string(reinterpret_cast<const char*>(out.data()), length);
-}
-
-std::string base64(std::string_view raw) {
-  std::string out(4 * ((raw.size() + 2) / 3), '\0');
-  const int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                     reinterpret_cast<const unsigned char*>(raw.data()),
-                                     static_cast<int>(raw.size()));
-  out.resize(static_cast<std::size_t>(length));
-  return out;
-}
-
-std::string hex(std::string_view raw) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (const unsigned char c : raw) {
-    out += kHex[c >> 4];
-    out += kHex[c & 0xF];
-  }
-  return out;
-}
-
 // The checksums one upload carries: the server recomputes them and refuses a mismatch.
 struct Checksums {
   std::string sha256_hex;     // x-amz-content-sha256, inside the signature
@@ -52,8 +22,8 @@ struct Checksums {
 };
 
 Checksums checksums_of(std::string_view bytes) {
-  const std::string sha256 = digest(EVP_sha256(), bytes);
-  return {hex(sha256), base64(sha256), base64(digest(EVP_md5(), bytes))};
+  const std::string sha256 = sha256_digest(bytes);
+  return {to_hex(sha256), to_base64(sha256), to_base64(md5_digest(bytes))};
 }
 
 void add_checksum_headers(HeaderList& headers, const Checksums& sums) {
