@@ -8,6 +8,7 @@ JOBS ?= $(shell nproc)
 deps:
 	./scripts/install-deps.sh
 	./scripts/install-dagster.sh
+	./scripts/install-s3-server.sh
 
 $(BUILD_DIR)/build.ninja: | deps
 	cmake --preset $(PRESET)

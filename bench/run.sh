@@ -6,15 +6,18 @@
 #      same URLs into files (>= 0.7x)
 #   4. PostgreSQL loads of ~1,000,000 candles vs psql (bench/postgres_load.sh)
 #   5. one OHLCV partition through Dagster (materialize(), Pipes) vs cryptopipe materialize alone
+#   6. 2,000 objects of 100 KiB uploaded to an S3 server (SeaweedFS on loopback) by the S3 lake
+#      vs `aws s3 cp --recursive` of the same files to the same server (>= 1.0x)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 source scripts/simulator.sh
+source scripts/s3-server.sh
 build=${BUILD_DIR:-build}
 days=${BENCH_DAYS:-30}
 symbols="BTC/USDT,ETH/USDT,BNB/USDT,SOL/USDT,XRP/USDT,ADA/USDT,DOGE/USDT,TRX/USDT,LTC/USDT,DOT/USDT"
 work=$(mktemp -d)
-trap 'stop_simulator; rm -rf "$work"' EXIT
+trap 'stop_simulator; stop_s3_server; rm -rf "$work"' EXIT
 start_simulator "$build" "$work"
 address=$SIM_ADDRESS
 
@@ -70,3 +73,28 @@ awk -v ours="$((ours / 1000000))e-3" -v theirs="$((theirs / 1000000))e-3" -v c="
 # Dagster's own log lines go to a file; shown only when the benchmark fails.
 .venv/bin/python bench/dagster_overhead.py "$PWD/$build/cryptopipe" "$address" "$work/dagster" \
   "${BENCH_DAGSTER_ROUNDS:-3}" 2>"$work/dagster_overhead.log" || { cat "$work/dagster_overhead.log" >&2; exit 1; }
+
+# 6. Uploads to S3: the same 2,000 files of 100 KiB (a typical bronze page), the same server,
+# each client to its own prefix; both with 10 requests in flight (the AWS CLI's default).
+objects=${BENCH_S3_OBJECTS:-2000}
+start_s3_server "$work"
+mkdir -p "$work/s3-files"
+python3 - "$work/s3-files" "$objects" <<'PY'
+import os, sys
+for i in range(int(sys.argv[2])):
+    with open(os.path.join(sys.argv[1], f"page-{i:05d}.json"), "wb") as f:
+        f.write(os.urandom(100 * 1024))
+PY
+read -r uploaded ours < <("$build/bench/s3_upload" --from "$work/s3-files" --concurrency 10 \
+  --lake s3://bench-lake/cryptopipe)
+start=$(date +%s%N)
+AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
+  /usr/bin/aws --endpoint-url "$S3_ENDPOINT" s3 cp --recursive --only-show-errors \
+  "$work/s3-files" s3://bench-lake/awscli/
+theirs=$(( $(date +%s%N) - start ))
+stop_s3_server
+awk -v ours="$ours" -v theirs="$((theirs / 1000000))e-3" -v n="$uploaded" 'BEGIN {
+  printf "upload of %d objects of 100 KiB to SeaweedFS on loopback, 10 in flight\n", n;
+  printf "  aws s3 cp --recursive (the reference):        %7.2f s  %8.0f objects/s\n", theirs, n / theirs;
+  printf "  S3 lake (ours: checksummed, If-None-Match):  %7.2f s  %8.0f objects/s\n", ours, n / ours;
+  printf "  ratio ours/aws: %.2fx (target >= 1.00x) %s\n", theirs / ours, (theirs / ours >= 1.0 ? "PASS" : "MISS") }'

@@ -14,10 +14,16 @@ namespace cryptopipe::testing {
 PipelineHarness::PipelineHarness(std::string base_url, std::string exchange)
     : base_url_(std::move(base_url)), exchange_(std::move(exchange)) {}
 
+void PipelineHarness::set_lake(std::string url, bool create_bucket) {
+  lake_url_ = std::move(url);
+  lake_create_bucket_ = create_bucket;
+}
+
 void PipelineHarness::write_config(const std::vector<std::string>& symbols,
                                    const std::vector<std::string>& timeframes) const {
   std::ofstream out(config_path());
-  out << "lake: file://" << lake_dir().string() << "\n"
+  out << "lake: " << (lake_url_.empty() ? "file://" + lake_dir().string() : lake_url_) << "\n"
+      << (lake_create_bucket_ ? "lake_create_bucket: true\n" : "")
       << "warehouse: "
       << (warehouse_url_.empty() ? "sqlite://" + warehouse_path().string() : warehouse_url_) << "\n"
       << "log_format: json\n"
@@ -32,10 +38,16 @@ ProcessResult PipelineHarness::cryptopipe(const std::vector<std::string>& args,
                                           const std::map<std::string, std::string>& env) const {
   std::vector<std::string> argv = {build_path("cryptopipe")};
   argv.insert(argv.end(), args.begin(), args.end());
-  return run_process(argv, env, temp_.path().string(), std::nullopt,
-                     {"CRYPTOPIPE_LAKE", "CRYPTOPIPE_WAREHOUSE", "CRYPTOPIPE_BINANCE_URL",
-                      "CRYPTOPIPE_BYBIT_URL", "CRYPTOPIPE_GATEIO_URL",
-                      "CRYPTOPIPE_CONFIG", "CRYPTOPIPE_LOG_FORMAT", "CRYPTOPIPE_LOG_LEVEL"});
+  // Nothing of the caller's environment configures the run, except what `env` sets.
+  std::vector<std::string> removals;
+  for (const char* name :
+       {"CRYPTOPIPE_LAKE", "CRYPTOPIPE_WAREHOUSE", "CRYPTOPIPE_BINANCE_URL", "CRYPTOPIPE_BYBIT_URL",
+        "CRYPTOPIPE_GATEIO_URL", "CRYPTOPIPE_CONFIG", "CRYPTOPIPE_LOG_FORMAT",
+        "CRYPTOPIPE_LOG_LEVEL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+        "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"}) {
+    if (!env.contains(name)) removals.emplace_back(name);
+  }
+  return run_process(argv, env, temp_.path().string(), std::nullopt, removals);
 }
 
 std::vector<SqlRow> PipelineHarness::query(const std::string& sql) const {

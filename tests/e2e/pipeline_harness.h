@@ -31,6 +31,8 @@ class PipelineHarness {
 
   // The warehouse write_config names: by default SQLite at warehouse_path().
   void set_warehouse(std::string url) { warehouse_url_ = std::move(url); }
+  // The lake the configuration names: lake_dir() unless set here (an s3:// URL, say).
+  void set_lake(std::string url, bool create_bucket = false);
 
   // Writes cryptopipe.yaml for the exchange with these symbols and timeframes.
   void write_config(const std::vector<std::string>& symbols,
@@ -50,6 +52,8 @@ class PipelineHarness {
   std::string base_url_;
   std::string exchange_;
   std::string warehouse_url_;
+  std::string lake_url_;
+  bool lake_create_bucket_ = false;
 };
 
 // The simulator's own Binance candles of the UTC day starting at `start` (ms), straight from

@@ -147,8 +147,18 @@ void check_symbols(pipeline::RunContext& context, const pipeline::AssetGraph& gr
   }
 }
 
-int run_materialize(const pipeline::Config& config, MaterializeOptions options,
-                    pipes::PipesSession* pipes) {
+lake::LakeOptions lake_options(const pipeline::Config& config, const pipeline::Environment& env) {
+  lake::LakeOptions options;
+  options.env = [&env](const std::string& name) { return env.get(name); };
+  options.create_bucket = config.lake_create_bucket;
+  options.http.connect_timeout = std::chrono::milliseconds(config.connect_timeout_ms);
+  options.http.total_timeout = std::chrono::milliseconds(config.request_timeout_ms);
+  options.retry.max_attempts = config.max_attempts;
+  return options;
+}
+
+int run_materialize(const pipeline::Config& config, const pipeline::Environment& env,
+                    MaterializeOptions options, pipes::PipesSession* pipes) {
   SystemClock clock;
   if (pipes != nullptr) apply_pipes_context(pipes->context(), options);
   if (options.select.empty()) {
@@ -166,7 +176,8 @@ int run_materialize(const pipeline::Config& config, MaterializeOptions options,
                                               : pipeline::new_run_id(clock.now_ms());
   Logger logger(run_id, log_format_for(config), config.log_level);
   if (pipes != nullptr) logger.forward_to(forward_to_pipes(*pipes));
-  pipeline::RunContext context(config, run_id, logger, clock, lake::open_object_store(config.lake));
+  pipeline::RunContext context(config, run_id, logger, clock,
+                               lake::open_object_store(config.lake, lake_options(config, env)));
   // A bad warehouse fails the run before anything is fetched. Its name is kept for the summary,
   // which must not need the server (it may have gone away during the run).
   const std::string warehouse = context.open_warehouse()->describe();
@@ -213,7 +224,7 @@ int run_cli(int argc, char** argv) {
   app.require_subcommand(1);
   pipeline::ConfigFlags flags;
   app.add_option("--config", flags.config_file, "YAML configuration file (default: ./cryptopipe.yaml when present)");
-  app.add_option("--lake", flags.lake, "lake URL: file:///abs/path (env CRYPTOPIPE_LAKE)");
+  app.add_option("--lake", flags.lake, "lake URL: file:///abs/path or s3://bucket/prefix (env CRYPTOPIPE_LAKE)");
   app.add_option("--warehouse", flags.warehouse, "warehouse URL: sqlite:///abs/path.db or postgresql://user@host:port/dbname (env CRYPTOPIPE_WAREHOUSE)");
   app.add_option("--log-level", flags.log_level, "debug, info, warn or error (env CRYPTOPIPE_LOG_LEVEL)");
   app.add_option("--log-format", flags.log_format, "json or text; default text on a terminal, JSON otherwise (env CRYPTOPIPE_LOG_FORMAT)");
@@ -263,10 +274,10 @@ int run_cli(int argc, char** argv) {
   try {
     if (*materialize) pipes = pipes::PipesSession::from_environment();
     if (pipes) close_pipes_on_signal(*pipes);
-    const pipeline::Config config =
-        pipeline::load_config(flags, pipeline::Environment::from_process(".env"));
+    const pipeline::Environment env = pipeline::Environment::from_process(".env");
+    const pipeline::Config config = pipeline::load_config(flags, env);
     if (*assets) return run_assets(config, assets_json);
-    return run_materialize(config, options, pipes.get());
+    return run_materialize(config, env, options, pipes.get());
   } catch (const Error& e) {
     std::cerr << "cryptopipe: error: " << e.what() << "\n";
     close_pipes();

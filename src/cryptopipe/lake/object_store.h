@@ -1,10 +1,15 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "cryptopipe/net/http_client.h"
+#include "cryptopipe/net/retry_policy.h"
 
 namespace cryptopipe::lake {
 
@@ -55,8 +60,23 @@ class ObjectStore {
   std::string read(const std::string& key) const;
 };
 
-// file:///abs/path, file://relative/path or a bare path → a FileStore; other schemes are a
-// configuration error naming the URL.
-std::unique_ptr<ObjectStore> open_object_store(const std::string& url);
+// How to open a lake, besides its URL.
+struct LakeOptions {
+  // Reads a variable of the environment (the process's, over .env): an S3 lake takes its
+  // credentials, region and endpoint from the standard AWS_* variables.
+  std::function<std::optional<std::string>(const std::string& name)> env;
+  // s3://: create the bucket when it is missing (demos, tests) instead of failing.
+  bool create_bucket = false;
+  net::HttpOptions http;
+  net::RetrySettings retry;
+};
+
+// file:///abs/path, file://relative/path or a bare path → a FileStore; s3://bucket[/prefix] →
+// an S3Store, which checks at once that the bucket can be reached (and creates it if asked).
+// Other schemes, and S3 settings that do not work, are configuration errors (Error(kConfig))
+// naming the URL and, for S3, the endpoint; an endpoint that cannot be reached is
+// Error(kStorage).
+std::unique_ptr<ObjectStore> open_object_store(const std::string& url,
+                                               const LakeOptions& options = {});
 
 }  // namespace cryptopipe::lake

@@ -28,16 +28,19 @@ std::string trim(std::string text) {
   return text;
 }
 
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
 size_t collect_header(char* data, size_t size, size_t count, void* user) {
   auto& headers = *static_cast<std::map<std::string, std::string>*>(user);
   const std::string line(data, size * count);
   if (line.rfind("HTTP/", 0) == 0) {
     headers.clear();  // a new response (after a redirect or 100-continue) starts over
   } else if (const auto colon = line.find(':'); colon != std::string::npos) {
-    std::string name = line.substr(0, colon);
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    headers[name] = trim(line.substr(colon + 1));
+    headers[lower(line.substr(0, colon))] = trim(line.substr(colon + 1));
   }
   return size * count;
 }
@@ -59,6 +62,25 @@ bool is_transient(CURLcode code) {
       return false;
   }
 }
+
+// A curl_slist that frees itself.
+class HeaderList {
+ public:
+  HeaderList() = default;
+  HeaderList(const HeaderList&) = delete;
+  HeaderList& operator=(const HeaderList&) = delete;
+  ~HeaderList() { curl_slist_free_all(list_); }
+
+  void append(const std::string& line) {
+    curl_slist* grown = curl_slist_append(list_, line.c_str());
+    if (grown == nullptr) throw Error(ErrorKind::kPermanent, "out of memory for HTTP headers");
+    list_ = grown;
+  }
+  curl_slist* get() const { return list_; }
+
+ private:
+  curl_slist* list_ = nullptr;
+};
 
 }  // namespace
 
@@ -83,13 +105,40 @@ HttpClient::HttpClient(HttpOptions options)
 
 HttpClient::~HttpClient() = default;
 
-HttpResponse HttpClient::get(const std::string& url) {
+HttpResponse HttpClient::perform(const HttpRequest& request) {
   CURL* curl = handle_->curl.get();
   HttpResponse response;
   curl_easy_reset(curl);  // keeps the connection cache, drops the previous request's options
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
-  curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl decodes
+  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  if (request.method == "HEAD") {
+    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  } else if (request.method == "PUT" || request.method == "POST") {
+    curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  } else {
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    if (request.method != "GET") {
+      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    }
+  }
+  if (request.accept_compressed) {
+    curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl decodes
+  }
+  HeaderList headers;
+  // Without these two, libcurl would add a form Content-Type to bodies and wait for
+  // "100 Continue" before large ones: a round trip for nothing.
+  headers.append("Expect:");
+  const bool typed =
+      std::any_of(request.headers.begin(), request.headers.end(),
+                  [](const auto& header) { return lower(header.first) == "content-type"; });
+  if ((request.method == "PUT" || request.method == "POST") && !typed) {
+    headers.append("Content-Type:");
+  }
+  for (const auto& [name, value] : request.headers) headers.append(name + ": " + value);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
@@ -105,7 +154,8 @@ HttpResponse HttpClient::get(const std::string& url) {
 
   const CURLcode code = curl_easy_perform(curl);
   if (code != CURLE_OK) {
-    const std::string what = "GET " + url + " failed: " + curl_easy_strerror(code);
+    const std::string what =
+        request.method + " " + request.url + " failed: " + curl_easy_strerror(code);
     throw Error(is_transient(code) ? ErrorKind::kTransient : ErrorKind::kPermanent, what);
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);

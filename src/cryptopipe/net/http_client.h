@@ -4,6 +4,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace cryptopipe::net {
@@ -23,11 +25,22 @@ struct HttpResponse {
   const std::string* header(const std::string& lower_case_name) const;
 };
 
+struct HttpRequest {
+  std::string method = "GET";  // GET, HEAD, PUT, POST or DELETE
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;
+  // Sent as is with a Content-Length (PUT and POST); the caller keeps it alive during perform().
+  std::string_view body;
+  // Asks for gzip (and the other encodings libcurl decodes) and decodes the answer. Off where
+  // the body must arrive exactly as the server stores it (lake objects).
+  bool accept_compressed = true;
+};
+
 // A blocking HTTP client on one libcurl easy handle, reused so that connections (and TLS
 // sessions) stay open between requests. Asks for gzip, verifies TLS peers and hosts, and
 // applies the connect and total timeouts to every request.
 //
-// get() returns any HTTP status as a response; it throws Error(kTransient) for connect
+// perform() returns any HTTP status as a response; it throws Error(kTransient) for connect
 // failures, timeouts and broken transfers (safe to retry) and Error(kPermanent) for the
 // rest (bad URL, TLS verification). Not thread safe: one client per thread.
 class HttpClient {
@@ -37,7 +50,8 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  HttpResponse get(const std::string& url);
+  HttpResponse perform(const HttpRequest& request);
+  HttpResponse get(const std::string& url) { return perform({.url = url}); }
 
  private:
   struct Handle;

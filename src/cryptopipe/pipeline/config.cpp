@@ -158,9 +158,13 @@ void apply_yaml(Config& config, const std::string& path) {
   if (!root.IsMap()) throw config_error(path, "expected a mapping at the top level");
   const std::string where = path + ": ";
   check_known_keys(root, path,
-                   {"lake", "warehouse", "exchanges", "log_level", "log_format", "http",
+                   {"lake", "lake_create_bucket", "warehouse", "exchanges", "log_level", "log_format", "http",
                     "concurrency", "fetch_concurrency", "silver_compression"});
   if (root["lake"]) config.lake = scalar<std::string>(root["lake"], where + "lake");
+  if (root["lake_create_bucket"]) {
+    config.lake_create_bucket =
+        scalar<bool>(root["lake_create_bucket"], where + "lake_create_bucket");
+  }
   if (root["warehouse"]) {
     config.warehouse = scalar<std::string>(root["warehouse"], where + "warehouse");
   }

@@ -24,6 +24,7 @@ struct ExchangeConfig {
 
 struct Config {
   std::string lake = "file://./data/lake";
+  bool lake_create_bucket = false;  // s3:// lakes: create a missing bucket (demos, tests)
   std::string warehouse = "sqlite://./data/warehouse.db";
   std::vector<ExchangeConfig> exchanges;
   LogLevel log_level = LogLevel::kInfo;

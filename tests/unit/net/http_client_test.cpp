@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "unit/local_http_server.h"
 #include "unit/test_helpers.h"
@@ -232,6 +233,73 @@ TEST(HttpClient, UnsupportedSchemesArePermanent) {
   EXPECT_TRUE(ThrowsError([&] { client.get("ftp://127.0.0.1/file"); }, ErrorKind::kPermanent,
                           {"ftp://127.0.0.1/file"}));
   EXPECT_TRUE(ThrowsError([&] { client.get("file:///etc/passwd"); }, ErrorKind::kPermanent));
+}
+
+// What a request looked like on arrival.
+struct Received {
+  std::string method;
+  std::string body;
+  httplib::Headers headers;
+};
+
+TEST(HttpClientMethods, PutPostHeadAndDeleteCarryTheirBodiesAndHeadersExactly) {
+  LocalHttpServer local;
+  std::mutex mutex;
+  std::vector<Received> received;
+  const auto record = [&](const httplib::Request& request, httplib::Response& response) {
+    std::lock_guard lock(mutex);
+    received.push_back({request.method, request.body, request.headers});
+    response.set_header("ETag", "\"abc\"");
+    response.set_content(request.method == "HEAD" ? "" : "done", "text/plain");
+  };
+  local.server().Put("/object", record);
+  local.server().Post("/object", record);
+  local.server().Delete("/object", record);
+  local.server().Get("/object", record);  // httplib answers HEAD with the GET handler
+  local.start();
+
+  HttpClient client;
+  const std::string body("binary\0body\xff", 13);
+  const std::string url = local.base_url() + "/object";
+  const HttpResponse put = client.perform(
+      {.method = "PUT", .url = url, .headers = {{"x-amz-meta-run_id", "r1"}}, .body = body});
+  EXPECT_EQ(put.status, 200);
+  EXPECT_EQ(put.body, "done");
+  EXPECT_EQ(*put.header("etag"), "\"abc\"");
+  EXPECT_EQ(client.perform({.method = "POST", .url = url, .body = ""}).status, 200);
+  const HttpResponse head = client.perform({.method = "HEAD", .url = url});
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.body, "");
+  EXPECT_EQ(client.perform({.method = "DELETE", .url = url}).status, 200);
+
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(received.size(), 4u);
+  EXPECT_EQ(received[0].method, "PUT");
+  EXPECT_EQ(received[0].body, body);
+  EXPECT_EQ(received[0].headers.find("x-amz-meta-run_id")->second, "r1");
+  // No form Content-Type and no "Expect: 100-continue" slipped in.
+  EXPECT_EQ(received[0].headers.count("Content-Type"), 0u);
+  EXPECT_EQ(received[0].headers.count("Expect"), 0u);
+  EXPECT_EQ(received[1].method, "POST");
+  EXPECT_EQ(received[1].body, "");
+  EXPECT_EQ(received[2].method, "HEAD");
+  EXPECT_EQ(received[3].method, "DELETE");
+}
+
+TEST(HttpClientMethods, CompressionCanBeDeclinedToReceiveBytesAsStored) {
+  LocalHttpServer local;
+  std::string accept_encoding = "unset";
+  local.server().Get("/raw", [&](const httplib::Request& request, httplib::Response& response) {
+    accept_encoding = request.get_header_value("Accept-Encoding");
+    response.set_content(big_text(), "text/plain");
+  });
+  local.start();
+  HttpClient client;
+  const HttpResponse response =
+      client.perform({.url = local.base_url() + "/raw", .accept_compressed = false});
+  EXPECT_EQ(response.body, big_text());
+  EXPECT_EQ(response.header("content-encoding"), nullptr);
+  EXPECT_EQ(accept_encoding, "");
 }
 
 TEST(UrlEncode, PassesUnreservedCharactersAndEncodesTheRest) {

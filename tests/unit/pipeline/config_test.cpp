@@ -125,6 +125,15 @@ exchanges:
   EXPECT_EQ(config.exchanges[0].depth, 50);
 }
 
+TEST_F(LoadConfig, AnS3LakeMayAskForItsBucketToBeCreated) {
+  EXPECT_FALSE(load("lake: s3://bucket/prefix\n").lake_create_bucket);
+  const Config config = load("lake: s3://bucket/prefix\nlake_create_bucket: true\n");
+  EXPECT_EQ(config.lake, "s3://bucket/prefix");
+  EXPECT_TRUE(config.lake_create_bucket);
+  EXPECT_TRUE(ThrowsError([&] { load("lake_create_bucket: maybe\n"); }, ErrorKind::kConfig,
+                          {"lake_create_bucket", "maybe"}));
+}
+
 TEST_F(LoadConfig, AnExchangeWithoutSettingsGetsItsDefaults) {
   const Config config = load("exchanges:\n  binance:\n");
   ASSERT_EQ(config.exchanges.size(), 1u);

@@ -1,0 +1,172 @@
+#include "support/faulty_proxy.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <string_view>
+
+namespace cryptopipe::testing {
+namespace {
+
+bool send_all(int fd, const char* data, std::size_t size) {
+  while (size > 0) {
+    const ssize_t sent = ::send(fd, data, size, MSG_NOSIGNAL);
+    if (sent < 0 && errno == EINTR) continue;
+    if (sent <= 0) return false;
+    data += sent;
+    size -= static_cast<std::size_t>(sent);
+  }
+  return true;
+}
+
+// Copies bytes from one socket to the other until either side closes.
+void pump(int from, int to) {
+  char buffer[65536];
+  for (;;) {
+    const ssize_t got = ::recv(from, buffer, sizeof buffer, 0);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0 || !send_all(to, buffer, static_cast<std::size_t>(got))) break;
+  }
+  ::shutdown(to, SHUT_WR);
+}
+
+std::size_t content_length(const std::string& head) {
+  std::string lower = head;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::size_t at = lower.find("\r\ncontent-length:");
+  if (at == std::string::npos) return 0;
+  return std::stoul(lower.substr(at + 17));
+}
+
+}  // namespace
+
+FaultyProxy::FaultyProxy(int upstream_port, Picker picker)
+    : upstream_port_(upstream_port), picker_(std::move(picker)) {
+  listener_ = UniqueFd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  if (!listener_.valid() ||
+      ::bind(listener_.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      ::listen(listener_.get(), 64) != 0 ||
+      ::getsockname(listener_.get(), reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    throw std::runtime_error(std::string("proxy cannot listen: ") + std::strerror(errno));
+  }
+  port_ = ntohs(address.sin_port);
+  acceptor_ = std::thread([this] { accept_loop(); });
+}
+
+FaultyProxy::~FaultyProxy() {
+  stopping_ = true;
+  acceptor_.join();
+  {
+    std::lock_guard lock(mutex_);
+    for (const int fd : open_fds_) ::shutdown(fd, SHUT_RDWR);
+  }
+  for (std::thread& thread : threads_) thread.join();
+  for (const int fd : open_fds_) ::close(fd);
+}
+
+void FaultyProxy::accept_loop() {
+  while (!stopping_) {
+    pollfd watched{listener_.get(), POLLIN, 0};
+    if (::poll(&watched, 1, 50) <= 0) continue;
+    const int client = ::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC);
+    if (client < 0) continue;
+    std::lock_guard lock(mutex_);
+    open_fds_.push_back(client);
+    threads_.emplace_back([this, client] { serve(client); });
+  }
+}
+
+void FaultyProxy::serve(int client) {
+  const int upstream = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  {
+    std::lock_guard lock(mutex_);
+    open_fds_.push_back(upstream);
+  }
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(static_cast<std::uint16_t>(upstream_port_));
+  if (::connect(upstream, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    ::shutdown(client, SHUT_RDWR);
+    return;
+  }
+  std::thread answers([client, upstream] { pump(upstream, client); });
+
+  // Requests, one after the other on this connection: the head as it is, then the body,
+  // one byte of it flipped when the picker says so.
+  std::string pending;
+  char buffer[65536];
+  bool open = true;
+  while (open) {
+    std::size_t head_end;
+    while ((head_end = pending.find("\r\n\r\n")) == std::string::npos) {
+      const ssize_t got = ::recv(client, buffer, sizeof buffer, 0);
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) {
+        open = false;
+        break;
+      }
+      pending.append(buffer, static_cast<std::size_t>(got));
+    }
+    if (!open) break;
+    const std::string head = pending.substr(0, head_end + 4);
+    std::size_t body_left = content_length(head);
+    const bool corrupt = body_left > 0 && picker_(head.substr(0, head.find("\r\n")));
+    pending.erase(0, head.size());
+    const bool slow_down = slow_downs_left_.fetch_sub(1) > 0;
+    if (!slow_down) {
+      open = send_all(upstream, head.data(), head.size());
+    } else {
+      ++slowed_down_;
+    }
+    bool flipped = false;
+    while (open && body_left > 0) {
+      if (pending.empty()) {
+        const ssize_t got = ::recv(client, buffer, sizeof buffer, 0);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) {
+          open = false;
+          break;
+        }
+        pending.append(buffer, static_cast<std::size_t>(got));
+      }
+      std::string chunk = pending.substr(0, std::min(body_left, pending.size()));
+      pending.erase(0, chunk.size());
+      body_left -= chunk.size();
+      if (slow_down) continue;  // the body is read and dropped
+      if (corrupt && !flipped) {
+        chunk[chunk.size() / 2] = static_cast<char>(chunk[chunk.size() / 2] ^ 0x20);
+        flipped = true;
+        ++corrupted_;
+      }
+      open = send_all(upstream, chunk.data(), chunk.size());
+    }
+    if (slow_down && open) {
+      static constexpr std::string_view kSlowDown =
+          "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SlowDown</Code>"
+          "<Message>Please reduce your request rate.</Message></Error>";
+      const std::string answer = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: "
+                                 "application/xml\r\nContent-Length: " +
+                                 std::to_string(kSlowDown.size()) + "\r\n\r\n" +
+                                 std::string(kSlowDown);
+      open = send_all(client, answer.data(), answer.size());
+    }
+  }
+  ::shutdown(upstream, SHUT_WR);
+  answers.join();
+}
+
+}  // namespace cryptopipe::testing
