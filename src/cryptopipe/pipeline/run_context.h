@@ -55,7 +55,8 @@ class RunContext {
   ExchangePool::Lease lease(const std::string& exchange);
   // A client of the caller's own, outside the pool: for parsing stored responses.
   std::unique_ptr<exchanges::Exchange> connect(const std::string& exchange);
-  // A new connection to the configured warehouse, migrated to the current schema.
+  // A connection to the configured warehouse (PostgreSQL may hand back an idle pooled one),
+  // migrated to the current schema.
   std::unique_ptr<warehouse::Warehouse> open_warehouse() const;
 
  private:
