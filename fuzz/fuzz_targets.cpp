@@ -17,6 +17,8 @@
 #include "cryptopipe/net/rate_limiter.h"
 #include "cryptopipe/pipeline/asset_graph.h"
 #include "cryptopipe/pipeline/config.h"
+#include "cryptopipe/pipes/context.h"
+#include "cryptopipe/pipes/encoding.h"
 #include "cryptopipe/transform/ohlcv_validation.h"
 
 namespace cryptopipe::fuzz {
@@ -93,6 +95,21 @@ void selection(const std::uint8_t* data, std::size_t size) {
   pipeline::resolve_selection(graph, std::string_view(reinterpret_cast<const char*>(data), size));
 }
 
+// The Pipes bootstrap: an odd first byte makes the rest a DAGSTER_PIPES_CONTEXT value
+// (base64 of zlib of JSON) to decode and load, an even one a context payload's JSON text.
+// Contexts that point at a file are not followed: the fuzzer would read the machine's files.
+void pipes_context(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return;
+  const std::string_view rest(reinterpret_cast<const char*>(data) + 1, size - 1);
+  if (data[0] % 2 == 1) {
+    const nlohmann::json params = pipes::decode_param(rest, "DAGSTER_PIPES_CONTEXT");
+    if (!params.contains("path")) pipes::load_context(params);
+    return;
+  }
+  const nlohmann::json payload = nlohmann::json::parse(rest, nullptr, false);
+  if (!payload.is_discarded()) pipes::PipesContext::from_json(payload);
+}
+
 }  // namespace
 
 const std::map<std::string, Target>& targets() {
@@ -102,6 +119,7 @@ const std::map<std::string, Target>& targets() {
       {"gateio_responses", exchange_responses("gateio")},
       {"config", config},
       {"selection", selection},
+      {"pipes_context", pipes_context},
   };
   return all;
 }

@@ -5,10 +5,12 @@ and the project's own configuration and selection examples.
 
 usage: seed_corpus.py CORPUS_DIR [SIMULATOR_URL]
 """
+import base64
 import json
 import pathlib
 import sys
 import urllib.request
+import zlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = ROOT.parent / "shared" / "fixtures" / "ccxt-static"
@@ -39,6 +41,21 @@ CONFIGS = [
 ]
 
 
+PIPES_CONTEXTS = [
+    {"asset_keys": ["extract_binance_ohlcv"], "partition_key": "2026-11-25", "run_id": "r1",
+     "retry_number": 0, "extras": {}, "job_name": "__ASSET_JOB"},
+    {"asset_keys": ["transform_ohlcv", "load_ohlcv_to_postgres"], "partition_key": None,
+     "partition_key_range": {"start": "2026-11-01", "end": "2026-11-03"},
+     "partition_time_window": {"start": "2026-11-01T00:00:00+00:00", "end": "2026-11-04T00:00:00+00:00"},
+     "run_id": "r2", "retry_number": 1, "extras": {"partition_range": ["2026-11-01", "2026-11-03"]}},
+]
+
+
+def pipes_param(value: dict) -> bytes:
+    """A DAGSTER_PIPES_CONTEXT value the way Dagster encodes it: base64 of zlib of JSON."""
+    return base64.b64encode(zlib.compress(json.dumps(value).encode()))
+
+
 def write(directory: pathlib.Path, name: str, data: bytes) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     (directory / name).write_bytes(data)
@@ -61,6 +78,9 @@ def main() -> int:
             write(target, f"simulator-{i}", body)
     for i, text in enumerate(SELECTIONS):
         write(corpus / "selection", f"seed-{i}", text.encode())
+    for i, context in enumerate(PIPES_CONTEXTS):
+        write(corpus / "pipes_context", f"encoded-{i}", b"\x01" + pipes_param({"data": context}))
+        write(corpus / "pipes_context", f"payload-{i}", b"\x00" + json.dumps(context).encode())
     for i, text in enumerate(CONFIGS):
         write(corpus / "config", f"seed-{i}", text.encode())
     return 0

@@ -43,7 +43,9 @@ bool printable_ascii(std::string_view text) {
 HeaderList metadata_headers(const std::string& key, const ObjectMetadata& metadata) {
   HeaderList headers;
   std::size_t total = 0;
-  for (const auto& [name, value] : metadata) {
+  for (const auto& entry : metadata) {
+    const std::string& name = entry.first;  // a plain reference: clang 14 cannot capture bindings
+    const std::string& value = entry.second;
     const auto refuse = [&](const std::string& why) {
       return Error(ErrorKind::kInvalidInput, "metadata '" + name + "' of lake object " + key +
                                                  " cannot be stored in S3: " + why);
