@@ -87,7 +87,6 @@ Outcome run_logged(RunContext& context, const AssetSpec& asset, const UtcDay& da
 struct Task {
   const AssetSpec* asset = nullptr;
   UtcDay day;
-  std::size_t partition = 0;
   std::vector<std::size_t> dependents;
   std::size_t waiting_for = 0;  // dependencies not finished yet
   std::vector<std::string> failed_deps;
@@ -106,8 +105,7 @@ std::vector<Task> plan_tasks(const AssetGraph& graph, const std::vector<std::str
       const bool snapshot = asset.partitioning == "snapshot";
       if (snapshot && partition > 0) continue;
       const std::size_t id = tasks.size();
-      tasks.push_back({.asset = &asset, .day = snapshot ? today : partitions[partition],
-                       .partition = partition});
+      tasks.push_back({.asset = &asset, .day = snapshot ? today : partitions[partition]});
       for (const std::string& dep : asset.deps) {
         if (const auto it = task_of.find(dep); it != task_of.end()) {
           tasks[it->second].dependents.push_back(id);
