@@ -27,10 +27,18 @@ std::string upper(std::string text) {
   return text;
 }
 
+// YAML allows any node as a mapping key (`? [a, b]: …`); ours are all plain names.
+std::string key_name(const YAML::Node& key, const std::string& where) {
+  if (!key.IsScalar()) {
+    throw config_error(where, "a key must be a plain name, not '" + YAML::Dump(key) + "'");
+  }
+  return key.Scalar();
+}
+
 void check_known_keys(const YAML::Node& map, const std::string& where,
                       const std::set<std::string>& known) {
   for (const auto& entry : map) {
-    const auto key = entry.first.as<std::string>();
+    const auto key = key_name(entry.first, where);
     if (!known.contains(key)) {
       std::string list;
       for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
@@ -206,7 +214,7 @@ void apply_yaml(Config& config, const std::string& path) {
     }
     config.exchanges.clear();
     for (const auto& entry : exchanges) {
-      const auto name = entry.first.as<std::string>();
+      const auto name = key_name(entry.first, where + "exchanges");
       config.exchanges.push_back(read_exchange(name, entry.second, where + "exchanges." + name));
     }
   }

@@ -205,6 +205,13 @@ TEST_F(LoadConfig, UnknownKeysAreNamed) {
                           ErrorKind::kConfig, {"symbolz", "exchanges.binance"}));
 }
 
+TEST_F(LoadConfig, AKeyThatIsNotAPlainNameIsRefused) {
+  EXPECT_TRUE(ThrowsError([&] { load("exchanges:\n  binance:\n  ? [a, b]\n  : 1\n"); },
+                          ErrorKind::kConfig, {"exchanges", "plain name"}));
+  EXPECT_TRUE(ThrowsError([&] { load("http:\n  ? {x: 1}\n  : 2\n"); }, ErrorKind::kConfig,
+                          {"http", "plain name"}));
+}
+
 TEST_F(LoadConfig, BadTimeframeIsNamedWithItsPosition) {
   EXPECT_TRUE(ThrowsError(
       [&] { load("exchanges:\n  binance:\n    timeframes: [1m, 7m]\n"); }, ErrorKind::kConfig,
