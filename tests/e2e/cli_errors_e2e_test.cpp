@@ -4,7 +4,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "pipeline_harness.h"
+#include "support/pipeline_harness.h"
 
 namespace cryptopipe::testing {
 namespace {

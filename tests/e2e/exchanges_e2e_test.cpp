@@ -5,7 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "pipeline_harness.h"
+#include "support/pipeline_harness.h"
 
 namespace cryptopipe::testing {
 namespace {

@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "cryptopipe/pipes/encoding.h"
-#include "pipeline_harness.h"
+#include "support/pipeline_harness.h"
 
 namespace cryptopipe::testing {
 namespace {

@@ -9,7 +9,7 @@
 #include <sstream>
 #include <thread>
 
-#include "pipeline_harness.h"
+#include "support/pipeline_harness.h"
 #include "support/binance_klines.h"
 #include "support/postgres_server.h"
 #include "support/sockets.h"
@@ -27,10 +27,6 @@ constexpr const char* kValuesAndVersions =
     "ORDER BY exchange, symbol, timeframe, open_time";
 constexpr std::size_t kRowsPerDay = 2 * (1440 + 24);  // BTC/USDT and ETH/USDT, 1m and 1h
 constexpr auto kBlockedTimeout = std::chrono::seconds(60);
-
-std::string context_of(const ProcessResult& r) {
-  return "exit " + std::to_string(r.exit_code) + "\nstdout:\n" + r.out + "\nstderr:\n" + r.err;
-}
 
 using Rows = std::vector<std::vector<std::string>>;
 

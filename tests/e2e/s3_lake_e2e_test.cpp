@@ -5,7 +5,7 @@
 
 #include <chrono>
 
-#include "pipeline_harness.h"
+#include "support/pipeline_harness.h"
 #include "support/s3_server.h"
 
 namespace cryptopipe::testing {
@@ -21,10 +21,6 @@ constexpr const char* kTickerRows =
 constexpr const char* kBookRows =
     "SELECT exchange, symbol, side, level, price, amount, sequence, ts_source "
     "FROM orderbook_levels ORDER BY exchange, symbol, side, level";
-
-std::string context_of(const ProcessResult& r) {
-  return "exit " + std::to_string(r.exit_code) + "\nstdout:\n" + r.out + "\nstderr:\n" + r.err;
-}
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(

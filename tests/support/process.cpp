@@ -281,4 +281,8 @@ std::string build_path(const std::string& binary) {
 
 std::string fixtures_dir() { return CRYPTOPIPE_FIXTURES_DIR; }
 
+std::string context_of(const ProcessResult& r) {
+  return "exit " + std::to_string(r.exit_code) + "\nstdout:\n" + r.out + "\nstderr:\n" + r.err;
+}
+
 }  // namespace cryptopipe::testing

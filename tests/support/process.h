@@ -17,6 +17,9 @@ struct ProcessResult {
   std::string err;
 };
 
+// The exit code and both streams, for a failed assertion's message.
+std::string context_of(const ProcessResult& r);
+
 // Runs argv[0] (looked up in PATH when it has no slash) to completion and captures stdout and
 // stderr in full. The environment is the parent's, with env_overrides set (an empty value sets the
 // variable to the empty string) and env_removals unset. An empty working_dir keeps the parent's.

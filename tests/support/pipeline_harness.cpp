@@ -1,4 +1,4 @@
-#include "pipeline_harness.h"
+#include "support/pipeline_harness.h"
 
 #include <chrono>
 #include <ctime>
