@@ -3,11 +3,14 @@
 # the recorded exchange fixtures, the simulator's answers and the project's examples. A crash
 # fails the run and leaves its input in build-fuzz/crashes/<target>/: copy it to
 # fuzz/regressions/<target>/, where the unit tests replay it, and fix the bug.
+# The seed is fixed (FUZZ_SEED, default 1) so that CI replays the same search every time and a
+# red run means a change broke something; FUZZ_SEED=0 draws a random seed to explore further.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/simulator.sh
 
 seconds=${FUZZ_SECONDS:-15}
+seed=${FUZZ_SEED:-1}
 fuzz_build=build-fuzz
 work=$(mktemp -d)
 trap 'stop_simulator; rm -rf "$work"' EXIT
@@ -22,7 +25,7 @@ for binary in "$fuzz_build"/fuzz/fuzz_*; do
   mkdir -p "$corpus/$target" "$fuzz_build/crashes/$target"
   # Regression inputs join the corpus so that every run starts from what broke before.
   if [ -d "fuzz/regressions/$target" ]; then cp -n fuzz/regressions/"$target"/* "$corpus/$target"/ 2>/dev/null || true; fi
-  if "$binary" "$corpus/$target" -max_total_time="$seconds" -print_final_stats=1 \
+  if "$binary" "$corpus/$target" -max_total_time="$seconds" -seed="$seed" -print_final_stats=1 \
       -artifact_prefix="$fuzz_build/crashes/$target/" -rss_limit_mb=4096 >"$work/$target.log" 2>&1; then
     verdict=ok
   else
