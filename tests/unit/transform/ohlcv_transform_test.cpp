@@ -7,6 +7,7 @@
 
 #include "cryptopipe/lake/file_store.h"
 #include "cryptopipe/transform/silver_csv.h"
+#include "unit/transform/silver_table.h"
 #include "unit/exchange_for_tests.h"
 #include "unit/test_helpers.h"
 
@@ -34,16 +35,6 @@ std::string page(const std::vector<std::string>& rows) {
   std::string body = "[";
   for (const std::string& row : rows) body += (body.size() > 1 ? "," : "") + row;
   return body + "]";
-}
-
-std::vector<std::vector<std::string>> read_table(const lake::ObjectStore& store,
-                                                 const std::string& key,
-                                                 const std::vector<std::string_view>& columns) {
-  SilverCsvReader reader(store, key, columns);
-  std::vector<std::vector<std::string>> out;
-  std::vector<std::string_view> fields;
-  while (reader.next(fields)) out.emplace_back(fields.begin(), fields.end());
-  return out;
 }
 
 class OhlcvTransform : public ::testing::Test {
@@ -81,8 +72,8 @@ class OhlcvTransform : public ::testing::Test {
     EXPECT_EQ(static_cast<std::int64_t>(rejects.rows()), out.stats.rejects);
     rows.finish();
     rejects.finish();
-    out.rows = read_table(store_, prefix + "ohlcv.csv.zst", ohlcv_columns());
-    out.rejects = read_table(store_, prefix + "rejects.csv.zst", ohlcv_reject_columns());
+    out.rows = read_silver_table(store_, prefix + "ohlcv.csv.zst", ohlcv_columns());
+    out.rejects = read_silver_table(store_, prefix + "rejects.csv.zst", ohlcv_reject_columns());
     return out;
   }
 
