@@ -126,7 +126,9 @@ void FaultyProxy::serve(int client) {
     std::size_t body_left = content_length(head);
     const bool corrupt = body_left > 0 && picker_(head.substr(0, head.find("\r\n")));
     pending.erase(0, head.size());
-    const bool slow_down = slow_downs_left_.fetch_sub(1) > 0;
+    const int period = slow_down_period_;
+    const bool slow_down = slow_downs_left_.fetch_sub(1) > 0 ||
+                           (period > 0 && (requests_.fetch_add(1) + 1) % period == 0);
     if (!slow_down) {
       open = send_all(upstream, head.data(), head.size());
     } else {
