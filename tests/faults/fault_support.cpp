@@ -1,5 +1,6 @@
 #include "fault_support.h"
 
+#include <fstream>
 #include <sstream>
 #include <thread>
 
@@ -32,6 +33,11 @@ std::size_t bronze_page_count(const lake::ObjectStore& lake) {
     if (key.find("/_extractions/") == std::string::npos) ++pages;
   }
   return pages;
+}
+
+void set_max_attempts(const PipelineHarness& harness, int attempts) {
+  std::ofstream(harness.config_path(), std::ios::app)
+      << "http:\n  max_attempts: " << attempts << "\n";
 }
 
 std::string line_with(const std::string& output, const std::string& needle) {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "cryptopipe/lake/object_store.h"
+#include "support/pipeline_harness.h"
 #include "support/s3_server.h"
 
 namespace cryptopipe::testing {
@@ -29,6 +30,10 @@ std::unique_ptr<lake::ObjectStore> open_s3_lake(const S3Server& server, const st
 
 // How many raw responses (bronze pages, not manifests) the lake holds.
 std::size_t bronze_page_count(const lake::ObjectStore& lake);
+
+// Adds `http: {max_attempts: N}` to the harness's cryptopipe.yaml: a smaller retry budget, so
+// that a fault which outlasts it fails the run sooner.
+void set_max_attempts(const PipelineHarness& harness, int attempts);
 
 // The line of `output` holding `needle` (without its newline), or "" when none does.
 std::string line_with(const std::string& output, const std::string& needle);
