@@ -75,7 +75,8 @@ TEST_F(StorageFaults, AServerStoppedMidRunFailsInOneLineAndTheRerunConverges) {
   set_max_attempts(harness_, kAttempts);
   const auto watch = open_s3_lake(server_, kLakeUrl);
   // Each exchange answer takes a second: the run is surely still extracting when the first
-  // page is in the bucket, with every 1m series' second page still to come.
+  // page is in the bucket, with every 1m series' second page still to come (the server closes
+  // its port within milliseconds of SIGTERM).
   sim_.set_faults({{"latency_ms", 1000}});
   auto running = std::async(std::launch::async,
                             [&] { return harness_.cryptopipe(args, server_.aws_env()); });
@@ -163,11 +164,13 @@ TEST_F(SlowDownFaults, ASlowDownStormLongerThanTheRetryBudgetFailsAndLeavesTheWa
   const std::size_t pages_before = bronze_page_count(*watch);
 
   set_max_attempts(harness_, kAttempts);
-  // The storm starts once the next run has stored its first page, and outlasts every retry.
+  // The storm starts once the next day's extraction has stored its first page, and outlasts
+  // every retry. At a second an exchange answer, the second page of each 1m series is still to
+  // come then, so the extraction cannot complete.
   sim_.set_faults({{"latency_ms", 1000}});
   auto running = std::async(std::launch::async, [&] {
     return harness_.cryptopipe(
-        {"materialize", "--select", "*", "--partition", utc_day_ago(2)}, proxied_env());
+        {"materialize", "--select", kOhlcvChain, "--partition", utc_day_ago(2)}, proxied_env());
   });
   ASSERT_TRUE(eventually([&] { return bronze_page_count(*watch) > pages_before; }));
   proxy_.slow_down_next(1'000'000);
