@@ -31,7 +31,8 @@ TEST_F(PostgresE2E, ADayLandsDecimalExactAndARerunRewritesNoRow) {
   const ProcessResult again = materialize(kOhlcvChain);
   ASSERT_EQ(again.exit_code, 0) << context_of(again);
   EXPECT_EQ(load_counts(again), (LoadCounts{0, 0, kRows})) << again.err;
-  EXPECT_EQ(session().query(kOhlcvValuesAndVersions), before);  // same rows, same xmin, same loaded_at
+  // Same rows, same xmin, same loaded_at.
+  EXPECT_EQ(session().query(kOhlcvValuesAndVersions), before);
   EXPECT_EQ(session().one("SELECT count(DISTINCT run_id) FROM run_audit"), "2");
   EXPECT_EQ(session().one("SELECT count(*) FROM run_audit WHERE status = 'success'"), "6");
   for (const ProcessResult* r : {&run, &again}) {

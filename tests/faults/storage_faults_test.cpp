@@ -86,7 +86,8 @@ TEST_F(StorageFaults, AServerStoppedMidRunFailsInOneLineAndTheRerunConverges) {
 
   EXPECT_EQ(failed.exit_code, 1) << context_of(failed);
   EXPECT_NE(failed.out.find("extract_binance_ohlcv      FAILED"), std::string::npos) << failed.out;
-  const std::string error = line_with(failed.out, "  error: storage error: PUT bronze/binance/ohlcv/");
+  const std::string error =
+      line_with(failed.out, "  error: storage error: PUT bronze/binance/ohlcv/");
   EXPECT_NE(error.find(std::string(kLakeUrl) + " at " + server_.endpoint() +
                        ": the S3 endpoint failed"),
             std::string::npos)
@@ -158,7 +159,9 @@ TEST_F(SlowDownFaults, ASlowDownStormLongerThanTheRetryBudgetFailsAndLeavesTheWa
             0);
   const std::vector<std::string> gold_tables = {"ohlcv", "tickers", "orderbook_levels"};
   std::map<std::string, std::vector<SqlRow>> gold;
-  for (const std::string& table : gold_tables) gold[table] = harness_.query("SELECT * FROM " + table);
+  for (const std::string& table : gold_tables) {
+    gold[table] = harness_.query("SELECT * FROM " + table);
+  }
   const LakeObjects lake = bucket();
   const auto watch = open_s3_lake(server_, kLakeUrl);
   const std::size_t pages_before = bronze_page_count(*watch);

@@ -161,8 +161,8 @@ void S3Server::restart() {
 std::map<std::string, std::string> S3Server::objects(const std::string& bucket,
                                                      const std::string& prefix) const {
   const TempDir copy;
-  const ProcessResult sync =
-      aws({"s3", "sync", "--only-show-errors", "s3://" + bucket + "/" + prefix, copy.path().string()});
+  const ProcessResult sync = aws({"s3", "sync", "--only-show-errors",
+                                  "s3://" + bucket + "/" + prefix, copy.path().string()});
   if (sync.exit_code != 0) {
     throw std::runtime_error("aws s3 sync of s3://" + bucket + "/" + prefix +
                              " failed: " + sync.err);
