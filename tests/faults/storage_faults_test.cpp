@@ -116,9 +116,9 @@ TEST_F(StorageFaults, AServerStoppedMidRunFailsInOneLineAndTheRerunConverges) {
   EXPECT_EQ(gold, undisturbed(args)->query(kOhlcvValues));
 }
 
-class SlowDownFaults : public StorageFaults {
+// The run reaches the server only through a proxy that makes it busy or loses its answers.
+class S3ProxyFaults : public StorageFaults {
  protected:
-  // The run reaches the server only through the proxy.
   std::map<std::string, std::string> proxied_env() const {
     auto env = server_.aws_env();
     env["AWS_ENDPOINT_URL"] = proxy_.endpoint();
@@ -128,7 +128,7 @@ class SlowDownFaults : public StorageFaults {
   FaultyProxy proxy_{server_.port(), [](const std::string&) { return false; }};
 };
 
-TEST_F(SlowDownFaults, AServerSlowingDownThroughoutAWholeRunIsRetriedToTheSameRows) {
+TEST_F(S3ProxyFaults, AServerSlowingDownThroughoutAWholeRunIsRetriedToTheSameRows) {
   const std::vector<std::string> args = {"materialize", "--select", "*", "--partition", day_};
   proxy_.slow_down_every(3);
   const ProcessResult run = harness_.cryptopipe(args, proxied_env());
@@ -152,7 +152,7 @@ TEST_F(SlowDownFaults, AServerSlowingDownThroughoutAWholeRunIsRetriedToTheSameRo
   EXPECT_EQ(books, reference->query(kBookValues));
 }
 
-TEST_F(SlowDownFaults, ASlowDownStormLongerThanTheRetryBudgetFailsAndLeavesTheWarehouseAsItWas) {
+TEST_F(S3ProxyFaults, ASlowDownStormLongerThanTheRetryBudgetFailsAndLeavesTheWarehouseAsItWas) {
   ASSERT_EQ(harness_.cryptopipe({"materialize", "--select", "*", "--partition", day_},
                                 proxied_env())
                 .exit_code,
@@ -196,6 +196,25 @@ TEST_F(SlowDownFaults, ASlowDownStormLongerThanTheRetryBudgetFailsAndLeavesTheWa
   const LakeObjects after = bucket();
   EXPECT_EQ(changed_objects(lake, after), std::vector<std::string>{});
   EXPECT_EQ(dangling_references(after), std::vector<std::string>{});
+}
+
+TEST_F(S3ProxyFaults, APageStoredButWhoseAnswerWasLostCountsAsStoredOnTheRetry) {
+  const std::vector<std::string> args = {"materialize", "--select", kOhlcvChain, "--partition",
+                                         day_};
+  proxy_.lose_answers(1, [](const std::string& request_line) {
+    return request_line.rfind("PUT /pipeline-lake/crypto/bronze/", 0) == 0;
+  });
+  const ProcessResult run = harness_.cryptopipe(args, proxied_env());
+  ASSERT_EQ(run.exit_code, 0) << context_of(run);
+  EXPECT_EQ(proxy_.lost_answers(), 1);
+
+  const LakeObjects lake = bucket();
+  EXPECT_EQ(dangling_references(lake), std::vector<std::string>{});
+  const auto reference = undisturbed(args);
+  EXPECT_EQ(bronze_pages(lake).size(), bronze_pages(objects_of(reference->lake_files())).size());
+  const auto gold = harness_.query(kOhlcvValues);
+  EXPECT_EQ(gold.size(), kOhlcvRowsPerDay);
+  EXPECT_EQ(gold, reference->query(kOhlcvValues));
 }
 
 }  // namespace

@@ -38,6 +38,12 @@ class FaultyProxy {
   void slow_down_every(int period) { slow_down_period_ = period; }
   int slowed_down() const { return slowed_down_; }
 
+  // The answers to the next `count` requests that `pick` selects are lost: the server gets the
+  // request and acts on it, and the proxy cuts the client's connection instead of relaying its
+  // answer (a network failure after the fact).
+  void lose_answers(int count, Picker pick);
+  int lost_answers() const { return lost_answers_; }
+
  private:
   void accept_loop();
   void serve(int client_fd);
@@ -52,6 +58,9 @@ class FaultyProxy {
   std::atomic<int> slowed_down_{0};
   std::atomic<int> slow_down_period_{0};
   std::atomic<int> requests_{0};
+  Picker lose_pick_;                 // guarded by mutex_
+  int lose_left_ = 0;                // guarded by mutex_
+  std::atomic<int> lost_answers_{0};
   std::mutex mutex_;
   std::vector<int> open_fds_;  // every proxied socket, shut down on destruction
   std::vector<std::thread> threads_;
