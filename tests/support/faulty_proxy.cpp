@@ -27,12 +27,18 @@ bool send_all(int fd, const char* data, std::size_t size) {
   return true;
 }
 
-// Copies bytes from one socket to the other until either side closes.
-void pump(int from, int to) {
+// Copies bytes from one socket to the other until either side closes, or cuts both
+// connections when an answer arrives while `cut` is set.
+void pump(int from, int to, const std::atomic<bool>& cut) {
   char buffer[65536];
   for (;;) {
     const ssize_t got = ::recv(from, buffer, sizeof buffer, 0);
     if (got < 0 && errno == EINTR) continue;
+    if (got > 0 && cut) {
+      ::shutdown(to, SHUT_RDWR);
+      ::shutdown(from, SHUT_RDWR);
+      return;
+    }
     if (got <= 0 || !send_all(to, buffer, static_cast<std::size_t>(got))) break;
   }
   ::shutdown(to, SHUT_WR);
@@ -64,6 +70,12 @@ FaultyProxy::FaultyProxy(int upstream_port, Picker picker)
   }
   port_ = ntohs(address.sin_port);
   acceptor_ = std::thread([this] { accept_loop(); });
+}
+
+void FaultyProxy::lose_answers(int count, Picker pick) {
+  std::lock_guard lock(mutex_);
+  lose_left_ = count;
+  lose_pick_ = std::move(pick);
 }
 
 FaultyProxy::~FaultyProxy() {
@@ -103,7 +115,8 @@ void FaultyProxy::serve(int client) {
     ::shutdown(client, SHUT_RDWR);
     return;
   }
-  std::thread answers([client, upstream] { pump(upstream, client); });
+  std::atomic<bool> cut{false};
+  std::thread answers([client, upstream, &cut] { pump(upstream, client, cut); });
 
   // Requests, one after the other on this connection: the head as it is, then the body,
   // one byte of it flipped when the picker says so.
@@ -124,9 +137,21 @@ void FaultyProxy::serve(int client) {
     if (!open) break;
     const std::string head = pending.substr(0, head_end + 4);
     std::size_t body_left = content_length(head);
-    const bool corrupt = body_left > 0 && picker_(head.substr(0, head.find("\r\n")));
+    const std::string request_line = head.substr(0, head.find("\r\n"));
+    const bool corrupt = body_left > 0 && picker_(request_line);
+    {
+      // Set before the request goes on, so the pump knows before its answer can arrive.
+      std::lock_guard lock(mutex_);
+      if (lose_left_ > 0 && lose_pick_(request_line)) {
+        --lose_left_;
+        ++lost_answers_;
+        cut = true;
+      }
+    }
     pending.erase(0, head.size());
-    const bool slow_down = slow_downs_left_.fetch_sub(1) > 0;
+    const int period = slow_down_period_;
+    const bool slow_down = slow_downs_left_.fetch_sub(1) > 0 ||
+                           (period > 0 && (requests_.fetch_add(1) + 1) % period == 0);
     if (!slow_down) {
       open = send_all(upstream, head.data(), head.size());
     } else {

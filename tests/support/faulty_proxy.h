@@ -33,7 +33,16 @@ class FaultyProxy {
 
   // The next `count` requests get "503 SlowDown" from the proxy and never reach the server.
   void slow_down_next(int count) { slow_downs_left_ = count; }
+  // From now on every `period`-th request gets "503 SlowDown" (0 stops it): a busy server
+  // throughout a run, which retries get through.
+  void slow_down_every(int period) { slow_down_period_ = period; }
   int slowed_down() const { return slowed_down_; }
+
+  // The answers to the next `count` requests that `pick` selects are lost: the server gets the
+  // request and acts on it, and the proxy cuts the client's connection instead of relaying its
+  // answer (a network failure after the fact).
+  void lose_answers(int count, Picker pick);
+  int lost_answers() const { return lost_answers_; }
 
  private:
   void accept_loop();
@@ -47,6 +56,11 @@ class FaultyProxy {
   std::atomic<int> corrupted_{0};
   std::atomic<int> slow_downs_left_{0};
   std::atomic<int> slowed_down_{0};
+  std::atomic<int> slow_down_period_{0};
+  std::atomic<int> requests_{0};
+  Picker lose_pick_;                 // guarded by mutex_
+  int lose_left_ = 0;                // guarded by mutex_
+  std::atomic<int> lost_answers_{0};
   std::mutex mutex_;
   std::vector<int> open_fds_;  // every proxied socket, shut down on destruction
   std::vector<std::thread> threads_;

@@ -34,11 +34,8 @@ void PipelineHarness::write_config(const std::vector<std::string>& symbols,
   out << "]\n";
 }
 
-ProcessResult PipelineHarness::cryptopipe(const std::vector<std::string>& args,
-                                          const std::map<std::string, std::string>& env) const {
-  std::vector<std::string> argv = {build_path("cryptopipe")};
-  argv.insert(argv.end(), args.begin(), args.end());
-  // Nothing of the caller's environment configures the run, except what `env` sets.
+std::vector<std::string> PipelineHarness::removals_for(
+    const std::map<std::string, std::string>& env) {
   std::vector<std::string> removals;
   for (const char* name :
        {"CRYPTOPIPE_LAKE", "CRYPTOPIPE_WAREHOUSE", "CRYPTOPIPE_BINANCE_URL", "CRYPTOPIPE_BYBIT_URL",
@@ -47,7 +44,29 @@ ProcessResult PipelineHarness::cryptopipe(const std::vector<std::string>& args,
         "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"}) {
     if (!env.contains(name)) removals.emplace_back(name);
   }
-  return run_process(argv, env, temp_.path().string(), std::nullopt, removals);
+  return removals;
+}
+
+ProcessResult PipelineHarness::cryptopipe(const std::vector<std::string>& args,
+                                          const std::map<std::string, std::string>& env) const {
+  std::vector<std::string> argv = {build_path("cryptopipe")};
+  argv.insert(argv.end(), args.begin(), args.end());
+  // Nothing of the caller's environment configures the run, except what `env` sets.
+  return run_process(argv, env, temp_.path().string(), std::nullopt, removals_for(env));
+}
+
+std::unique_ptr<ChildProcess> PipelineHarness::start_cryptopipe(
+    const std::vector<std::string>& args, const std::map<std::string, std::string>& env) const {
+  // The shell only sends the output to files (pipes nobody drains would stall the run) and
+  // execs cryptopipe, so a signal to the child reaches cryptopipe itself.
+  std::vector<std::string> argv = {"/bin/sh", "-c",
+                                   "exec \"$0\" \"$@\" >background.out 2>background.err",
+                                   build_path("cryptopipe")};
+  argv.insert(argv.end(), args.begin(), args.end());
+  SpawnOptions options{env, removals_for(env), temp_.path().string()};
+  auto child = std::make_unique<ChildProcess>(argv, options);
+  child->stdin_pipe().reset();
+  return child;
 }
 
 std::vector<SqlRow> PipelineHarness::query(const std::string& sql) const {

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,12 @@ class PipelineHarness {
   ProcessResult cryptopipe(const std::vector<std::string>& args,
                            const std::map<std::string, std::string>& env = {}) const;
 
+  // The same run, started in the background (for a test that kills it): its stdout and stderr
+  // go to background.out and background.err in dir(), and the child's pid is cryptopipe's.
+  std::unique_ptr<ChildProcess> start_cryptopipe(
+      const std::vector<std::string>& args,
+      const std::map<std::string, std::string>& env = {}) const;
+
   // SELECT <columns> FROM <table> ORDER BY <order>, every value as text ("NULL" for null).
   std::vector<SqlRow> query(const std::string& sql) const;
 
@@ -48,6 +55,9 @@ class PipelineHarness {
   std::map<std::string, std::string> lake_files() const;
 
  private:
+  // The environment variables a run must not inherit: all that configure it, but `env`'s.
+  static std::vector<std::string> removals_for(const std::map<std::string, std::string>& env);
+
   TempDir temp_;
   std::string base_url_;
   std::string exchange_;

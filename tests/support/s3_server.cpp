@@ -99,7 +99,11 @@ bool S3Server::start_once() {
   const std::filesystem::path data = dir_.path() / "data";
   std::filesystem::remove_all(data);
   std::filesystem::create_directories(data);
+  return launch();
+}
 
+bool S3Server::launch() {
+  const std::filesystem::path data = dir_.path() / "data";
   const auto port = [&](const std::string& name) { return std::to_string(ports_.at(name)); };
   // The shell only redirects the server's output to a file (a pipe nobody drains would stall
   // it) and execs it, so the child's pid is the server's.
@@ -145,6 +149,32 @@ void S3Server::stop() {
     process_->send_signal(SIGKILL);
     process_->wait();
   }
+}
+
+void S3Server::restart() {
+  stop();
+  if (!launch()) {
+    throw std::runtime_error("SeaweedFS did not restart on its ports; its log:\n" + log());
+  }
+}
+
+std::map<std::string, std::string> S3Server::objects(const std::string& bucket,
+                                                     const std::string& prefix) const {
+  const TempDir copy;
+  const ProcessResult sync = aws({"s3", "sync", "--only-show-errors",
+                                  "s3://" + bucket + "/" + prefix, copy.path().string()});
+  if (sync.exit_code != 0) {
+    throw std::runtime_error("aws s3 sync of s3://" + bucket + "/" + prefix +
+                             " failed: " + sync.err);
+  }
+  std::map<std::string, std::string> objects;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(copy.path())) {
+    if (entry.is_regular_file()) {
+      objects[entry.path().lexically_relative(copy.path()).generic_string()] =
+          read_file(entry.path());
+    }
+  }
+  return objects;
 }
 
 std::string S3Server::endpoint() const { return "http://127.0.0.1:" + std::to_string(port()); }

@@ -43,13 +43,23 @@ class S3Server {
   // with no user configuration files read.
   ProcessResult aws(const std::vector<std::string>& args) const;
 
+  // Every object under s3://bucket/prefix (key below the prefix → bytes), downloaded with the
+  // AWS CLI, so a test sees the lake the way any other S3 client does.
+  std::map<std::string, std::string> objects(const std::string& bucket,
+                                             const std::string& prefix) const;
+
   // SIGTERM, then SIGKILL after 10 s. Safe to call more than once.
   void stop();
+
+  // Stops the server if it runs and starts it again on the same ports with the same data and
+  // identities. Throws std::runtime_error with the server's log if it does not come back.
+  void restart();
 
   std::string log() const;
 
  private:
   bool start_once();  // false if the server exited during start-up (a port was taken)
+  bool launch();      // starts on ports_ over the data folder; false as start_once()
 
   TempDir dir_;
   std::string access_key_;

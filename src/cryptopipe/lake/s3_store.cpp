@@ -147,7 +147,24 @@ class S3ObjectWriter final : public ObjectWriter {
     call.headers.emplace_back("if-none-match", "*");
     add_checksum_headers(call.headers, sums);
     const net::HttpResponse response = client_.send(call);
-    if (response.status != 200) throw client_.error(call.what, response);
+    if (response.status == 200) return;
+    Error error = client_.error(call.what, response);
+    // The answer to an earlier attempt can be lost after the server stored the object; the
+    // retry then finds the key taken. If the key holds these very bytes and metadata, the
+    // object is this upload's and it is done.
+    if (error.kind() == ErrorKind::kAlreadyExists && stored_as_sent()) return;
+    throw error;
+  }
+
+  bool stored_as_sent() const {
+    const net::HttpResponse stored = client_.send({.key = object_key_, .what = "GET " + lake_key_});
+    if (stored.status != 200 || stored.body != buffer_) return false;
+    for (const auto& [name, value] : headers_) {
+      if (!name.starts_with(kMetaPrefix)) continue;
+      const std::string* kept = stored.header(name);
+      if (kept == nullptr || *kept != value) return false;
+    }
+    return true;
   }
 
   void start_upload() {

@@ -14,9 +14,11 @@ namespace cryptopipe::lake {
 //
 // Every upload carries Content-MD5 and x-amz-checksum-sha256 (both signed), so the server
 // refuses bytes that changed on the way; objects are created with If-None-Match: *, so a key
-// is written at most once. Objects above the multipart threshold go up in parts; an upload
-// that fails or is abandoned is aborted, leaving neither an object nor stored parts. A
-// committed object is durable once the server acknowledged it, so sync() has nothing to do.
+// is written at most once (a retried PUT that finds its own earlier attempt stored, the answer
+// having been lost on the way, succeeds: the key holds exactly its bytes and metadata).
+// Objects above the multipart threshold go up in parts; an upload that fails or is abandoned
+// is aborted, leaving neither an object nor stored parts. A committed object is durable once
+// the server acknowledged it, so sync() has nothing to do.
 class S3Store final : public ObjectStore {
  public:
   // Checks that the bucket answers (creates it when settings.create_bucket and it is missing).

@@ -223,6 +223,24 @@ TEST_F(S3StoreTest, SlowDownAndServerErrorsAreRetried) {
                           {"GET", kKey, "SlowDown", "gave up after 6 attempts", proxy.endpoint()}));
 }
 
+TEST_F(S3StoreTest, APutWhoseAnswerWasLostSucceedsOnItsRetry) {
+  FaultyProxy proxy(server_.port(), [](const std::string&) { return false; });
+  S3Store store(settings(proxy.endpoint()));
+  const auto puts = [](const std::string& line) { return line.rfind("PUT /lake-test/", 0) == 0; };
+  proxy.lose_answers(1, puts);
+  store.put(kKey, "stored, answer lost", {{"run_id", "one"}});
+  EXPECT_EQ(proxy.lost_answers(), 1);
+  EXPECT_EQ(store.read(kKey), "stored, answer lost");
+  EXPECT_EQ(store.metadata(kKey).at("run_id"), "one");
+
+  // Another writer's object under a key is still never taken for one's own.
+  proxy.lose_answers(1, puts);
+  store.put("other", "first", {{"run_id", "one"}});
+  EXPECT_TRUE(ThrowsError([&] { store.put("other", "first", {{"run_id", "two"}}); },
+                          ErrorKind::kAlreadyExists, {"other", "never overwritten"}));
+  EXPECT_EQ(store.metadata("other").at("run_id"), "one");
+}
+
 TEST_F(S3StoreTest, MissingObjectsAreNotFound) {
   S3Store store(settings());
   EXPECT_TRUE(ThrowsError([&] { store.read("no/such/key"); }, ErrorKind::kNotFound,
