@@ -44,7 +44,8 @@ ProcessResult PipelineHarness::cryptopipe(const std::vector<std::string>& args,
        {"CRYPTOPIPE_LAKE", "CRYPTOPIPE_WAREHOUSE", "CRYPTOPIPE_BINANCE_URL", "CRYPTOPIPE_BYBIT_URL",
         "CRYPTOPIPE_GATEIO_URL", "CRYPTOPIPE_CONFIG", "CRYPTOPIPE_LOG_FORMAT",
         "CRYPTOPIPE_LOG_LEVEL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-        "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"}) {
+        "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3",
+        "CRYPTOPIPE_TLS_VERIFY", "CURL_CA_BUNDLE", "SSL_CERT_FILE"}) {
     if (!env.contains(name)) removals.emplace_back(name);
   }
   return run_process(argv, env, temp_.path().string(), std::nullopt, removals);
