@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config curl python3
   libcurl4-openssl-dev libsimdjson-dev nlohmann-json3-dev libcli11-dev libyaml-cpp-dev
-  libsqlite3-dev sqlite3 zlib1g-dev libzstd-dev zstd libssl-dev libcpp-httplib-dev
+  libsqlite3-dev sqlite3 zlib1g-dev libzstd-dev zstd libssl-dev openssl libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev libpugixml-dev awscli
   libpq-dev postgresql-15 postgresql-client-15
   clang-14 libclang-rt-14-dev gcovr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import urllib.error
 import urllib.request
 
 from dagster import DefaultSensorStatus, RunFailureSensorContext, run_failure_sensor
@@ -22,6 +23,10 @@ def failure_payload(context: RunFailureSensorContext) -> dict:
     }
 
 
+class WebhookError(RuntimeError):
+    """The webhook failed. Says how, never where: the URL often carries a token."""
+
+
 def post_json(url: str, payload: dict, timeout_s: float = 10.0) -> int:
     request = urllib.request.Request(
         url,
@@ -29,8 +34,16 @@ def post_json(url: str, payload: dict, timeout_s: float = 10.0) -> int:
         headers={"Content-Type": "application/json"},
         method="POST",
     )
-    with urllib.request.urlopen(request, timeout=timeout_s) as response:
-        return response.status
+    # urllib's errors keep the URL (HTTPError.url, .filename) and chain to exceptions that may
+    # print it, so neither is passed on: Dagster records a failing sensor's exception.
+    try:
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        reason = f"answered HTTP {error.code}"
+    except (urllib.error.URLError, OSError) as error:
+        reason = f"could not be reached ({type(getattr(error, 'reason', error)).__name__})"
+    raise WebhookError(f"the failure webhook (${WEBHOOK_VARIABLE}) {reason}")
 
 
 @run_failure_sensor(

@@ -153,6 +153,8 @@ lake::LakeOptions lake_options(const pipeline::Config& config, const pipeline::E
   options.create_bucket = config.lake_create_bucket;
   options.http.connect_timeout = std::chrono::milliseconds(config.connect_timeout_ms);
   options.http.total_timeout = std::chrono::milliseconds(config.request_timeout_ms);
+  options.http.verify_tls = config.tls_verify;
+  options.http.ca_bundle = config.ca_bundle;
   options.retry.max_attempts = config.max_attempts;
   return options;
 }
@@ -176,6 +178,11 @@ int run_materialize(const pipeline::Config& config, const pipeline::Environment&
                                               : pipeline::new_run_id(clock.now_ms());
   Logger logger(run_id, log_format_for(config), config.log_level);
   if (pipes != nullptr) logger.forward_to(forward_to_pipes(*pipes));
+  if (!config.tls_verify) {
+    logger.warn("TLS certificate verification is OFF (http.tls_verify: false or "
+                "CRYPTOPIPE_TLS_VERIFY=false): anyone on the network path can impersonate the "
+                "exchanges and the S3 endpoint, and read or alter what this run fetches and stores");
+  }
   pipeline::RunContext context(config, run_id, logger, clock,
                                lake::open_object_store(config.lake, lake_options(config, env)));
   // A bad warehouse fails the run before anything is fetched. Its name is kept for the summary,

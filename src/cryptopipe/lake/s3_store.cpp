@@ -316,6 +316,11 @@ bool S3Store::exists(const std::string& key) const {
 }
 
 std::vector<std::string> S3Store::list(const std::string& prefix) const {
+  // As FileStore: the folders a prefix names must be valid keys, so `..` never lists above the
+  // lake's prefix (servers backed by a file tree, SeaweedFS's filer among them, may resolve it).
+  if (const auto last_slash = prefix.rfind('/'); last_slash != std::string::npos) {
+    validate_key(std::string_view(prefix).substr(0, last_slash));
+  }
   const std::string& root = client_.settings().prefix;
   std::vector<std::string> keys;
   std::string token;
@@ -342,6 +347,7 @@ std::vector<std::string> S3Store::list(const std::string& prefix) const {
 }
 
 std::string S3Store::locate(const std::string& key) const {
+  validate_key(key);
   return client_.settings().url() + "/" + key;
 }
 

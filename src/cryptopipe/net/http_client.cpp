@@ -63,6 +63,23 @@ bool is_transient(CURLcode code) {
   }
 }
 
+bool is_certificate_problem(CURLcode code) {
+  return code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE ||
+         code == CURLE_SSL_ISSUER_ERROR || code == CURLE_SSL_PINNEDPUBKEYNOTMATCH;
+}
+
+std::string host_of(const std::string& url) {
+  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> parsed(curl_url(), curl_url_cleanup);
+  char* host = nullptr;
+  if (!parsed || curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK ||
+      curl_url_get(parsed.get(), CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+    return url;
+  }
+  std::string name(host);
+  curl_free(host);
+  return name;
+}
+
 // A curl_slist that frees itself.
 class HeaderList {
  public:
@@ -139,8 +156,13 @@ HttpResponse HttpClient::perform(const HttpRequest& request) {
   }
   for (const auto& [name, value] : request.headers) headers.append(name + ": " + value);
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
+  if (!options_.ca_bundle.empty()) {
+    curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_bundle.c_str());
+  }
+  char reason[CURL_ERROR_SIZE] = "";
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, reason);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
@@ -153,9 +175,16 @@ HttpResponse HttpClient::perform(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
 
   const CURLcode code = curl_easy_perform(curl);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);  // `reason` goes out of scope
   if (code != CURLE_OK) {
-    const std::string what =
-        request.method + " " + request.url + " failed: " + curl_easy_strerror(code);
+    std::string what = request.method + " " + request.url + " failed: ";
+    if (is_certificate_problem(code)) {
+      what += "TLS certificate problem with " + host_of(request.url) + ": " +
+              (reason[0] != '\0' ? reason : curl_easy_strerror(code)) +
+              " (trust its CA with http.ca_bundle or CURL_CA_BUNDLE)";
+    } else {
+      what += curl_easy_strerror(code);
+    }
     throw Error(is_transient(code) ? ErrorKind::kTransient : ErrorKind::kPermanent, what);
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);

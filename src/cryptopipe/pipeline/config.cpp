@@ -197,7 +197,8 @@ void apply_yaml(Config& config, const std::string& path) {
   }
   if (const YAML::Node http = root["http"]) {
     if (!http.IsMap()) throw config_error(where + "http", "expected a mapping");
-    check_known_keys(http, where + "http", {"connect_timeout_ms", "timeout_ms", "max_attempts"});
+    check_known_keys(http, where + "http",
+                     {"connect_timeout_ms", "timeout_ms", "max_attempts", "tls_verify", "ca_bundle"});
     if (http["connect_timeout_ms"]) {
       config.connect_timeout_ms = positive_int(http["connect_timeout_ms"], where + "http.connect_timeout_ms");
     }
@@ -207,6 +208,8 @@ void apply_yaml(Config& config, const std::string& path) {
     if (http["max_attempts"]) {
       config.max_attempts = positive_int(http["max_attempts"], where + "http.max_attempts");
     }
+    if (http["tls_verify"]) config.tls_verify = scalar<bool>(http["tls_verify"], where + "http.tls_verify");
+    if (http["ca_bundle"]) config.ca_bundle = scalar<std::string>(http["ca_bundle"], where + "http.ca_bundle");
   }
   if (const YAML::Node exchanges = root["exchanges"]) {
     if (!exchanges.IsMap() || exchanges.size() == 0) {
@@ -280,6 +283,18 @@ Config load_config(const ConfigFlags& flags, const Environment& env) {
   if (const auto level = env.get("CRYPTOPIPE_LOG_LEVEL")) config.log_level = parse_log_level(*level);
   if (const auto format = env.get("CRYPTOPIPE_LOG_FORMAT")) {
     config.log_format = parse_log_format(*format);
+  }
+  if (const auto verify = env.get("CRYPTOPIPE_TLS_VERIFY")) {
+    if (*verify != "true" && *verify != "false") {
+      throw config_error("CRYPTOPIPE_TLS_VERIFY", "bad value '" + *verify + "': expected true or false");
+    }
+    config.tls_verify = *verify == "true";
+  }
+  // curl's own variable first, then OpenSSL's: libcurl itself reads neither.
+  if (const auto bundle = env.get("CURL_CA_BUNDLE")) {
+    config.ca_bundle = *bundle;
+  } else if (const auto file = env.get("SSL_CERT_FILE")) {
+    config.ca_bundle = *file;
   }
   for (ExchangeConfig& exchange : config.exchanges) {
     const std::string variable = "CRYPTOPIPE_" + upper(exchange.name) + "_URL";

@@ -32,6 +32,8 @@ struct Config {
   int connect_timeout_ms = 5'000;
   int request_timeout_ms = 30'000;
   int max_attempts = 6;
+  bool tls_verify = true;  // false only when asked for explicitly; every run then warns
+  std::string ca_bundle;   // PEM file of trusted CAs; empty: the system bundle
   int concurrency = 4;          // assets materialized at once
   int fetch_concurrency = 4;    // requests in flight per exchange (within its rate limit)
   int silver_compression = 1;   // zstd level: 1 compresses CSV ~5x at ~450 MB/s

@@ -287,6 +287,27 @@ TEST_F(LoadConfig, BadValuesAreConfigErrors) {
   EXPECT_TRUE(ThrowsError([&] { load("", {}, flags); }, ErrorKind::kConfig, {"xml"}));
 }
 
+TEST_F(LoadConfig, TlsIsVerifiedUnlessTurnedOffExplicitly) {
+  EXPECT_TRUE(load("").tls_verify);
+  EXPECT_TRUE(load("").ca_bundle.empty());
+  EXPECT_FALSE(load("http:\n  tls_verify: false\n").tls_verify);
+  EXPECT_FALSE(load("", {{"CRYPTOPIPE_TLS_VERIFY", "false"}}).tls_verify);
+  EXPECT_TRUE(load("http:\n  tls_verify: false\n", {{"CRYPTOPIPE_TLS_VERIFY", "true"}}).tls_verify);
+  EXPECT_TRUE(ThrowsError([&] { load("http:\n  tls_verify: maybe\n"); }, ErrorKind::kConfig,
+                          {"http.tls_verify", "maybe"}));
+  EXPECT_TRUE(ThrowsError([&] { load("", {{"CRYPTOPIPE_TLS_VERIFY", "0"}}); }, ErrorKind::kConfig,
+                          {"CRYPTOPIPE_TLS_VERIFY", "'0'"}));
+}
+
+TEST_F(LoadConfig, TheCaBundleComesFromTheFileOrCurlsOrOpenSslsVariable) {
+  EXPECT_EQ(load("http:\n  ca_bundle: /etc/ca.pem\n").ca_bundle, "/etc/ca.pem");
+  EXPECT_EQ(load("", {{"SSL_CERT_FILE", "/ssl.pem"}}).ca_bundle, "/ssl.pem");
+  EXPECT_EQ(load("http:\n  ca_bundle: /etc/ca.pem\n",
+                 {{"CURL_CA_BUNDLE", "/curl.pem"}, {"SSL_CERT_FILE", "/ssl.pem"}})
+                .ca_bundle,
+            "/curl.pem");
+}
+
 TEST(Environment, GetReturnsSetNonEmptyValues) {
   const Environment env({{"A", "1"}, {"EMPTY", ""}});
   EXPECT_EQ(env.get("A"), "1");
