@@ -21,7 +21,8 @@ summary = json.load(open(sys.argv[1]))
 low = [f for f in summary["files"] if f["line_percent"] < 90]
 print(f"files under 90% of lines: {len(low)} of {len(summary['files'])}")
 for f in sorted(low, key=lambda f: f["line_percent"]):
-    print(f"  {f['filename']}: lines {f['line_percent']:.1f}%, branches {f['branch_percent']:.1f}%")
+    branches = f"{f['branch_percent']:.1f}%" if f["branch_percent"] is not None else "none"
+    print(f"  {f['filename']}: lines {f['line_percent']:.1f}%, branches {branches}")
 if summary["line_percent"] < 90:
     sys.exit(f"line coverage {summary['line_percent']:.1f}% is under the promised 90%")
 PY
