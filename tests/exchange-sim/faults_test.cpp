@@ -43,6 +43,12 @@ TEST(Faults, LatencyDelaysEveryExchangeAnswer) {
   EXPECT_GE(elapsed, std::chrono::milliseconds(300));
 }
 
+TEST(Faults, LatencyEveryDelaysOnlyEveryNthAnswer) {
+  const Simulator simulator({"--latency-ms", "1", "--latency-every", "3"});
+  EXPECT_EQ(statuses_of(simulator, kPing, 7), std::vector<int>(7, 200));
+  EXPECT_EQ(simulator.stats()["injected_faults"]["delayed"], 2);
+}
+
 TEST(Faults, ErrorRateOneAnswers500Then502Then503) {
   const Simulator simulator({"--error-rate", "1"});
   const auto internal = simulator.get(kKlines);
@@ -197,6 +203,7 @@ TEST(Faults, SettingsAreReadableAndChangeableAtRunTime) {
                              "--retry-after", "4", "--truncate-rate", "0.5", "--malformed-rate",
                              "0.125"});
   EXPECT_EQ(simulator.get_json("/_sim/faults"), (nlohmann::json{{"latency_ms", 5},
+                                                                {"latency_every", 0},
                                                                 {"error_rate", 0.25},
                                                                 {"rate_limit_every", 9},
                                                                 {"retry_after", 4},

@@ -54,7 +54,10 @@ RouteHandler with_faults(FaultInjector& faults, InjectedFailureWording wording,
     const std::string client = request.remote_addr + ":" + std::to_string(request.remote_port);
     faults.check_early_retry(client);
     const FaultPlan plan = faults.plan_next_request();
-    std::this_thread::sleep_for(plan.latency);
+    if (plan.latency.count() > 0) {
+      faults.record_injected("delayed");
+      std::this_thread::sleep_for(plan.latency);
+    }
     if (plan.banned && wording.banned) {
       faults.record_injected("banned");
       wording.banned(response, plan.ban_s);

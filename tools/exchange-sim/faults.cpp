@@ -47,6 +47,7 @@ constexpr std::uint64_t kCandleStream = 0xC0FFEE;
 
 json to_json(const FaultSettings& settings) {
   return json{{"latency_ms", settings.latency_ms},
+              {"latency_every", settings.latency_every},
               {"error_rate", settings.error_rate},
               {"rate_limit_every", settings.rate_limit_every},
               {"retry_after", settings.retry_after_s},
@@ -66,6 +67,8 @@ FaultSettings with_changes(FaultSettings settings, const json& changes) {
   for (const auto& [key, value] : changes.items()) {
     if (key == "latency_ms") {
       settings.latency_ms = non_negative_int(value, key);
+    } else if (key == "latency_every") {
+      settings.latency_every = non_negative_int(value, key);
     } else if (key == "error_rate") {
       settings.error_rate = rate(value, key);
     } else if (key == "rate_limit_every") {
@@ -115,7 +118,10 @@ FaultPlan FaultInjector::plan_next_request() {
   const bool malform = happens(settings_.malformed_rate);
 
   FaultPlan plan;
-  plan.latency = std::chrono::milliseconds(settings_.latency_ms);
+  if (settings_.latency_every < 2 ||
+      requests_ % static_cast<std::uint64_t>(settings_.latency_every) == 0) {
+    plan.latency = std::chrono::milliseconds(settings_.latency_ms);
+  }
   plan.banned = settings_.ban_s > 0;
   plan.ban_s = settings_.ban_s;
   if (settings_.rate_limit_every > 0 &&

@@ -13,6 +13,7 @@ namespace exchange_sim {
 
 struct FaultSettings {
   int latency_ms = 0;         // fixed delay before every exchange answer
+  int latency_every = 0;      // 2 or more: only every Nth answer is delayed
   double error_rate = 0;      // share of requests answered 500, 502 or 503 in turn
   int rate_limit_every = 0;   // every Nth request is answered 429; 0 switches it off
   int retry_after_s = 1;      // Retry-After sent with those 429s

@@ -49,6 +49,10 @@ void add_options(CLI::App& app, Options& options) {
   app.add_option("--latency-ms", options.faults.latency_ms, "Delay before every exchange answer")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  app.add_option("--latency-every", options.faults.latency_every,
+                 "Delay only every Nth exchange answer (0 or 1: every answer)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   app.add_option("--error-rate", options.faults.error_rate,
                  "Share of requests answered 500/502/503 in turn")
       ->check(CLI::Range(0.0, 1.0))

@@ -25,7 +25,13 @@ RawResponse RestSession::get(const std::string& path, const QueryParams& params,
         raw.url = url;
         raw.params = params;
         raw.requested_at = clock_.now_ms();
-        net::HttpResponse response = http_.get(url);
+        net::HttpResponse response;
+        try {
+          response = http_.get(url);
+        } catch (const Error& error) {
+          // The transport's message names the URL but not, in general, the exchange.
+          throw Error(error.kind(), exchange_ + ": " + error.what(), error.retry_after());
+        }
         raw.received_at = clock_.now_ms();
         raw.status = response.status;
         if (observe) observe(response);

@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <mutex>
 
@@ -89,6 +90,9 @@ struct HttpClient::Handle {
     void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
   };
   std::unique_ptr<CURL, Deleter> curl;
+  // libcurl's own account of the last failure ("Operation timed out after 400 milliseconds with
+  // 0 bytes received"), more telling than the error code's generic text.
+  std::array<char, CURL_ERROR_SIZE> error{};
 };
 
 const std::string* HttpResponse::header(const std::string& lower_case_name) const {
@@ -151,11 +155,14 @@ HttpResponse HttpClient::perform(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, collect_header);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
+  handle_->error[0] = '\0';
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, handle_->error.data());
 
   const CURLcode code = curl_easy_perform(curl);
   if (code != CURLE_OK) {
-    const std::string what =
-        request.method + " " + request.url + " failed: " + curl_easy_strerror(code);
+    const std::string what = request.method + " " + request.url + " failed: " +
+                             (handle_->error[0] != '\0' ? handle_->error.data()
+                                                         : curl_easy_strerror(code));
     throw Error(is_transient(code) ? ErrorKind::kTransient : ErrorKind::kPermanent, what);
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
