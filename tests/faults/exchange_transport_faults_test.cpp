@@ -73,7 +73,7 @@ TEST(ExchangeTransportFaults, IntermittentSlowAnswersAreRiddenOut) {
   Simulator sim({"--latency-ms", "1000", "--latency-every", "3"});
   PipelineHarness harness(sim.base_url("binance"));
   write_fault_config(harness, {{"binance", sim.base_url("binance"), {"BTC/USDT", "ETH/USDT"}}},
-                     "{timeout_ms: 400, max_attempts: 4}");
+                     "{timeout_ms: 400, max_attempts: 6}");
   const std::string day = yesterday_utc();
   const ProcessResult run =
       harness.cryptopipe({"materialize", "--select", kOhlcvChain, "--partition", day});
