@@ -14,18 +14,19 @@
 namespace cryptopipe::testing {
 namespace {
 
-const std::string kNow = "1706640000000";  // 2024-01-30T18:40:00Z
+const std::string kNow = "1706640000000";      // 2024-01-30T18:40:00Z
 constexpr std::int64_t kFrom = 1706572800000;  // 2024-01-30T00:00:00Z
 constexpr std::int64_t kMinute = 60'000;
 
-const std::string kBinance = "/binance/api/v3/klines?symbol=BTCUSDT&interval=1m&startTime=" +
-                             std::to_string(kFrom) + "&limit=120";
+const std::string kBinance =
+    "/binance/api/v3/klines?symbol=BTCUSDT&interval=1m&startTime=" + std::to_string(kFrom) +
+    "&limit=120";
 const std::string kBybit = "/bybit/v5/market/kline?category=spot&symbol=BTCUSDT&interval=1&start=" +
-                           std::to_string(kFrom) + "&end=" +
-                           std::to_string(kFrom + 119 * kMinute) + "&limit=1000";
+                           std::to_string(kFrom) + "&end=" + std::to_string(kFrom + 119 * kMinute) +
+                           "&limit=1000";
 const std::string kGate = "/gateio/spot/candlesticks?currency_pair=BTC_USDT&interval=1m&from=" +
-                          std::to_string(kFrom / 1000) + "&to=" +
-                          std::to_string((kFrom + 119 * kMinute) / 1000);
+                          std::to_string(kFrom / 1000) +
+                          "&to=" + std::to_string((kFrom + 119 * kMinute) / 1000);
 
 struct Route {
   std::string path;
@@ -57,7 +58,8 @@ std::vector<std::int64_t> sorted(std::vector<std::int64_t> times) {
 
 TEST(CandleFaults, AGapWindowLeavesOutItsCandlesOnEveryExchange) {
   const Simulator simulator({"--now-ms", kNow});
-  simulator.set_faults({{"gap_from_ms", kFrom + 30 * kMinute}, {"gap_to_ms", kFrom + 90 * kMinute}});
+  simulator.set_faults(
+      {{"gap_from_ms", kFrom + 30 * kMinute}, {"gap_to_ms", kFrom + 90 * kMinute}});
   for (const Route& route : kRoutes) {
     const auto times = sorted(open_times(simulator, route));
     ASSERT_EQ(times.size(), 60u) << route.path;

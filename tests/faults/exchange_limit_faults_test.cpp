@@ -56,8 +56,8 @@ TEST(ExchangeLimitFaults, A429StormOnEveryExchangeIsWaitedOutWithExactRows) {
     // Three pages a day (two of 1000 minutes, one of 24 hours): each fetched once, no more.
     EXPECT_EQ(by_status.value("200", 0), 3) << exchange << " " << stats.dump();
     // No client sent again on a connection before the Retry-After it was given was over.
-    EXPECT_EQ(stats.at("injected_faults").value("early_retry", 0), 0) << exchange << " "
-                                                                       << stats.dump();
+    EXPECT_EQ(stats.at("injected_faults").value("early_retry", 0), 0)
+        << exchange << " " << stats.dump();
   }
 
   // The storm over, the simulator's own candles are the truth gold must equal.
@@ -95,8 +95,9 @@ TEST(ExchangeLimitFaults, ABinanceBanFailsBinanceWithItsLengthAndTheOthersLand) 
   EXPECT_EQ(klines.value("200", 0), 0) << stats.dump();
 
   // Nothing of Binance in gold, and none of its series in silver; the others are whole.
-  EXPECT_EQ(harness.query("SELECT exchange, count(*) FROM ohlcv GROUP BY exchange ORDER BY exchange"),
-            (std::vector<SqlRow>{{"bybit", "1464"}, {"gateio", "1464"}}));
+  EXPECT_EQ(
+      harness.query("SELECT exchange, count(*) FROM ohlcv GROUP BY exchange ORDER BY exchange"),
+      (std::vector<SqlRow>{{"bybit", "1464"}, {"gateio", "1464"}}));
   int manifests = 0;
   for (const auto& [path, bytes] : harness.lake_files()) {
     if (path.rfind("silver/ohlcv/", 0) != 0 || !path.ends_with("manifest.json")) continue;

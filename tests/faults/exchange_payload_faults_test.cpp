@@ -12,7 +12,8 @@ namespace cryptopipe::testing {
 namespace {
 
 constexpr const char* kOhlcvChain = "*load_ohlcv_to_postgres";
-constexpr const char* kOhlcvDump = "SELECT * FROM ohlcv ORDER BY exchange, symbol, timeframe, open_time";
+constexpr const char* kOhlcvDump =
+    "SELECT * FROM ohlcv ORDER BY exchange, symbol, timeframe, open_time";
 constexpr std::int64_t kHourMs = 3'600'000;
 
 // The exchange's gold 1m series must equal the simulator's own candles, printed its way.
@@ -36,7 +37,8 @@ TEST_P(PayloadFaults, MalformedBodiesFailTheAssetAndLeaveWhatWasStored) {
   write_fault_config(harness, {{exchange, sim.base_url(exchange)}}, "{max_attempts: 2}");
   const std::string earlier = utc_day_ago(2);
   ASSERT_EQ(harness.cryptopipe({"materialize", "--select", kOhlcvChain, "--partition", earlier})
-                .exit_code, 0);
+                .exit_code,
+            0);
   const auto gold_before = harness.query(kOhlcvDump);
   ASSERT_EQ(gold_before.size(), 1464u);
   const auto lake_before = harness.lake_files();
@@ -47,7 +49,8 @@ TEST_P(PayloadFaults, MalformedBodiesFailTheAssetAndLeaveWhatWasStored) {
         harness.cryptopipe({"materialize", "--select", kOhlcvChain, "--partition", day});
     EXPECT_EQ(run.exit_code, 1) << context_of(run);
     EXPECT_NE(run.out.find(summary_line("extract_" + exchange + "_ohlcv", "FAILED")),
-              std::string::npos) << run.out;
+              std::string::npos)
+        << run.out;
     EXPECT_NE(run.out.find("  error: bad payload: " + exchange + ": "), std::string::npos)
         << run.out;
     EXPECT_NE(run.out.find(summary_line("load_ohlcv_to_postgres", "skipped")), std::string::npos)
@@ -56,7 +59,8 @@ TEST_P(PayloadFaults, MalformedBodiesFailTheAssetAndLeaveWhatWasStored) {
     EXPECT_EQ(first_changed_file(lake_before, harness.lake_files()), "");
   }
   EXPECT_EQ(harness.query("SELECT count(*) FROM run_audit WHERE asset = 'extract_" + exchange +
-                          "_ohlcv' AND status = 'failed'")[0][0], "2");
+                          "_ohlcv' AND status = 'failed'")[0][0],
+            "2");
 }
 
 TEST_P(PayloadFaults, TruncatedBodiesAreRetriedAndRowsStayExact) {
@@ -94,9 +98,10 @@ TEST_P(CandleFaultRuns, DuplicatedAndShuffledCandlesLandOnceEachAndAreReported) 
   const int duplicates = injected.value("duplicated_candle", 0);
   ASSERT_GT(duplicates, 0) << injected.dump();
   EXPECT_EQ(injected.value("shuffled_page", 0), 3) << injected.dump();
-  EXPECT_NE(run.out.find("check FAILED: ohlcv_no_duplicates (" + day + "): {\"duplicates\":" +
-                         std::to_string(duplicates) + "}"),
-            std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("check FAILED: ohlcv_no_duplicates (" + day +
+                         "): {\"duplicates\":" + std::to_string(duplicates) + "}"),
+            std::string::npos)
+      << run.out;
   EXPECT_EQ(run.out.find("check FAILED: ohlcv_no_gaps"), std::string::npos) << run.out;
 
   sim.set_faults({{"duplicate_rate", 0}, {"shuffle", false}});
@@ -120,11 +125,13 @@ TEST_P(CandleFaultRuns, AMissingHourIsReportedAsAGapAndNotInvented) {
   ASSERT_EQ(run.exit_code, 0) << context_of(run);
   // 60 one-minute candles and one hourly candle.
   EXPECT_NE(run.out.find("check FAILED: ohlcv_no_gaps (" + day + "): {\"missing_candles\":61}"),
-            std::string::npos) << run.out;
+            std::string::npos)
+      << run.out;
   EXPECT_EQ(run.out.find("check FAILED: ohlcv_no_duplicates"), std::string::npos) << run.out;
 
   EXPECT_EQ(harness.query("SELECT count(*) FROM ohlcv WHERE open_time >= '" + iso_of(gap_from) +
-                          "' AND open_time < '" + iso_of(gap_from + kHourMs) + "'")[0][0], "0");
+                          "' AND open_time < '" + iso_of(gap_from + kHourMs) + "'")[0][0],
+            "0");
   sim.set_faults({{"gap_from_ms", 0}, {"gap_to_ms", 0}});
   for (const std::string timeframe : {"1m", "1h"}) {
     std::vector<SqlRow> expected;

@@ -13,7 +13,8 @@ namespace cryptopipe::testing {
 namespace {
 
 constexpr const char* kOhlcvChain = "*load_ohlcv_to_postgres";
-constexpr const char* kOhlcvDump = "SELECT * FROM ohlcv ORDER BY exchange, symbol, timeframe, open_time";
+constexpr const char* kOhlcvDump =
+    "SELECT * FROM ohlcv ORDER BY exchange, symbol, timeframe, open_time";
 
 int count_of(const std::string& text, const std::string& part) {
   int count = 0;
@@ -31,7 +32,8 @@ TEST(ExchangeTransportFaults, TimeoutsAreRetriedThenFailTheAssetNamingTheExchang
   const std::string earlier = utc_day_ago(2);
   const std::string day = yesterday_utc();
   ASSERT_EQ(harness.cryptopipe({"materialize", "--select", kOhlcvChain, "--partition", earlier})
-                .exit_code, 0);
+                .exit_code,
+            0);
   const auto gold_before = harness.query(kOhlcvDump);
   ASSERT_EQ(gold_before.size(), 1440u + 24u);
   const auto lake_before = harness.lake_files();
@@ -82,7 +84,8 @@ TEST(ExchangeTransportFaults, IntermittentSlowAnswersAreRiddenOut) {
   EXPECT_NE(run.err.find("timed out after"), std::string::npos) << run.err;
   EXPECT_EQ(harness.query("SELECT count(*) FROM ohlcv")[0][0], std::to_string(2 * (1440 + 24)));
   EXPECT_EQ(harness.query("SELECT count(*) FROM (SELECT DISTINCT symbol, timeframe, open_time "
-                          "FROM ohlcv)")[0][0], std::to_string(2 * (1440 + 24)));
+                          "FROM ohlcv)")[0][0],
+            std::to_string(2 * (1440 + 24)));
   EXPECT_EQ(gold_series(harness, "binance", "1m"), binance_truth(sim, "1m", day));
 }
 

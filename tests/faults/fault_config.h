@@ -82,7 +82,8 @@ inline std::vector<SqlRow> without_trailing_zeros(std::vector<SqlRow> rows) {
 inline std::vector<SqlRow> gold_series(const PipelineHarness& harness, const std::string& exchange,
                                        const std::string& timeframe) {
   return harness.query(
-      "SELECT open_time, open, high, low, close, volume, quote_volume FROM ohlcv WHERE exchange = '" +
+      "SELECT open_time, open, high, low, close, volume, quote_volume FROM ohlcv WHERE exchange = "
+      "'" +
       exchange + "' AND symbol = 'BTC/USDT' AND timeframe = '" + timeframe +
       "' ORDER BY open_time");
 }

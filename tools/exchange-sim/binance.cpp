@@ -7,11 +7,11 @@
 #include <utility>
 
 #include "binance_depth.h"
-#include "candle_faults.h"
 #include "binance_exchange_info.h"
 #include "binance_klines.h"
 #include "binance_protocol.h"
 #include "binance_ticker.h"
+#include "candle_faults.h"
 #include "request_weight_limiter.h"
 
 namespace exchange_sim {
@@ -46,8 +46,8 @@ InjectedFailureWording binance_wording(int weight_limit, const SimClock& clock) 
       .banned =
           [&clock](httplib::Response& response, int ban_s) {
             response.set_header("Retry-After", std::to_string(ban_s));
-            binance::answer_error(response,
-                                  binance::banned_until(clock.now_ms() + ban_s * std::int64_t{1000}));
+            binance::answer_error(
+                response, binance::banned_until(clock.now_ms() + ban_s * std::int64_t{1000}));
           },
   };
 }
@@ -97,11 +97,11 @@ void register_binance_routes(httplib::Server& server, const SimServices& service
                                                         std::chrono::seconds(options.ban_seconds));
   const SimClock& clock = services.clock;
   const auto route = [&](const std::string& path, RequestWeight weight, RouteHandler handler) {
-    server.Get(
-        kPrefix + path,
-        with_gzip(with_weight(limiter, clock, std::move(weight),
-                              with_faults(services.faults, binance_wording(options.weight_limit, clock),
-                                          answering_rejections(std::move(handler))))));
+    server.Get(kPrefix + path,
+               with_gzip(with_weight(
+                   limiter, clock, std::move(weight),
+                   with_faults(services.faults, binance_wording(options.weight_limit, clock),
+                               answering_rejections(std::move(handler))))));
   };
 
   route("/api/v3/klines", fixed_weight(kKlinesWeight),

@@ -46,18 +46,13 @@ constexpr std::uint64_t kCandleStream = 0xC0FFEE;
 }  // namespace
 
 json to_json(const FaultSettings& settings) {
-  return json{{"latency_ms", settings.latency_ms},
-              {"latency_every", settings.latency_every},
-              {"error_rate", settings.error_rate},
-              {"rate_limit_every", settings.rate_limit_every},
-              {"retry_after", settings.retry_after_s},
-              {"truncate_rate", settings.truncate_rate},
-              {"malformed_rate", settings.malformed_rate},
-              {"ban_s", settings.ban_s},
-              {"duplicate_rate", settings.duplicate_rate},
-              {"shuffle", settings.shuffle},
-              {"gap_from_ms", settings.gap_from_ms},
-              {"gap_to_ms", settings.gap_to_ms}};
+  return json{
+      {"latency_ms", settings.latency_ms},         {"latency_every", settings.latency_every},
+      {"error_rate", settings.error_rate},         {"rate_limit_every", settings.rate_limit_every},
+      {"retry_after", settings.retry_after_s},     {"truncate_rate", settings.truncate_rate},
+      {"malformed_rate", settings.malformed_rate}, {"ban_s", settings.ban_s},
+      {"duplicate_rate", settings.duplicate_rate}, {"shuffle", settings.shuffle},
+      {"gap_from_ms", settings.gap_from_ms},       {"gap_to_ms", settings.gap_to_ms}};
 }
 
 FaultSettings with_changes(FaultSettings settings, const json& changes) {

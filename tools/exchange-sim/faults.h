@@ -21,8 +21,8 @@ struct FaultSettings {
   double malformed_rate = 0;  // share of answers whose JSON is cut short but sent whole
   int ban_s = 0;              // exchanges that ban (Binance's 418) answer as banned this long
   // Candle answers only:
-  double duplicate_rate = 0;  // share of candles sent twice in a row
-  bool shuffle = false;       // each page's candles in a random order
+  double duplicate_rate = 0;     // share of candles sent twice in a row
+  bool shuffle = false;          // each page's candles in a random order
   std::int64_t gap_from_ms = 0;  // candles opening in [gap_from_ms, gap_to_ms) are left out
   std::int64_t gap_to_ms = 0;
 };

@@ -160,9 +160,9 @@ HttpResponse HttpClient::perform(const HttpRequest& request) {
 
   const CURLcode code = curl_easy_perform(curl);
   if (code != CURLE_OK) {
-    const std::string what = request.method + " " + request.url + " failed: " +
-                             (handle_->error[0] != '\0' ? handle_->error.data()
-                                                         : curl_easy_strerror(code));
+    const std::string what =
+        request.method + " " + request.url + " failed: " +
+        (handle_->error[0] != '\0' ? handle_->error.data() : curl_easy_strerror(code));
     throw Error(is_transient(code) ? ErrorKind::kTransient : ErrorKind::kPermanent, what);
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);

@@ -176,7 +176,8 @@ TEST(BinanceHttp, RateLimitHoldsTheExchangesOtherRequestsForItsRetryAfter) {
 
 TEST(BinanceHttp, ARetryAfterBeyondTheBudgetHoldsNothing) {
   FakeBinance server;
-  server.script({{429, "{\"code\":-1003,\"msg\":\"Too many requests.\"}", {{"Retry-After", "60"}}}});
+  server.script(
+      {{429, "{\"code\":-1003,\"msg\":\"Too many requests.\"}", {{"Retry-After", "60"}}}});
   TestBinance client(server.base_url(), quick_retries(3));
   EXPECT_TRUE(ThrowsError(
       [&] { client.exchange.fetch_ohlcv(kBtc, Timeframe::parse("1h"), kStart, kStart + 1, 1); },

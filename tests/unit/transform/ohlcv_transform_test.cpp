@@ -160,19 +160,19 @@ TEST_F(OhlcvTransform, TakesEachPageInOpenTimeOrderAndDropsDuplicatesAndOutOfOrd
   ASSERT_EQ(out.rejects.size(), 3u);
   EXPECT_EQ(out.rejects[0], (std::vector<std::string>{"binance", "BTC/USDT", "1h", p2.key, "5", "",
                                                       "malformed_row"}));
-  EXPECT_EQ(out.rejects[1], (std::vector<std::string>{"binance", "BTC/USDT", "1h", p2.key, "1",
-                                                      std::to_string(kStart + kHour),
-                                                      "out_of_order"}));
-  EXPECT_EQ(out.rejects[2], (std::vector<std::string>{"binance", "BTC/USDT", "1h", p2.key, "0",
-                                                      std::to_string(kStart + 2 * kHour),
-                                                      "duplicate"}));
+  EXPECT_EQ(out.rejects[1],
+            (std::vector<std::string>{"binance", "BTC/USDT", "1h", p2.key, "1",
+                                      std::to_string(kStart + kHour), "out_of_order"}));
+  EXPECT_EQ(out.rejects[2],
+            (std::vector<std::string>{"binance", "BTC/USDT", "1h", p2.key, "0",
+                                      std::to_string(kStart + 2 * kHour), "duplicate"}));
 }
 
 // Regression (issue 7, fault suite): an exchange that sent a page's candles out of order lost
 // every candle that came after a later one.
 TEST_F(OhlcvTransform, AShuffledPageLosesNoCandle) {
-  const BronzePage p = add_page(page({kline(3), kline(0), kline(2), kline(1), kline(1)}),
-                                kStart + 9 * kHour);
+  const BronzePage p =
+      add_page(page({kline(3), kline(0), kline(2), kline(1), kline(1)}), kStart + 9 * kHour);
   const Output out = run({p}, kStart + 4 * kHour);
   ASSERT_EQ(out.rows.size(), 4u);
   for (std::size_t i = 0; i < out.rows.size(); ++i) {
