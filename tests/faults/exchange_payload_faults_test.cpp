@@ -146,7 +146,8 @@ TEST_P(CandleFaultRuns, AMissingHourIsReportedAsAGapAndNotInvented) {
   // The silver manifest names the missing range of each series.
   for (const auto& [path, bytes] : harness.lake_files()) {
     if (path.rfind("silver/ohlcv/", 0) != 0 || !path.ends_with("manifest.json")) continue;
-    for (const nlohmann::json& series : nlohmann::json::parse(bytes).at("series")) {
+    const nlohmann::json manifest = nlohmann::json::parse(bytes);
+    for (const nlohmann::json& series : manifest.at("series")) {
       ASSERT_EQ(series.at("gaps").size(), 1u) << series.dump();
       EXPECT_EQ(series.at("gaps")[0].at("missing"), series.at("timeframe") == "1m" ? 60 : 1);
     }
