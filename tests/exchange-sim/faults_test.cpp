@@ -43,6 +43,12 @@ TEST(Faults, LatencyDelaysEveryExchangeAnswer) {
   EXPECT_GE(elapsed, std::chrono::milliseconds(300));
 }
 
+TEST(Faults, LatencyEveryDelaysOnlyEveryNthAnswer) {
+  const Simulator simulator({"--latency-ms", "1", "--latency-every", "3"});
+  EXPECT_EQ(statuses_of(simulator, kPing, 7), std::vector<int>(7, 200));
+  EXPECT_EQ(simulator.stats()["injected_faults"]["delayed"], 2);
+}
+
 TEST(Faults, ErrorRateOneAnswers500Then502Then503) {
   const Simulator simulator({"--error-rate", "1"});
   const auto internal = simulator.get(kKlines);
@@ -197,11 +203,17 @@ TEST(Faults, SettingsAreReadableAndChangeableAtRunTime) {
                              "--retry-after", "4", "--truncate-rate", "0.5", "--malformed-rate",
                              "0.125"});
   EXPECT_EQ(simulator.get_json("/_sim/faults"), (nlohmann::json{{"latency_ms", 5},
+                                                                {"latency_every", 0},
                                                                 {"error_rate", 0.25},
                                                                 {"rate_limit_every", 9},
                                                                 {"retry_after", 4},
                                                                 {"truncate_rate", 0.5},
-                                                                {"malformed_rate", 0.125}}));
+                                                                {"malformed_rate", 0.125},
+                                                                {"ban_s", 0},
+                                                                {"duplicate_rate", 0.0},
+                                                                {"shuffle", false},
+                                                                {"gap_from_ms", 0},
+                                                                {"gap_to_ms", 0}}));
 
   simulator.set_faults({{"latency_ms", 0},
                         {"error_rate", 1},
@@ -222,6 +234,8 @@ TEST(Faults, RefusesInvalidSettings) {
   for (const nlohmann::json& invalid :
        {nlohmann::json{{"error_rate", 1.5}}, nlohmann::json{{"latency_ms", -1}},
         nlohmann::json{{"no_such_switch", 1}}, nlohmann::json{{"error_rate", "high"}},
+        nlohmann::json{{"shuffle", 1}}, nlohmann::json{{"gap_from_ms", -5}},
+        nlohmann::json{{"duplicate_rate", 2}}, nlohmann::json{{"ban_s", 0.5}},
         nlohmann::json::array({1, 2})}) {
     EXPECT_THROW(simulator.set_faults(invalid), std::runtime_error) << invalid.dump();
   }

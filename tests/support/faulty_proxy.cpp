@@ -7,25 +7,13 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
-#include <cstring>
-#include <stdexcept>
 #include <string_view>
+
+#include "support/sockets.h"
 
 namespace cryptopipe::testing {
 namespace {
-
-bool send_all(int fd, const char* data, std::size_t size) {
-  while (size > 0) {
-    const ssize_t sent = ::send(fd, data, size, MSG_NOSIGNAL);
-    if (sent < 0 && errno == EINTR) continue;
-    if (sent <= 0) return false;
-    data += sent;
-    size -= static_cast<std::size_t>(sent);
-  }
-  return true;
-}
 
 // Copies bytes from one socket to the other until either side closes, or cuts both
 // connections when an answer arrives while `cut` is set.
@@ -44,31 +32,11 @@ void pump(int from, int to, const std::atomic<bool>& cut) {
   ::shutdown(to, SHUT_WR);
 }
 
-std::size_t content_length(const std::string& head) {
-  std::string lower = head;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  const std::size_t at = lower.find("\r\ncontent-length:");
-  if (at == std::string::npos) return 0;
-  return std::stoul(lower.substr(at + 17));
-}
-
 }  // namespace
 
 FaultyProxy::FaultyProxy(int upstream_port, Picker picker)
     : upstream_port_(upstream_port), picker_(std::move(picker)) {
-  listener_ = UniqueFd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  if (!listener_.valid() ||
-      ::bind(listener_.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      ::listen(listener_.get(), 64) != 0 ||
-      ::getsockname(listener_.get(), reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    throw std::runtime_error(std::string("proxy cannot listen: ") + std::strerror(errno));
-  }
-  port_ = ntohs(address.sin_port);
+  listener_ = listen_on_loopback(port_);
   acceptor_ = std::thread([this] { accept_loop(); });
 }
 

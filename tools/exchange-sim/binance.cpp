@@ -11,6 +11,7 @@
 #include "binance_klines.h"
 #include "binance_protocol.h"
 #include "binance_ticker.h"
+#include "candle_faults.h"
 #include "request_weight_limiter.h"
 
 namespace exchange_sim {
@@ -31,7 +32,7 @@ constexpr int kExchangeInfoWeight = 20;
 constexpr int kTimeWeight = 1;
 constexpr int kPingWeight = 1;
 
-InjectedFailureWording binance_wording(int weight_limit) {
+InjectedFailureWording binance_wording(int weight_limit, const SimClock& clock) {
   return {
       .rate_limited =
           [weight_limit](httplib::Response& response, int retry_after_s) {
@@ -41,6 +42,12 @@ InjectedFailureWording binance_wording(int weight_limit) {
       .internal_error =
           [](httplib::Response& response) {
             binance::answer_error(response, binance::internal_error());
+          },
+      .banned =
+          [&clock](httplib::Response& response, int ban_s) {
+            response.set_header("Retry-After", std::to_string(ban_s));
+            binance::answer_error(
+                response, binance::banned_until(clock.now_ms() + ban_s * std::int64_t{1000}));
           },
   };
 }
@@ -90,17 +97,18 @@ void register_binance_routes(httplib::Server& server, const SimServices& service
                                                         std::chrono::seconds(options.ban_seconds));
   const SimClock& clock = services.clock;
   const auto route = [&](const std::string& path, RequestWeight weight, RouteHandler handler) {
-    server.Get(
-        kPrefix + path,
-        with_gzip(with_weight(limiter, clock, std::move(weight),
-                              with_faults(services.faults, binance_wording(options.weight_limit),
-                                          answering_rejections(std::move(handler))))));
+    server.Get(kPrefix + path,
+               with_gzip(with_weight(
+                   limiter, clock, std::move(weight),
+                   with_faults(services.faults, binance_wording(options.weight_limit, clock),
+                               answering_rejections(std::move(handler))))));
   };
 
   route("/api/v3/klines", fixed_weight(kKlinesWeight),
-        [&clock](const httplib::Request& request, httplib::Response& response) {
-          binance::answer_klines(request, response, clock);
-        });
+        with_candle_faults(services.faults, {nlohmann::ordered_json::json_pointer(""), 1},
+                           [&clock](const httplib::Request& request, httplib::Response& response) {
+                             binance::answer_klines(request, response, clock);
+                           }));
   route("/api/v3/ticker/24hr", binance::ticker_24hr_weight,
         [&clock](const httplib::Request& request, httplib::Response& response) {
           binance::answer_ticker_24hr(request, response, clock);

@@ -1,12 +1,14 @@
 #include "bybit.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "bybit_kline.h"
 #include "bybit_market_info.h"
 #include "bybit_protocol.h"
+#include "candle_faults.h"
 #include "request_count_limiter.h"
 
 namespace exchange_sim {
@@ -64,18 +66,22 @@ void register_bybit_routes(httplib::Server& server, const SimServices& services,
   auto limiter = std::make_shared<RequestCountLimiter>(
       options.requests_per_window, kIpLimitWindowMs, options.ban_seconds * std::int64_t{1000});
   const SimClock& clock = services.clock;
-  const auto route = [&](const std::string& path, ClockedAnswer answer) {
+  // `candles`: the route answers candles, laid out so, and the candle switches apply.
+  const auto route = [&](const std::string& path, ClockedAnswer answer,
+                         std::optional<CandleRowsLayout> candles = std::nullopt) {
     RouteHandler handler = [answer, &clock](const httplib::Request& request,
                                             httplib::Response& response) {
       answer(request, response, clock);
     };
+    if (candles) handler = with_candle_faults(services.faults, *candles, std::move(handler));
     server.Get(kPrefix + path, with_gzip(with_ip_limit(
                                    limiter, clock,
                                    with_faults(services.faults, bybit_wording(clock),
                                                answering_rejections(clock, std::move(handler))))));
   };
 
-  route("/v5/market/kline", bybit::answer_kline);
+  route("/v5/market/kline", bybit::answer_kline,
+        CandleRowsLayout{nlohmann::ordered_json::json_pointer("/result/list"), 1});
   route("/v5/market/tickers", bybit::answer_tickers);
   route("/v5/market/orderbook", bybit::answer_orderbook);
   route("/v5/market/instruments-info", bybit::answer_instruments_info);

@@ -1,6 +1,7 @@
 #include "exchange_route.h"
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <thread>
@@ -50,11 +51,22 @@ RouteHandler with_faults(FaultInjector& faults, InjectedFailureWording wording,
                          RouteHandler handler) {
   return [&faults, wording = std::move(wording), handler = std::move(handler)](
              const httplib::Request& request, httplib::Response& response) {
+    const std::string client = request.remote_addr + ":" + std::to_string(request.remote_port);
+    faults.check_early_retry(client);
     const FaultPlan plan = faults.plan_next_request();
-    std::this_thread::sleep_for(plan.latency);
+    if (plan.latency.count() > 0) {
+      faults.record_injected("delayed");
+      std::this_thread::sleep_for(plan.latency);
+    }
+    if (plan.banned && wording.banned) {
+      faults.record_injected("banned");
+      wording.banned(response, plan.ban_s);
+      return;
+    }
     switch (plan.failure) {
       case InjectedFailure::kRateLimited:
         faults.record_injected("rate_limited");
+        faults.note_retry_after(client, std::chrono::seconds(plan.retry_after_s));
         wording.rate_limited(response, plan.retry_after_s);
         return;
       case InjectedFailure::kServerError:

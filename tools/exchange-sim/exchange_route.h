@@ -26,10 +26,13 @@ using ClockedAnswer = void (*)(const httplib::Request&, httplib::Response&, cons
 struct InjectedFailureWording {
   std::function<void(httplib::Response&, int retry_after_s)> rate_limited;
   std::function<void(httplib::Response&)> internal_error;  // the 500
+  // The ban of an exchange that bans (Binance's 418); empty for exchanges that do not.
+  std::function<void(httplib::Response&, int ban_s)> banned;
 };
 
-// Wraps an exchange's handler with the fault switches: the latency, the injected 429 and 5xx
+// Wraps an exchange's handler with the fault switches: the latency, the injected ban, 429 and 5xx
 // answers in place of the handler's, then the cut-short or malformed body on a successful answer.
+// Counts a client's request that comes before the Retry-After of its injected 429 is over.
 RouteHandler with_faults(FaultInjector& faults, InjectedFailureWording wording,
                          RouteHandler handler);
 

@@ -28,15 +28,31 @@ double rate(const json& value, const std::string& key) {
   return value.get<double>();
 }
 
+std::int64_t non_negative_int64(const json& value, const std::string& key) {
+  if (!value.is_number_integer() || value.get<std::int64_t>() < 0) {
+    throw std::invalid_argument("'" + key + "' must be a non-negative integer");
+  }
+  return value.get<std::int64_t>();
+}
+
+bool boolean(const json& value, const std::string& key) {
+  if (!value.is_boolean()) throw std::invalid_argument("'" + key + "' must be true or false");
+  return value.get<bool>();
+}
+
+// Tells the candle sequence apart from the per-request one drawn from the same seed.
+constexpr std::uint64_t kCandleStream = 0xC0FFEE;
+
 }  // namespace
 
 json to_json(const FaultSettings& settings) {
-  return json{{"latency_ms", settings.latency_ms},
-              {"error_rate", settings.error_rate},
-              {"rate_limit_every", settings.rate_limit_every},
-              {"retry_after", settings.retry_after_s},
-              {"truncate_rate", settings.truncate_rate},
-              {"malformed_rate", settings.malformed_rate}};
+  return json{
+      {"latency_ms", settings.latency_ms},         {"latency_every", settings.latency_every},
+      {"error_rate", settings.error_rate},         {"rate_limit_every", settings.rate_limit_every},
+      {"retry_after", settings.retry_after_s},     {"truncate_rate", settings.truncate_rate},
+      {"malformed_rate", settings.malformed_rate}, {"ban_s", settings.ban_s},
+      {"duplicate_rate", settings.duplicate_rate}, {"shuffle", settings.shuffle},
+      {"gap_from_ms", settings.gap_from_ms},       {"gap_to_ms", settings.gap_to_ms}};
 }
 
 FaultSettings with_changes(FaultSettings settings, const json& changes) {
@@ -46,6 +62,8 @@ FaultSettings with_changes(FaultSettings settings, const json& changes) {
   for (const auto& [key, value] : changes.items()) {
     if (key == "latency_ms") {
       settings.latency_ms = non_negative_int(value, key);
+    } else if (key == "latency_every") {
+      settings.latency_every = non_negative_int(value, key);
     } else if (key == "error_rate") {
       settings.error_rate = rate(value, key);
     } else if (key == "rate_limit_every") {
@@ -56,6 +74,16 @@ FaultSettings with_changes(FaultSettings settings, const json& changes) {
       settings.truncate_rate = rate(value, key);
     } else if (key == "malformed_rate") {
       settings.malformed_rate = rate(value, key);
+    } else if (key == "ban_s") {
+      settings.ban_s = non_negative_int(value, key);
+    } else if (key == "duplicate_rate") {
+      settings.duplicate_rate = rate(value, key);
+    } else if (key == "shuffle") {
+      settings.shuffle = boolean(value, key);
+    } else if (key == "gap_from_ms") {
+      settings.gap_from_ms = non_negative_int64(value, key);
+    } else if (key == "gap_to_ms") {
+      settings.gap_to_ms = non_negative_int64(value, key);
     } else {
       throw std::invalid_argument("unknown fault setting '" + key + "'");
     }
@@ -85,7 +113,12 @@ FaultPlan FaultInjector::plan_next_request() {
   const bool malform = happens(settings_.malformed_rate);
 
   FaultPlan plan;
-  plan.latency = std::chrono::milliseconds(settings_.latency_ms);
+  if (settings_.latency_every < 2 ||
+      requests_ % static_cast<std::uint64_t>(settings_.latency_every) == 0) {
+    plan.latency = std::chrono::milliseconds(settings_.latency_ms);
+  }
+  plan.banned = settings_.ban_s > 0;
+  plan.ban_s = settings_.ban_s;
   if (settings_.rate_limit_every > 0 &&
       requests_ % static_cast<std::uint64_t>(settings_.rate_limit_every) == 0) {
     plan.failure = InjectedFailure::kRateLimited;
@@ -98,6 +131,28 @@ FaultPlan FaultInjector::plan_next_request() {
   plan.truncate_body = truncate;
   plan.malform_body = malform && !truncate;
   return plan;
+}
+
+CandleFaultPlan FaultInjector::plan_candle_answer() {
+  const std::lock_guard lock(mutex_);
+  return {.duplicate_rate = settings_.duplicate_rate,
+          .shuffle = settings_.shuffle,
+          .gap_from_ms = settings_.gap_from_ms,
+          .gap_to_ms = settings_.gap_to_ms,
+          .seed = hash_parts({seed_, kCandleStream, candle_answers_++})};
+}
+
+void FaultInjector::note_retry_after(const std::string& client, std::chrono::seconds wait) {
+  const std::lock_guard lock(mutex_);
+  retry_not_before_[client] = std::chrono::steady_clock::now() + wait;
+}
+
+void FaultInjector::check_early_retry(const std::string& client) {
+  const std::lock_guard lock(mutex_);
+  const auto found = retry_not_before_.find(client);
+  if (found == retry_not_before_.end()) return;
+  if (std::chrono::steady_clock::now() < found->second) ++injected_["early_retry"];
+  retry_not_before_.erase(found);
 }
 
 void FaultInjector::record_injected(const std::string& fault) {

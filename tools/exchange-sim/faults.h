@@ -13,11 +13,18 @@ namespace exchange_sim {
 
 struct FaultSettings {
   int latency_ms = 0;         // fixed delay before every exchange answer
+  int latency_every = 0;      // 2 or more: only every Nth answer is delayed
   double error_rate = 0;      // share of requests answered 500, 502 or 503 in turn
   int rate_limit_every = 0;   // every Nth request is answered 429; 0 switches it off
   int retry_after_s = 1;      // Retry-After sent with those 429s
   double truncate_rate = 0;   // share of answers whose connection closes halfway through the body
   double malformed_rate = 0;  // share of answers whose JSON is cut short but sent whole
+  int ban_s = 0;              // exchanges that ban (Binance's 418) answer as banned this long
+  // Candle answers only:
+  double duplicate_rate = 0;     // share of candles sent twice in a row
+  bool shuffle = false;          // each page's candles in a random order
+  std::int64_t gap_from_ms = 0;  // candles opening in [gap_from_ms, gap_to_ms) are left out
+  std::int64_t gap_to_ms = 0;
 };
 
 // The same names as the command line flags, in snake_case.
@@ -38,6 +45,19 @@ struct FaultPlan {
   int retry_after_s = 0;        // when failure is kRateLimited
   bool truncate_body = false;
   bool malform_body = false;  // never together with truncate_body
+  bool banned = false;        // answer as banned for ban_s seconds, before any other failure
+  int ban_s = 0;
+};
+
+// What the candle switches decided for one candle answer; `seed` drives its random choices.
+struct CandleFaultPlan {
+  double duplicate_rate = 0;
+  bool shuffle = false;
+  std::int64_t gap_from_ms = 0;
+  std::int64_t gap_to_ms = 0;
+  std::uint64_t seed = 0;
+
+  bool active() const { return duplicate_rate > 0 || shuffle || gap_from_ms < gap_to_ms; }
 };
 
 class FaultInjector {
@@ -51,8 +71,17 @@ class FaultInjector {
   // Draws the same number of random values for every request, so that with a given seed the
   // n-th request meets the same fate whatever happened to the ones before it.
   FaultPlan plan_next_request();
+  // Drawn from a sequence of its own, so that switching candle faults on or off does not change
+  // which requests the other faults hit.
+  CandleFaultPlan plan_candle_answer();
 
-  // Counts a fault that was actually served, by name ("server_error", "truncated_body", ...).
+  // A client (address:port) was answered 429 with this Retry-After: if it sends again before the
+  // wait is over, that request counts as an early retry (the client did not honour the wait).
+  void note_retry_after(const std::string& client, std::chrono::seconds wait);
+  void check_early_retry(const std::string& client);
+
+  // Counts a fault that was actually served, by name ("server_error", "truncated_body", ...);
+  // "early_retry" counts requests that came before a Retry-After was over.
   void record_injected(const std::string& fault);
   nlohmann::json injected_counts() const;
 
@@ -66,7 +95,9 @@ class FaultInjector {
   std::uint64_t draws_ = 0;
   std::uint64_t requests_ = 0;
   std::uint64_t server_errors_ = 0;
+  std::uint64_t candle_answers_ = 0;
   std::map<std::string, std::uint64_t> injected_;
+  std::map<std::string, std::chrono::steady_clock::time_point> retry_not_before_;
 };
 
 }  // namespace exchange_sim

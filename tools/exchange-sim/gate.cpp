@@ -1,9 +1,11 @@
 #include "gate.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
+#include "candle_faults.h"
 #include "gate_candlesticks.h"
 #include "gate_market_info.h"
 #include "gate_protocol.h"
@@ -64,11 +66,14 @@ RouteHandler answering_rejections(RouteHandler handler) {
 void register_gate_routes(httplib::Server& server, const SimServices& services,
                           const GateOptions& options) {
   const SimClock& clock = services.clock;
-  const auto route = [&](const std::string& path, ClockedAnswer answer) {
+  // `candles`: the route answers candles, laid out so, and the candle switches apply.
+  const auto route = [&](const std::string& path, ClockedAnswer answer,
+                         std::optional<CandleRowsLayout> candles = std::nullopt) {
     RouteHandler handler = [answer, &clock](const httplib::Request& request,
                                             httplib::Response& response) {
       answer(request, response, clock);
     };
+    if (candles) handler = with_candle_faults(services.faults, *candles, std::move(handler));
     auto limiter =
         std::make_shared<RequestCountLimiter>(options.requests_per_window, kLimitWindowMs);
     server.Get(kPrefix + path, with_gzip(with_endpoint_limit(
@@ -77,7 +82,8 @@ void register_gate_routes(httplib::Server& server, const SimServices& services,
                                                answering_rejections(std::move(handler))))));
   };
 
-  route("/spot/candlesticks", gate::answer_candlesticks);
+  route("/spot/candlesticks", gate::answer_candlesticks,
+        CandleRowsLayout{nlohmann::ordered_json::json_pointer(""), 1000});
   route("/spot/tickers", gate::answer_tickers);
   route("/spot/order_book", gate::answer_order_book);
   route("/spot/currency_pairs", gate::answer_currency_pairs);

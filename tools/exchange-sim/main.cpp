@@ -49,6 +49,10 @@ void add_options(CLI::App& app, Options& options) {
   app.add_option("--latency-ms", options.faults.latency_ms, "Delay before every exchange answer")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  app.add_option("--latency-every", options.faults.latency_every,
+                 "Delay only every Nth exchange answer (0 or 1: every answer)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   app.add_option("--error-rate", options.faults.error_rate,
                  "Share of requests answered 500/502/503 in turn")
       ->check(CLI::Range(0.0, 1.0))
@@ -69,6 +73,21 @@ void add_options(CLI::App& app, Options& options) {
                  "Share of answers with JSON cut short but a matching Content-Length")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
+  app.add_option("--ban-s", options.faults.ban_s,
+                 "Answer Binance as a 418 ban of this many seconds (0: never)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--duplicate-rate", options.faults.duplicate_rate,
+                 "Share of candles sent twice in a row")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  app.add_flag("--shuffle", options.faults.shuffle, "Send each page of candles in a random order");
+  app.add_option("--gap-from-ms", options.faults.gap_from_ms,
+                 "Leave out the candles opening from this time (ms) up to --gap-to-ms")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--gap-to-ms", options.faults.gap_to_ms,
+                 "End (exclusive, ms) of the window of candles left out")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--weight-limit", options.binance.weight_limit,
                  "Binance REQUEST_WEIGHT allowed per UTC minute")
       ->check(CLI::PositiveNumber)

@@ -12,6 +12,16 @@ RestSession::RestSession(std::string exchange, RestSettings settings, net::RateL
       limiter_(limiter),
       http_(settings_.http) {}
 
+void RestSession::hold_after_rate_limit(const Error& error) {
+  const auto wait = error.retry_after();
+  // A wait beyond the retry budget fails the request at once; holding every other request that
+  // long would only stall them.
+  if (error.kind() != ErrorKind::kRateLimited || !wait || *wait > settings_.retry.max_retry_after) {
+    return;
+  }
+  limiter_.hold_until(clock_.now_ms() + wait->count());
+}
+
 RawResponse RestSession::get(const std::string& path, const QueryParams& params, double weight,
                              const ResponseCheck& check, const ResponseObserver& observe) {
   std::string url = settings_.base_url + path;
@@ -25,12 +35,23 @@ RawResponse RestSession::get(const std::string& path, const QueryParams& params,
         raw.url = url;
         raw.params = params;
         raw.requested_at = clock_.now_ms();
-        net::HttpResponse response = http_.get(url);
+        net::HttpResponse response;
+        try {
+          response = http_.get(url);
+        } catch (const Error& error) {
+          // The transport's message names the URL but not, in general, the exchange.
+          throw Error(error.kind(), exchange_ + ": " + error.what(), error.retry_after());
+        }
         raw.received_at = clock_.now_ms();
         raw.status = response.status;
         if (observe) observe(response);
         raw.body = std::move(response.body);
-        check(raw, response);
+        try {
+          check(raw, response);
+        } catch (const Error& error) {
+          hold_after_rate_limit(error);
+          throw;
+        }
         return raw;
       },
       [&](int attempt, const Error& error, std::chrono::milliseconds wait) {

@@ -21,6 +21,8 @@ struct RestSettings {
 
 // What every exchange shares: one HTTP client (connection reuse), the retry policy and a
 // token bucket. The exchange supplies how to read its error responses and its weight headers.
+// A 429's Retry-After holds the shared token bucket, so that every session of the exchange
+// waits it out, not only the one that was told (exchanges limit the IP, not the connection).
 // Thread safe: requests are serialized on the one connection.
 class RestSession {
  public:
@@ -39,6 +41,8 @@ class RestSession {
   net::RateLimiter& limiter() { return limiter_; }
 
  private:
+  void hold_after_rate_limit(const Error& error);
+
   std::string exchange_;
   RestSettings settings_;
   Clock& clock_;

@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <mutex>
 
@@ -106,6 +107,9 @@ struct HttpClient::Handle {
     void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
   };
   std::unique_ptr<CURL, Deleter> curl;
+  // libcurl's own account of the last failure ("Operation timed out after 400 milliseconds with
+  // 0 bytes received"), more telling than the error code's generic text.
+  std::array<char, CURL_ERROR_SIZE> error{};
 };
 
 const std::string* HttpResponse::header(const std::string& lower_case_name) const {
@@ -161,8 +165,6 @@ HttpResponse HttpClient::perform(const HttpRequest& request) {
   if (!options_.ca_bundle.empty()) {
     curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_bundle.c_str());
   }
-  char reason[CURL_ERROR_SIZE] = "";
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, reason);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
@@ -173,17 +175,19 @@ HttpResponse HttpClient::perform(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, collect_header);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
+  handle_->error[0] = '\0';
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, handle_->error.data());
 
   const CURLcode code = curl_easy_perform(curl);
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);  // `reason` goes out of scope
   if (code != CURLE_OK) {
+    const std::string reason =
+        handle_->error[0] != '\0' ? handle_->error.data() : curl_easy_strerror(code);
     std::string what = request.method + " " + request.url + " failed: ";
     if (is_certificate_problem(code)) {
-      what += "TLS certificate problem with " + host_of(request.url) + ": " +
-              (reason[0] != '\0' ? reason : curl_easy_strerror(code)) +
+      what += "TLS certificate problem with " + host_of(request.url) + ": " + reason +
               " (trust its CA with http.ca_bundle or CURL_CA_BUNDLE)";
     } else {
-      what += curl_easy_strerror(code);
+      what += reason;
     }
     throw Error(is_transient(code) ? ErrorKind::kTransient : ErrorKind::kPermanent, what);
   }

@@ -83,13 +83,24 @@ SeriesStats OhlcvSeriesTransformer::run(const SeriesInput& input, SilverCsvWrite
     lake_.read(page.key, body_);
     stats.bytes_in += static_cast<std::int64_t>(body_.size());
     exchange_.parse_ohlcv(body_, page_rows_);
+    page_order_.clear();
     for (std::size_t index = 0; index < page_rows_.size(); ++index) {
       const exchanges::RawCandle& row = page_rows_[index];
       if (auto reason = validate_candle(row, input.timeframe, day_start, day_end)) {
         reject(input, page.key, index, row, *reason, stats, rejects);
         continue;
       }
-      // Pages are fetched forward in time, so accepted open times only ever grow.
+      page_order_.push_back(index);
+    }
+    // A page whose candles come out of order loses none of them; among repeats of one open time
+    // the first sent is kept.
+    std::stable_sort(page_order_.begin(), page_order_.end(), [this](std::size_t a, std::size_t b) {
+      return page_rows_[a].open_time < page_rows_[b].open_time;
+    });
+    for (const std::size_t index : page_order_) {
+      const exchanges::RawCandle& row = page_rows_[index];
+      // Pages are fetched forward in time, so accepted open times only ever grow; an earlier
+      // one can only come from a later page.
       if (!accepted_.empty() && row.open_time <= accepted_.back()) {
         const bool seen = std::binary_search(accepted_.begin(), accepted_.end(), row.open_time);
         reject(input, page.key, index, row,

@@ -52,7 +52,8 @@ struct SeriesInput {
   TimestampMs expected_until = 0;
 };
 
-// Reads the bronze pages of one series and partition, validates every row, drops duplicates,
+// Reads the bronze pages of one series and partition, validates every row, takes each page's
+// valid rows in open-time order (exchanges may send them in any), drops duplicates,
 // writes accepted rows (in open-time order) and rejects (with their reasons) to silver, and
 // finds the gaps. Reuses its buffers across calls; not thread safe.
 class OhlcvSeriesTransformer {
@@ -70,6 +71,7 @@ class OhlcvSeriesTransformer {
   const exchanges::Exchange& exchange_;
   std::string body_;
   std::vector<exchanges::RawCandle> page_rows_;
+  std::vector<std::size_t> page_order_;  // indices of a page's valid rows, by open time
   std::vector<TimestampMs> accepted_;
   Iso8601Appender iso_;
 };

@@ -161,6 +161,31 @@ TEST(BinanceHttp, RateLimitBeyondTheRetryBudgetFailsAtOnce) {
   EXPECT_TRUE(client.fake_clock.sleeps().empty());
 }
 
+TEST(BinanceHttp, RateLimitHoldsTheExchangesOtherRequestsForItsRetryAfter) {
+  FakeBinance server;
+  server.script({{429, "{\"code\":-1003,\"msg\":\"Too many requests.\"}", {{"Retry-After", "1"}}}});
+  TestBinance client(server.base_url(), quick_retries(1));
+  EXPECT_TRUE(ThrowsError(
+      [&] { client.exchange.fetch_ohlcv(kBtc, Timeframe::parse("1h"), kStart, kStart + 1, 1); },
+      ErrorKind::kRateLimited, {"1 attempts"}));
+  ASSERT_TRUE(client.fake_clock.sleeps().empty());
+  // Another worker's request on the same exchange (the same limiter) waits the second out.
+  client.limiter.acquire(1);
+  EXPECT_EQ(client.fake_clock.total_slept_ms(), 1'000);
+}
+
+TEST(BinanceHttp, ARetryAfterBeyondTheBudgetHoldsNothing) {
+  FakeBinance server;
+  server.script(
+      {{429, "{\"code\":-1003,\"msg\":\"Too many requests.\"}", {{"Retry-After", "60"}}}});
+  TestBinance client(server.base_url(), quick_retries(3));
+  EXPECT_TRUE(ThrowsError(
+      [&] { client.exchange.fetch_ohlcv(kBtc, Timeframe::parse("1h"), kStart, kStart + 1, 1); },
+      ErrorKind::kRateLimited, {"longer than the retry budget"}));
+  client.limiter.acquire(1);
+  EXPECT_TRUE(client.fake_clock.sleeps().empty());
+}
+
 TEST(BinanceHttp, RateLimitWithoutRetryAfterWaitsOneSecond) {
   FakeBinance server;
   server.script({{429, "{\"code\":-1003,\"msg\":\"Too many requests.\"}", {}}, {200, kKlines, {}}});

@@ -117,8 +117,8 @@ TEST_F(OhlcvTransform, WritesAcceptedRowsWithTheExactText) {
   EXPECT_TRUE(out.rejects.empty());
 }
 
-TEST_F(OhlcvTransform, DropsDuplicatesAndOutOfOrderRowsAcrossPages) {
-  const BronzePage p1 = add_page(page({kline(0), kline(1), kline(2)}), kStart + 3 * kHour);
+TEST_F(OhlcvTransform, TakesEachPageInOpenTimeOrderAndDropsDuplicatesAndOutOfOrderRows) {
+  const BronzePage p1 = add_page(page({kline(0), kline(2)}), kStart + 3 * kHour);
   const BronzePage p2 = add_page(
       page({kline(2, "43500.00000000", "43488.71000000"), kline(1), kline(3), kline(5), kline(4),
             "{\"not\":\"a row\"}"}),
@@ -127,38 +127,52 @@ TEST_F(OhlcvTransform, DropsDuplicatesAndOutOfOrderRowsAcrossPages) {
 
   ASSERT_EQ(out.rows.size(), 5u);
   const std::vector<std::string> expected_times = {
-      "2024-01-30T00:00:00.000Z", "2024-01-30T01:00:00.000Z", "2024-01-30T02:00:00.000Z",
-      "2024-01-30T03:00:00.000Z", "2024-01-30T05:00:00.000Z"};
+      "2024-01-30T00:00:00.000Z", "2024-01-30T02:00:00.000Z", "2024-01-30T03:00:00.000Z",
+      "2024-01-30T04:00:00.000Z", "2024-01-30T05:00:00.000Z"};
   for (std::size_t i = 0; i < out.rows.size(); ++i) EXPECT_EQ(out.rows[i][3], expected_times[i]);
   // The first version of 02:00 is kept, not the later duplicate.
-  EXPECT_EQ(out.rows[2][4], "43519.34000000");
+  EXPECT_EQ(out.rows[1][4], "43519.34000000");
   // Fetched at 05:30, the 05:00 candle of the second page was still forming.
   EXPECT_EQ(out.rows[3][11], "true");
   EXPECT_EQ(out.rows[4][11], "false");
-  // 04:00 was only seen out of order: it is missing, like 06:00 and 07:00.
+  // 01:00 came only in a later page than 02:00: it is missing, like 06:00 and 07:00.
   ASSERT_EQ(out.stats.gaps.size(), 2u);
-  EXPECT_EQ(out.stats.gaps[0].first, kStart + 4 * kHour);
+  EXPECT_EQ(out.stats.gaps[0].first, kStart + kHour);
   EXPECT_EQ(out.stats.gaps[1].first, kStart + 6 * kHour);
   EXPECT_EQ(out.stats.missing, 3);
 
   EXPECT_EQ(out.stats.rows, 5);
-  EXPECT_EQ(out.stats.rejects, 4);
-  EXPECT_EQ(out.stats.rejects_by_reason[static_cast<int>(RejectReason::kDuplicate)], 2);
+  EXPECT_EQ(out.stats.rejects, 3);
+  EXPECT_EQ(out.stats.rejects_by_reason[static_cast<int>(RejectReason::kDuplicate)], 1);
   EXPECT_EQ(out.stats.rejects_by_reason[static_cast<int>(RejectReason::kOutOfOrder)], 1);
   EXPECT_EQ(out.stats.rejects_by_reason[static_cast<int>(RejectReason::kMalformedRow)], 1);
 
-  ASSERT_EQ(out.rejects.size(), 4u);
-  EXPECT_EQ(out.rejects[0], (std::vector<std::string>{"binance", "BTC/USDT", "1h", p2.key, "0",
-                                                      std::to_string(kStart + 2 * kHour),
-                                                      "duplicate"}));
-  EXPECT_EQ(out.rejects[1], (std::vector<std::string>{"binance", "BTC/USDT", "1h", p2.key, "1",
-                                                      std::to_string(kStart + kHour),
-                                                      "duplicate"}));
-  EXPECT_EQ(out.rejects[2], (std::vector<std::string>{"binance", "BTC/USDT", "1h", p2.key, "4",
-                                                      std::to_string(kStart + 4 * kHour),
-                                                      "out_of_order"}));
-  EXPECT_EQ(out.rejects[3], (std::vector<std::string>{"binance", "BTC/USDT", "1h", p2.key, "5", "",
+  // Row-level rejects first, in page order; then the series' own, in open-time order.
+  ASSERT_EQ(out.rejects.size(), 3u);
+  EXPECT_EQ(out.rejects[0], (std::vector<std::string>{"binance", "BTC/USDT", "1h", p2.key, "5", "",
                                                       "malformed_row"}));
+  EXPECT_EQ(out.rejects[1],
+            (std::vector<std::string>{"binance", "BTC/USDT", "1h", p2.key, "1",
+                                      std::to_string(kStart + kHour), "out_of_order"}));
+  EXPECT_EQ(out.rejects[2],
+            (std::vector<std::string>{"binance", "BTC/USDT", "1h", p2.key, "0",
+                                      std::to_string(kStart + 2 * kHour), "duplicate"}));
+}
+
+// Regression (issue 7, fault suite): an exchange that sent a page's candles out of order lost
+// every candle that came after a later one.
+TEST_F(OhlcvTransform, AShuffledPageLosesNoCandle) {
+  const BronzePage p =
+      add_page(page({kline(3), kline(0), kline(2), kline(1), kline(1)}), kStart + 9 * kHour);
+  const Output out = run({p}, kStart + 4 * kHour);
+  ASSERT_EQ(out.rows.size(), 4u);
+  for (std::size_t i = 0; i < out.rows.size(); ++i) {
+    EXPECT_EQ(out.rows[i][3], "2024-01-30T0" + std::to_string(i) + ":00:00.000Z");
+  }
+  EXPECT_TRUE(out.stats.gaps.empty());
+  EXPECT_EQ(out.stats.rejects_by_reason[static_cast<int>(RejectReason::kDuplicate)], 1);
+  ASSERT_EQ(out.rejects.size(), 1u);
+  EXPECT_EQ(out.rejects[0][4], "4") << "the second 01:00 sent is the duplicate";
 }
 
 TEST_F(OhlcvTransform, MarksTheCandleStillFormingAtTheFetchAsOpen) {
