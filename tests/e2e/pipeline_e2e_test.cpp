@@ -14,14 +14,9 @@
 namespace cryptopipe::testing {
 namespace {
 
-// The OHLCV chain: load_ohlcv_to_postgres with everything upstream of it.
-constexpr const char* kOhlcvChain = "*load_ohlcv_to_postgres";
 constexpr const char* kOhlcvDump =
     "SELECT exchange, symbol, timeframe, open_time, open, high, low, close, volume, quote_volume, "
     "trade_count, is_closed, loaded_at FROM ohlcv ORDER BY exchange, symbol, timeframe, open_time";
-constexpr const char* kOhlcvValues =
-    "SELECT exchange, symbol, timeframe, open_time, open, high, low, close, volume, quote_volume, "
-    "trade_count, is_closed FROM ohlcv ORDER BY exchange, symbol, timeframe, open_time";
 
 class PipelineE2E : public ::testing::Test {
  protected:

@@ -16,7 +16,6 @@
 namespace cryptopipe::testing {
 namespace {
 
-constexpr const char* kOhlcvChain = "*load_ohlcv_to_postgres";
 // Three days of BTC/USDT and ETH/USDT, 1m and 1h.
 constexpr std::size_t kOhlcvRows = 3 * 2 * (1440 + 24);
 // Pages stored before the kill: the run is well under way, and (at 300 ms an answer, 18 pages

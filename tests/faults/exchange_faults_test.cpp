@@ -12,7 +12,6 @@
 namespace cryptopipe::testing {
 namespace {
 
-constexpr const char* kOhlcvChain = "*load_ohlcv_to_postgres";
 constexpr const char* kOhlcvDump =
     "SELECT exchange, symbol, timeframe, open_time, open, high, low, close, volume, quote_volume, "
     "trade_count, is_closed, loaded_at FROM ohlcv ORDER BY exchange, symbol, timeframe, open_time";

@@ -14,7 +14,6 @@
 namespace cryptopipe::testing {
 namespace {
 
-constexpr const char* kOhlcvChain = "*load_ohlcv_to_postgres";
 
 const std::vector<std::pair<std::string, std::string>> kKlineRoutes = {
     {"binance", "/binance/api/v3/klines"},

@@ -11,7 +11,6 @@
 namespace cryptopipe::testing {
 namespace {
 
-constexpr const char* kOhlcvChain = "*load_ohlcv_to_postgres";
 constexpr const char* kOhlcvDump =
     "SELECT * FROM ohlcv ORDER BY exchange, symbol, timeframe, open_time";
 constexpr std::int64_t kHourMs = 3'600'000;

@@ -15,10 +15,6 @@
 
 namespace cryptopipe::testing {
 
-// Every value column of the gold OHLCV table (all but loaded_at), in key order.
-constexpr const char* kOhlcvValues =
-    "SELECT exchange, symbol, timeframe, open_time, open, high, low, close, volume, quote_volume, "
-    "trade_count, is_closed FROM ohlcv ORDER BY exchange, symbol, timeframe, open_time";
 
 // Polls `reached` every 20 ms until it holds; false once `timeout` has passed.
 bool eventually(const std::function<bool()>& reached,

@@ -19,7 +19,6 @@ namespace {
 constexpr const char* kBucket = "pipeline-lake";
 constexpr const char* kPrefix = "crypto";
 constexpr const char* kLakeUrl = "s3://pipeline-lake/crypto";
-constexpr const char* kOhlcvChain = "*load_ohlcv_to_postgres";
 constexpr const char* kTickerValues =
     "SELECT exchange, symbol, ts, ts_source, last, bid, bid_size, ask, ask_size, open, high, low, "
     "base_volume, quote_volume, change_percent FROM tickers ORDER BY exchange, symbol, ts";

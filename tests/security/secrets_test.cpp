@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cryptopipe/lake/aws_sigv4.h"
+
 #include "support/pipeline_harness.h"
 #include "support/postgres_server.h"
 #include "support/s3_server.h"
@@ -34,21 +36,6 @@ std::string base64(const std::string& text) {
     for (int shift = 18; shift >= 0; shift -= 6) out += kAlphabet[(n >> shift) & 63];
   }
   // The unpadded prefix is enough to find the secret in any base64 text that starts with it.
-  return out;
-}
-
-std::string url_encoded(const std::string& text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
   return out;
 }
 
@@ -128,7 +115,7 @@ class SecretsE2E : public ::testing::Test {
 
   void expect_no_secret_anywhere() const {
     for (const auto& [secret_name, secret] : secrets_) {
-      for (const std::string& form : {secret, url_encoded(secret), base64(secret)}) {
+      for (const std::string& form : {secret, lake::uri_encode(secret), base64(secret)}) {
         for (const auto& [where, text] : outputs_) {
           EXPECT_EQ(text.find(form), std::string::npos)
               << "the " << secret_name << " (as '" << form << "') is in " << where;
@@ -203,7 +190,7 @@ TEST_F(SecretsE2E, NoSecretInOutputLakeOrWarehouseOfRunsThatSucceedAndFail) {
 // The search itself finds a secret where one is.
 TEST(SecretSearch, FindsEveryForm) {
   const std::string secret = "s3cr3t/with+odd=chars";
-  EXPECT_NE(("x" + url_encoded(secret)).find("s3cr3t%2Fwith%2Bodd%3Dchars"), std::string::npos);
+  EXPECT_NE(("x" + lake::uri_encode(secret)).find("s3cr3t%2Fwith%2Bodd%3Dchars"), std::string::npos);
   EXPECT_EQ(base64("abcdef"), "YWJjZGVm");
 }
 

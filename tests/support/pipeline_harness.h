@@ -15,6 +15,13 @@
 
 namespace cryptopipe::testing {
 
+// The OHLCV chain: load_ohlcv_to_postgres with everything upstream of it.
+constexpr const char* kOhlcvChain = "*load_ohlcv_to_postgres";
+// Every value column of gold ohlcv (not loaded_at), in key order.
+constexpr const char* kOhlcvValues =
+    "SELECT exchange, symbol, timeframe, open_time, open, high, low, close, volume, quote_volume, "
+    "trade_count, is_closed FROM ohlcv ORDER BY exchange, symbol, timeframe, open_time";
+
 // One gold row as text, every column in table order.
 using SqlRow = std::vector<std::string>;
 

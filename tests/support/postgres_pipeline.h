@@ -13,7 +13,6 @@
 
 namespace cryptopipe::testing {
 
-constexpr const char* kOhlcvChain = "*load_ohlcv_to_postgres";
 constexpr const char* kLoadOhlcv = "load_ohlcv_to_postgres";
 // Every gold OHLCV row with its row version (xmin) and load time: unchanged only if untouched.
 constexpr const char* kOhlcvValuesAndVersions =
