@@ -13,15 +13,6 @@ namespace {
 // open_time (ms), open, high, low, close, volume, quote volume: as text, the exchange's digits.
 using Candle = std::vector<std::string>;
 
-std::string iso(std::int64_t ms) {
-  const std::time_t seconds = ms / 1000;
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[40];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
-  return text;
-}
-
 // The simulator's own candles for a day, read through each exchange's API as it is.
 std::vector<Candle> truth(const Simulator& sim, const std::string& exchange,
                           const std::string& interval_token, std::int64_t day_start,
@@ -36,7 +27,7 @@ std::vector<Candle> truth(const Simulator& sim, const std::string& exchange,
                                      "&end=" + std::to_string(to) + "&limit=1000");
       const auto& list = page.at("result").at("list");
       for (auto row = list.rbegin(); row != list.rend(); ++row) {  // newest first on the wire
-        out.push_back({iso(std::stoll((*row)[0].get<std::string>())), (*row)[1], (*row)[2],
+        out.push_back({iso_of(std::stoll((*row)[0].get<std::string>())), (*row)[1], (*row)[2],
                        (*row)[3], (*row)[4], (*row)[5], (*row)[6]});
       }
     } else {
@@ -44,7 +35,7 @@ std::vector<Candle> truth(const Simulator& sim, const std::string& exchange,
                                      interval_token + "&from=" + std::to_string(from / 1000) +
                                      "&to=" + std::to_string(to / 1000));
       for (const auto& row : page) {  // [t s, quote volume, close, high, low, open, base volume]
-        out.push_back({iso(std::stoll(row[0].get<std::string>()) * 1000), row[5], row[3], row[4],
+        out.push_back({iso_of(std::stoll(row[0].get<std::string>()) * 1000), row[5], row[3], row[4],
                        row[2], row[6], row[1]});
       }
     }
