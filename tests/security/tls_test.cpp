@@ -127,6 +127,16 @@ TEST_F(TlsE2E, VerificationOffThroughTheConfigFileWorksAndWarns) {
   expect_refused_naming_host(extract(*harness, {{"CRYPTOPIPE_TLS_VERIFY", "true"}}));
 }
 
+TEST_F(TlsE2E, VerificationOffWarnsEvenWhenOnlyErrorsAreLogged) {
+  const auto harness = harness_behind(certs_.self_signed_cert(), certs_.self_signed_key());
+  std::ofstream(harness->config_path(), std::ios::app) << "log_level: error\n";
+  const ProcessResult run = extract(*harness, {{"CRYPTOPIPE_TLS_VERIFY", "false"}});
+  ASSERT_EQ(run.exit_code, 0) << context_of(run);
+  expect_loud_warning(run);
+  // Nothing else of the run's ordinary progress gets through at that level.
+  EXPECT_EQ(run.err.find("run started"), std::string::npos) << context_of(run);
+}
+
 TEST_F(TlsE2E, AnUnclearVerificationSettingIsAConfigurationError) {
   const auto harness = harness_behind(certs_.self_signed_cert(), certs_.self_signed_key());
   const ProcessResult run = extract(*harness, {{"CRYPTOPIPE_TLS_VERIFY", "no"}});

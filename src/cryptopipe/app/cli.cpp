@@ -179,7 +179,7 @@ int run_materialize(const pipeline::Config& config, const pipeline::Environment&
   Logger logger(run_id, log_format_for(config), config.log_level);
   if (pipes != nullptr) logger.forward_to(forward_to_pipes(*pipes));
   if (!config.tls_verify) {
-    logger.warn("TLS certificate verification is OFF (http.tls_verify: false or "
+    logger.warn_unsilenced("TLS certificate verification is OFF (http.tls_verify: false or "
                 "CRYPTOPIPE_TLS_VERIFY=false): anyone on the network path can impersonate the "
                 "exchanges and the S3 endpoint, and read or alter what this run fetches and stores");
   }

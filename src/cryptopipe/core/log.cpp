@@ -47,7 +47,10 @@ Logger Logger::with(const nlohmann::json& fields) const {
 }
 
 void Logger::log(LogLevel level, std::string_view message, const nlohmann::json& fields) const {
-  if (level < sink_->min_level) return;
+  if (level >= sink_->min_level) write(level, message, fields);
+}
+
+void Logger::write(LogLevel level, std::string_view message, const nlohmann::json& fields) const {
   const std::string ts = format_iso8601(SystemClock().now_ms());
   std::string line;
   if (sink_->format == LogFormat::kJson) {

@@ -32,6 +32,11 @@ class Logger {
   void info(std::string_view m, const nlohmann::json& f = {}) const { log(LogLevel::kInfo, m, f); }
   void warn(std::string_view m, const nlohmann::json& f = {}) const { log(LogLevel::kWarn, m, f); }
   void error(std::string_view m, const nlohmann::json& f = {}) const { log(LogLevel::kError, m, f); }
+  // A warning that no log level hides: for risks the user opted into, which must stay visible
+  // even to someone who asked for errors only.
+  void warn_unsilenced(std::string_view m, const nlohmann::json& f = {}) const {
+    write(LogLevel::kWarn, m, f);
+  }
 
   const std::string& run_id() const { return sink_->run_id; }
 
@@ -53,6 +58,7 @@ class Logger {
   };
   Logger(std::shared_ptr<Sink> sink, nlohmann::json context)
       : sink_(std::move(sink)), context_(std::move(context)) {}
+  void write(LogLevel level, std::string_view message, const nlohmann::json& fields) const;
 
   std::shared_ptr<Sink> sink_;
   nlohmann::json context_;
