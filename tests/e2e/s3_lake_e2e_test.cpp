@@ -130,7 +130,7 @@ TEST_F(S3LakeE2E, AMissingBucketExitsWithAClearLineUnlessCreationIsAsked) {
 TEST_F(S3LakeE2E, AStoppedServerExitsWithAClearLineNamingTheEndpoint) {
   server_.stop();
   const ProcessResult run = materialize(harness_, server_.aws_env());
-  EXPECT_EQ(run.exit_code, 1) << context_of(run);
+  EXPECT_EQ(run.exit_code, 2) << context_of(run);
   EXPECT_NE(run.err.find("s3://pipeline-lake/crypto at " + server_.endpoint()), std::string::npos)
       << context_of(run);
   EXPECT_NE(run.err.find("the S3 endpoint failed"), std::string::npos) << context_of(run);

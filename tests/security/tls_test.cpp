@@ -157,7 +157,7 @@ TEST_F(TlsE2E, S3EndpointWithAnUntrustedCertificateIsRefused) {
                          {"AWS_REGION", "us-east-1"},
                          {"AWS_ENDPOINT_URL", proxy_->url()},
                          {"CRYPTOPIPE_BINANCE_URL", sim_.base_url("binance")}});
-  EXPECT_EQ(run.exit_code, 1) << context_of(run);
+  EXPECT_EQ(run.exit_code, 2) << context_of(run);
   EXPECT_NE(run.err.find("opening the lake on s3://lake/prefix"), std::string::npos)
       << context_of(run);
   EXPECT_NE(run.err.find("TLS certificate problem with 127.0.0.1"), std::string::npos)

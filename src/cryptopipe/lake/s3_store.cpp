@@ -249,7 +249,16 @@ void S3Store::check_bucket() {
   const S3Settings& settings = client_.settings();
   const S3Call probe{.query = {{"list-type", "2"}, {"max-keys", "1"}, {"prefix", settings.prefix}},
                      .what = "opening the lake"};
-  const net::HttpResponse response = client_.send(probe);
+  // Like a warehouse that cannot be reached, a lake that cannot be opened stops the run before
+  // anything is fetched: a usage error (exit 2), whether the endpoint is down or untrusted.
+  const net::HttpResponse response = [&] {
+    try {
+      return client_.send(probe);
+    } catch (const Error& e) {
+      if (e.kind() != ErrorKind::kStorage) throw;
+      throw Error(ErrorKind::kConfig, e.what());
+    }
+  }();
   pugi::xml_document document;
   const bool parsed = document.load_buffer(response.body.data(), response.body.size());
   if (response.status == 200 && parsed && document.child("ListBucketResult")) return;

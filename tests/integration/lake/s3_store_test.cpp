@@ -336,14 +336,14 @@ TEST_F(S3StoreTest, AReadOnlyIdentityMayReadButWritingIsDenied) {
   }
 }
 
-TEST_F(S3StoreTest, AnUnreachableEndpointIsAStorageErrorNamingIt) {
+TEST_F(S3StoreTest, AnUnreachableEndpointAtOpeningIsAConfigErrorNamingIt) {
   S3Settings settings_now = settings();
   server_.stop();
   try {
     S3Store store(settings_now);
     FAIL() << "opened a stopped server";
   } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::kStorage) << e.what();
+    EXPECT_EQ(e.kind(), ErrorKind::kConfig) << e.what();
     EXPECT_NE(std::string(e.what()).find("gave up after"), std::string::npos) << e.what();
     EXPECT_TRUE(names_where_without_secret(e, server_, "lake-test"));
   }
