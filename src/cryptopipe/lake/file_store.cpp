@@ -184,8 +184,9 @@ void FileStore::read(const std::string& key, std::string& out) const {
 }
 
 ObjectMetadata FileStore::metadata(const std::string& key) const {
+  if (!exists(key)) throw Error(ErrorKind::kNotFound, "no lake object " + key);
   std::ifstream in(metadata_path(key));
-  if (!in) return {};
+  if (!in) return {};  // stored without metadata
   try {
     return nlohmann::json::parse(in).get<ObjectMetadata>();
   } catch (const nlohmann::json::exception& e) {

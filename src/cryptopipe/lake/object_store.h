@@ -43,6 +43,8 @@ class ObjectStore {
   // Reads the whole object into `out` (replacing its content, reusing its capacity).
   // Throws Error(kNotFound) when there is no such object.
   virtual void read(const std::string& key, std::string& out) const = 0;
+  // The metadata the object was created with (empty if none). Throws Error(kNotFound) when
+  // there is no such object.
   virtual ObjectMetadata metadata(const std::string& key) const = 0;
   virtual bool exists(const std::string& key) const = 0;
   // Keys starting with `prefix`, sorted.

@@ -111,7 +111,7 @@ TEST_F(FileStoreTest, UncommittedWriterLeavesNoTrace) {
   EXPECT_TRUE(store_.list("").empty());
   EXPECT_TRUE(files_under(temp_dir()).empty());
   EXPECT_TRUE(files_under(root() / ".meta").empty());
-  EXPECT_TRUE(store_.metadata(kKey).empty());
+  EXPECT_TRUE(ThrowsError([&] { store_.metadata(kKey); }, ErrorKind::kNotFound, {kKey}));
 }
 
 TEST_F(FileStoreTest, CommittedWriterLeavesNoTempFile) {
