@@ -92,6 +92,7 @@ struct Part {
   int number;
   std::string etag;
   std::string sha256_base64;
+  std::size_t size;
 };
 
 class S3ObjectWriter final : public ObjectWriter {
@@ -156,15 +157,36 @@ class S3ObjectWriter final : public ObjectWriter {
     throw error;
   }
 
-  bool stored_as_sent() const {
+  // Whether the key holds an object with our metadata, whose bytes `matches` accepts.
+  template <typename Matches>
+  bool stored_with_our_metadata(Matches&& matches) const {
     const net::HttpResponse stored = client_.send({.key = object_key_, .what = "GET " + lake_key_});
-    if (stored.status != 200 || stored.body != buffer_) return false;
+    if (stored.status != 200 || !matches(stored.body)) return false;
     for (const auto& [name, value] : headers_) {
       if (!name.starts_with(kMetaPrefix)) continue;
       const std::string* kept = stored.header(name);
       if (kept == nullptr || *kept != value) return false;
     }
     return true;
+  }
+
+  bool stored_as_sent() const {
+    return stored_with_our_metadata([&](const std::string& body) { return body == buffer_; });
+  }
+
+  // The parts are no longer in memory: the stored object is ours if it splits into parts of
+  // the sizes and SHA-256 checksums we sent.
+  bool stored_as_our_parts() const {
+    return stored_with_our_metadata([&](const std::string& body) {
+      std::size_t at = 0;
+      for (const Part& part : parts_) {
+        if (body.size() - at < part.size) return false;
+        const std::string_view piece = std::string_view(body).substr(at, part.size);
+        if (to_base64(sha256_digest(piece)) != part.sha256_base64) return false;
+        at += part.size;
+      }
+      return at == body.size();
+    });
   }
 
   void start_upload() {
@@ -191,7 +213,7 @@ class S3ObjectWriter final : public ObjectWriter {
     const net::HttpResponse response = client_.send(call);
     const std::string* etag = response.header("etag");
     if (response.status != 200 || etag == nullptr) throw client_.error(call.what, response);
-    parts_.push_back({number, *etag, sums.sha256_base64});
+    parts_.push_back({number, *etag, sums.sha256_base64, bytes.size()});
   }
 
   void complete_upload() {
@@ -213,7 +235,13 @@ class S3ObjectWriter final : public ObjectWriter {
     pugi::xml_document document;
     document.load_buffer(response.body.data(), response.body.size());
     if (response.status != 200 || document.child("Error")) {
-      throw client_.error(call.what, response);
+      Error error = client_.error(call.what, response);
+      // The answer to an earlier attempt can be lost after the server completed the upload;
+      // the retry then finds the upload gone or the key taken. If the key holds our parts, the
+      // upload is done (and there is nothing left to abort).
+      const bool maybe_done = error.kind() == ErrorKind::kNotFound ||
+                              error.kind() == ErrorKind::kAlreadyExists;
+      if (!maybe_done || !stored_as_our_parts()) throw error;
     }
     upload_id_.reset();
   }

@@ -241,6 +241,33 @@ TEST_F(S3StoreTest, APutWhoseAnswerWasLostSucceedsOnItsRetry) {
   EXPECT_EQ(store.metadata("other").at("run_id"), "one");
 }
 
+TEST_F(S3StoreTest, AMultipartUploadWhoseCompletionAnswerWasLostSucceedsOnItsRetry) {
+  FaultyProxy proxy(server_.port(), [](const std::string&) { return false; });
+  S3Store store(multipart_settings(proxy.endpoint()));
+  const auto completions = [](const std::string& line) {
+    return line.rfind("POST /lake-test/", 0) == 0 && line.find("uploadId=") != std::string::npos;
+  };
+  const std::string bytes = all_byte_values(12 * kMiB + 7);
+  proxy.lose_answers(1, completions);
+  store.put(kKey, bytes, {{"run_id", "multi"}});
+  EXPECT_EQ(proxy.lost_answers(), 1);
+  EXPECT_EQ(store.read(kKey), bytes);
+  EXPECT_EQ(store.metadata(kKey).at("run_id"), "multi");
+  EXPECT_EQ(pending_uploads().find("UploadId"), std::string::npos) << pending_uploads();
+
+  // Another writer's object under a key is still never taken for one's own.
+  store.put("other", bytes, {{"run_id", "one"}});
+  EXPECT_TRUE(ThrowsError([&] { store.put("other", bytes, {{"run_id", "two"}}); },
+                          ErrorKind::kAlreadyExists, {"other"}));
+  std::string different = bytes;
+  different[6 * kMiB] ^= 1;
+  EXPECT_TRUE(ThrowsError([&] { store.put("other", different, {{"run_id", "one"}}); },
+                          ErrorKind::kAlreadyExists, {"other"}));
+  EXPECT_EQ(store.read("other"), bytes);
+  EXPECT_EQ(store.metadata("other").at("run_id"), "one");
+  EXPECT_EQ(pending_uploads().find("UploadId"), std::string::npos) << pending_uploads();
+}
+
 TEST_F(S3StoreTest, MissingObjectsAreNotFound) {
   S3Store store(settings());
   EXPECT_TRUE(ThrowsError([&] { store.read("no/such/key"); }, ErrorKind::kNotFound,
