@@ -1,5 +1,6 @@
 #include "cryptopipe/lake/s3_store.h"
 
+#include <map>
 #include <optional>
 #include <pugixml.hpp>
 
@@ -157,17 +158,19 @@ class S3ObjectWriter final : public ObjectWriter {
     throw error;
   }
 
-  // Whether the key holds an object with our metadata, whose bytes `matches` accepts.
+  // Whether the key holds an object with exactly our metadata, whose bytes `matches` accepts.
   template <typename Matches>
   bool stored_with_our_metadata(Matches&& matches) const {
     const net::HttpResponse stored = client_.send({.key = object_key_, .what = "GET " + lake_key_});
     if (stored.status != 200 || !matches(stored.body)) return false;
-    for (const auto& [name, value] : headers_) {
-      if (!name.starts_with(kMetaPrefix)) continue;
-      const std::string* kept = stored.header(name);
-      if (kept == nullptr || *kept != value) return false;
-    }
-    return true;
+    const auto metadata_of = [](const auto& headers) {
+      std::map<std::string, std::string> metadata;
+      for (const auto& [name, value] : headers) {
+        if (name.starts_with(kMetaPrefix)) metadata.emplace(name, value);
+      }
+      return metadata;
+    };
+    return metadata_of(stored.headers) == metadata_of(headers_);
   }
 
   bool stored_as_sent() const {
@@ -242,6 +245,8 @@ class S3ObjectWriter final : public ObjectWriter {
       const bool maybe_done = error.kind() == ErrorKind::kNotFound ||
                               error.kind() == ErrorKind::kAlreadyExists;
       if (!maybe_done || !stored_as_our_parts()) throw error;
+      abort_upload();  // in case the server refused the completion: nothing of it may linger
+      return;
     }
     upload_id_.reset();
   }
