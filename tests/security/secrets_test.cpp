@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cryptopipe/lake/aws_sigv4.h"
+#include "cryptopipe/net/http_client.h"
 
 #include "support/pipeline_harness.h"
 #include "support/postgres_server.h"
@@ -115,7 +115,7 @@ class SecretsE2E : public ::testing::Test {
 
   void expect_no_secret_anywhere() const {
     for (const auto& [secret_name, secret] : secrets_) {
-      for (const std::string& form : {secret, lake::uri_encode(secret), base64(secret)}) {
+      for (const std::string& form : {secret, net::url_encode(secret), base64(secret)}) {
         for (const auto& [where, text] : outputs_) {
           EXPECT_EQ(text.find(form), std::string::npos)
               << "the " << secret_name << " (as '" << form << "') is in " << where;
@@ -190,7 +190,7 @@ TEST_F(SecretsE2E, NoSecretInOutputLakeOrWarehouseOfRunsThatSucceedAndFail) {
 // The search itself finds a secret where one is.
 TEST(SecretSearch, FindsEveryForm) {
   const std::string secret = "s3cr3t/with+odd=chars";
-  EXPECT_NE(("x" + lake::uri_encode(secret)).find("s3cr3t%2Fwith%2Bodd%3Dchars"), std::string::npos);
+  EXPECT_NE(("x" + net::url_encode(secret)).find("s3cr3t%2Fwith%2Bodd%3Dchars"), std::string::npos);
   EXPECT_EQ(base64("abcdef"), "YWJjZGVm");
 }
 

@@ -10,6 +10,7 @@
 
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/lake/content_hash.h"
+#include "cryptopipe/net/http_client.h"
 
 namespace cryptopipe::lake {
 namespace {
@@ -98,28 +99,12 @@ HeaderList SigV4Signer::sign(const SignableRequest& request, TimestampMs now) co
   return added;
 }
 
-std::string uri_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (const unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
-}
-
 std::string uri_encode_path(std::string_view path) {
   std::string out;
   std::size_t start = 0;
   for (;;) {
     const std::size_t slash = path.find('/', start);
-    out += uri_encode(path.substr(start, slash - start));
+    out += net::url_encode(path.substr(start, slash - start));
     if (slash == std::string_view::npos) return out;
     out += '/';
     start = slash + 1;
@@ -128,8 +113,8 @@ std::string uri_encode_path(std::string_view path) {
 
 std::string canonical_query(std::vector<std::pair<std::string, std::string>> query) {
   for (auto& [name, value] : query) {
-    name = uri_encode(name);
-    value = uri_encode(value);
+    name = net::url_encode(name);
+    value = net::url_encode(value);
   }
   std::sort(query.begin(), query.end());
   std::string out;

@@ -48,10 +48,7 @@ class SigV4Signer {
   std::string service_;
 };
 
-// RFC 3986 percent-encoding as SigV4 wants it: unreserved characters (A-Z a-z 0-9 - _ . ~)
-// pass, everything else becomes %XY in upper-case hex.
-std::string uri_encode(std::string_view text);
-// The same for a path: '/' separators are kept.
+// net::url_encode for a path: '/' separators are kept.
 std::string uri_encode_path(std::string_view path);
 // name=value pairs, each side encoded, sorted by name then value, joined with '&': the
 // canonical query of SigV4, usable as the URL's query as well.

@@ -195,7 +195,7 @@ HttpResponse HttpClient::perform(const HttpRequest& request) {
   return response;
 }
 
-std::string url_encode(const std::string& value) {
+std::string url_encode(std::string_view value) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(value.size());

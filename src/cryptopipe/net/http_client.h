@@ -65,8 +65,9 @@ class HttpClient {
   std::unique_ptr<Handle> handle_;
 };
 
-// Percent-encodes a query parameter value (RFC 3986 unreserved characters pass through).
-std::string url_encode(const std::string& value);
+// RFC 3986 percent-encoding, as query values and AWS SigV4 want it: unreserved characters
+// (A-Z a-z 0-9 - _ . ~) pass, everything else becomes %XY in upper-case hex.
+std::string url_encode(std::string_view value);
 std::string build_query(const std::vector<std::pair<std::string, std::string>>& params);
 
 }  // namespace cryptopipe::net
