@@ -68,6 +68,19 @@ std::string silver_data_key(const lake::ObjectStore& lake, const std::string& ma
   }
 }
 
+std::string snapshot_manifest_key(const RunContext& context, const std::string& exchange,
+                                  std::string_view dataset, const UtcDay& day) {
+  return lake::snapshot_extraction_prefix(exchange, dataset, day) + context.run_id() + ".json";
+}
+
+nlohmann::json snapshot_manifest(const RunContext& context, const std::string& exchange,
+                                 std::string_view dataset, const UtcDay& day) {
+  return {{"run_id", context.run_id()},
+          {"exchange", exchange},
+          {"dataset", dataset},
+          {"partition", day.to_string()}};
+}
+
 AssetResult publish_silver(RunContext& context, const UtcDay& day, const SilverSummary& silver) {
   const std::string manifest_key = silver.prefix + "manifest.json";
   const nlohmann::json manifest = {{"dataset", silver.dataset},
@@ -99,6 +112,25 @@ AssetResult publish_silver(RunContext& context, const UtcDay& day, const SilverS
                      {"checks", silver.checks},
                      {"findings", silver.findings},
                      {"silver_manifest", manifest_key}};
+  return result;
+}
+
+AssetResult loaded(RunContext& context, const UtcDay& day, const warehouse::Warehouse& warehouse,
+                   const warehouse::LoadStats& stats, const std::string& silver_manifest,
+                   std::string_view table) {
+  AssetResult result;
+  result.rows = stats.rows_in;
+  result.metadata = {{"rows", stats.rows_in},
+                     {"inserted", stats.inserted},
+                     {"updated", stats.updated},
+                     {"unchanged", stats.unchanged},
+                     {"silver_manifest", silver_manifest},
+                     {"warehouse", warehouse.describe()},
+                     {"table", table}};
+  context.logger().info("loaded " + std::string(table), {{"partition", day.to_string()},
+                                                        {"inserted", stats.inserted},
+                                                        {"updated", stats.updated},
+                                                        {"unchanged", stats.unchanged}});
   return result;
 }
 

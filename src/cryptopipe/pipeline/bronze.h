@@ -1,10 +1,12 @@
 #pragma once
 
+#include <array>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "cryptopipe/exchanges/exchange.h"
 #include "cryptopipe/pipeline/run_context.h"
+#include "cryptopipe/warehouse/warehouse.h"
 
 namespace cryptopipe::pipeline {
 
@@ -19,6 +21,13 @@ std::string store_raw_response(RunContext& context, const std::string& prefix, i
 // Publishes a manifest, the commit point of what it names: flushes the objects written so far,
 // writes the manifest, flushes again. A manifest therefore never outlives what it points to.
 void commit_manifest(RunContext& context, const std::string& key, const nlohmann::json& manifest);
+
+// The manifest of a snapshot extraction (tickers, order books) of this run: its key, and the
+// fields every such manifest starts with; the asset adds its own and the pages.
+std::string snapshot_manifest_key(const RunContext& context, const std::string& exchange,
+                                  std::string_view dataset, const UtcDay& day);
+nlohmann::json snapshot_manifest(const RunContext& context, const std::string& exchange,
+                                 std::string_view dataset, const UtcDay& day);
 
 // The record of a stored page in an extraction manifest.
 nlohmann::json page_record(const std::string& key, const exchanges::RawResponse& raw,
@@ -49,6 +58,21 @@ struct SilverSummary {
 // Writes the silver manifest (last: it is the commit point of the silver run) and returns the
 // asset's result, checks included.
 AssetResult publish_silver(RunContext& context, const UtcDay& day, const SilverSummary& silver);
+
+// The result of loading a silver run into a gold table (and its log line).
+AssetResult loaded(RunContext& context, const UtcDay& day, const warehouse::Warehouse& warehouse,
+                   const warehouse::LoadStats& stats, const std::string& silver_manifest,
+                   std::string_view table);
+
+// Reject counts indexed by a reason enum, as {reason name: count} for the reasons that occurred.
+template <typename Reason, std::size_t kReasons>
+nlohmann::json reason_counts(const std::array<std::int64_t, kReasons>& by_reason) {
+  nlohmann::json counts = nlohmann::json::object();
+  for (std::size_t i = 0; i < kReasons; ++i) {
+    if (by_reason[i] > 0) counts[std::string(to_string(static_cast<Reason>(i)))] = by_reason[i];
+  }
+  return counts;
+}
 
 // The newest extraction manifest under a prefix ending in "_extractions/", or "" when none.
 std::string latest_extraction(const lake::ObjectStore& lake, const std::string& prefix);

@@ -51,21 +51,7 @@ AssetResult load_ohlcv(RunContext& context, const UtcDay& day) {
 
   const std::unique_ptr<warehouse::Warehouse> warehouse = context.open_warehouse();
   const warehouse::LoadStats stats = warehouse->upsert_ohlcv(next_row);
-
-  AssetResult result;
-  result.rows = stats.rows_in;
-  result.metadata = {{"rows", stats.rows_in},
-                     {"inserted", stats.inserted},
-                     {"updated", stats.updated},
-                     {"unchanged", stats.unchanged},
-                     {"silver_manifest", manifest_key},
-                     {"warehouse", warehouse->describe()},
-                     {"table", "ohlcv"}};
-  context.logger().info("loaded ohlcv", {{"partition", day.to_string()},
-                                         {"inserted", stats.inserted},
-                                         {"updated", stats.updated},
-                                         {"unchanged", stats.unchanged}});
-  return result;
+  return loaded(context, day, *warehouse, stats, manifest_key, "ohlcv");
 }
 
 }  // namespace cryptopipe::pipeline

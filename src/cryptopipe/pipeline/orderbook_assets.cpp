@@ -64,13 +64,10 @@ AssetResult extract_orderbook(RunContext& context, const std::string& exchange_n
     page["symbol"] = symbol.unified();
     pages.push_back(std::move(page));
   }
-  const std::string manifest_key = lake::snapshot_extraction_prefix(exchange_name, kDataset, day) + context.run_id() + ".json";
-  const nlohmann::json manifest = {{"run_id", context.run_id()},
-                                   {"exchange", exchange_name},
-                                   {"dataset", kDataset},
-                                   {"partition", day.to_string()},
-                                   {"depth", settings.depth},
-                                   {"pages", pages}};
+  const std::string manifest_key = snapshot_manifest_key(context, exchange_name, kDataset, day);
+  nlohmann::json manifest = snapshot_manifest(context, exchange_name, kDataset, day);
+  manifest["depth"] = settings.depth;
+  manifest["pages"] = std::move(pages);
   commit_manifest(context, manifest_key, manifest);
 
   AssetResult result;
@@ -105,13 +102,8 @@ AssetResult transform_orderbook(RunContext& context, const UtcDay& day,
     sources.push_back({{"exchange", exchange_config.name}, {"extraction", manifest_key}});
   }
 
-  nlohmann::json reasons = nlohmann::json::object();
-  for (std::size_t i = 0; i < stats.rejects_by_reason.size(); ++i) {
-    if (stats.rejects_by_reason[i] > 0) {
-      reasons[std::string(to_string(static_cast<transform::LevelRejectReason>(i)))] =
-          stats.rejects_by_reason[i];
-    }
-  }
+  const nlohmann::json reasons =
+      reason_counts<transform::LevelRejectReason>(stats.rejects_by_reason);
   const nlohmann::json checks = {{"orderbook_sorted", stats.checks.unsorted == 0},
                                  {"orderbook_not_crossed", stats.checks.crossed == 0},
                                  {"orderbook_positive_amounts",
@@ -154,15 +146,7 @@ AssetResult load_orderbook(RunContext& context, const UtcDay& day) {
   };
   const std::unique_ptr<warehouse::Warehouse> warehouse = context.open_warehouse();
   const warehouse::LoadStats stats = warehouse->upsert_book_levels(next_row);
-  AssetResult result;
-  result.rows = stats.rows_in;
-  result.metadata = {{"rows", stats.rows_in},
-                     {"inserted", stats.inserted},
-                     {"updated", stats.updated},
-                     {"unchanged", stats.unchanged},
-                     {"silver_manifest", manifest_key},
-                     {"table", "orderbook_levels"}};
-  return result;
+  return loaded(context, day, *warehouse, stats, manifest_key, "orderbook_levels");
 }
 
 }  // namespace cryptopipe::pipeline

@@ -58,13 +58,10 @@ AssetResult extract_tickers(RunContext& context, const std::string& exchange_nam
   }
   nlohmann::json wanted = nlohmann::json::object();
   for (const Symbol& symbol : symbols) wanted[exchange->market_id(symbol)] = symbol.unified();
-  const std::string manifest_key = lake::snapshot_extraction_prefix(exchange_name, kDataset, day) + context.run_id() + ".json";
-  const nlohmann::json manifest = {{"run_id", context.run_id()},
-                                   {"exchange", exchange_name},
-                                   {"dataset", kDataset},
-                                   {"partition", day.to_string()},
-                                   {"wanted", wanted},
-                                   {"pages", {page_record(key, raw, tickers.size())}}};
+  const std::string manifest_key = snapshot_manifest_key(context, exchange_name, kDataset, day);
+  nlohmann::json manifest = snapshot_manifest(context, exchange_name, kDataset, day);
+  manifest["wanted"] = std::move(wanted);
+  manifest["pages"] = nlohmann::json::array({page_record(key, raw, tickers.size())});
   commit_manifest(context, manifest_key, manifest);
 
   AssetResult result;
@@ -101,13 +98,8 @@ AssetResult transform_tickers(RunContext& context, const UtcDay& day,
                        {"bronze", snapshot.bronze_key}});
   }
 
-  nlohmann::json reasons = nlohmann::json::object();
-  for (std::size_t i = 0; i < stats.rejects_by_reason.size(); ++i) {
-    if (stats.rejects_by_reason[i] > 0) {
-      reasons[std::string(to_string(static_cast<transform::TickerRejectReason>(i)))] =
-          stats.rejects_by_reason[i];
-    }
-  }
+  const nlohmann::json reasons =
+      reason_counts<transform::TickerRejectReason>(stats.rejects_by_reason);
   const nlohmann::json checks = {{"tickers_bid_not_above_ask", stats.checks.crossed == 0},
                                  {"tickers_last_within_range", stats.checks.last_outside_range == 0},
                                  {"tickers_fresh", stats.checks.stale == 0},
@@ -150,15 +142,7 @@ AssetResult load_tickers(RunContext& context, const UtcDay& day) {
   };
   const std::unique_ptr<warehouse::Warehouse> warehouse = context.open_warehouse();
   const warehouse::LoadStats stats = warehouse->upsert_tickers(next_row);
-  AssetResult result;
-  result.rows = stats.rows_in;
-  result.metadata = {{"rows", stats.rows_in},
-                     {"inserted", stats.inserted},
-                     {"updated", stats.updated},
-                     {"unchanged", stats.unchanged},
-                     {"silver_manifest", manifest_key},
-                     {"table", "tickers"}};
-  return result;
+  return loaded(context, day, *warehouse, stats, manifest_key, "tickers");
 }
 
 }  // namespace cryptopipe::pipeline

@@ -100,13 +100,7 @@ AssetResult transform_ohlcv(RunContext& context, const UtcDay& day,
     }
   }
 
-  nlohmann::json reasons = nlohmann::json::object();
-  for (std::size_t i = 0; i < by_reason.size(); ++i) {
-    if (by_reason[i] > 0) {
-      reasons[std::string(transform::to_string(static_cast<transform::RejectReason>(i)))] =
-          by_reason[i];
-    }
-  }
+  const nlohmann::json reasons = reason_counts<transform::RejectReason>(by_reason);
   const std::size_t data_bytes = rows.finish();
   rejects.finish();
   const nlohmann::json manifest = {
