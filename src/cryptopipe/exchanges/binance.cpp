@@ -266,26 +266,15 @@ RawResponse Binance::fetch_orderbook(const Symbol& symbol, int depth) {
 }
 
 void Binance::parse_orderbook(std::string& body, RawBook& book) const {
-  book.ts.reset();
-  book.sequence.reset();
-  book.bids.clear();
-  book.asks.clear();
-  const simdjson::padded_string_view padded = padded_view(body);
-  simdjson::dom::element root;
-  if (const auto error = thread_dom_parser().parse(padded.data(), padded.length(), false)
-                             .get(root)) {
-    throw bad_payload(kName, "depth response", error);
-  }
-  simdjson::dom::object object;
-  simdjson::dom::element code;
-  if (root.get_object().get(object) || !object["code"].get(code)) {
-    // An error body ({code, msg}) stored as if it were a book, or any other document.
+  book.clear();
+  const auto object = read_book_object(body, kName, "depth response", "code");
+  if (!object) {
     throw Error(ErrorKind::kBadPayload, "binance: depth response is not a book object (" +
                                             describe_error_body(body) + ")");
   }
-  read_book_sides(object, "bids", "asks", kName, "depth response", book);
+  read_book_sides(*object, "bids", "asks", kName, "depth response", book);
   // A number live, a string in ccxt's recording: read_integer takes both.
-  book.sequence = optional_integer(object, "lastUpdateId", kName, "depth response");
+  book.sequence = optional_integer(*object, "lastUpdateId", kName, "depth response");
 }
 
 }  // namespace cryptopipe::exchanges

@@ -298,10 +298,7 @@ RawResponse Bybit::fetch_orderbook(const Symbol& symbol, int depth) {
 }
 
 void Bybit::parse_orderbook(std::string& body, RawBook& book) const {
-  book.ts.reset();
-  book.sequence.reset();
-  book.bids.clear();
-  book.asks.clear();
+  book.clear();
   const simdjson::dom::object result =
       result_object(read_envelope(body, thread_dom_parser()), "orderbook", "s, b, a, ts, u");
   read_book_sides(result, "b", "a", kName, "orderbook response", book);

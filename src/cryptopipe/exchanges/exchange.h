@@ -73,6 +73,13 @@ struct RawBook {
   std::optional<std::int64_t> sequence;  // the exchange's update id, where it gives one
   std::vector<RawLevel> bids;
   std::vector<RawLevel> asks;
+
+  void clear() {  // keeps the sides' capacity for the next book
+    ts.reset();
+    sequence.reset();
+    bids.clear();
+    asks.clear();
+  }
 };
 
 // A spot exchange's public market-data API. Implementations: one file each.

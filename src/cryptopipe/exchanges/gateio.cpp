@@ -207,26 +207,15 @@ RawResponse GateIo::fetch_orderbook(const Symbol& symbol, int depth) {
 }
 
 void GateIo::parse_orderbook(std::string& body, RawBook& book) const {
-  book.ts.reset();
-  book.sequence.reset();
-  book.bids.clear();
-  book.asks.clear();
-  const simdjson::padded_string_view padded = padded_view(body);
-  simdjson::dom::element root;
-  if (const auto error = thread_dom_parser().parse(padded.data(), padded.length(), false)
-                             .get(root)) {
-    throw bad_payload(kName, "order_book response", error);
-  }
-  simdjson::dom::object object;
-  simdjson::dom::element label;
-  if (root.get_object().get(object) || !object["label"].get(label)) {
-    // An error body ({label, message}) stored as if it were a book, or any other document.
+  book.clear();
+  const auto object = read_book_object(body, kName, "order_book response", "label");
+  if (!object) {
     throw Error(ErrorKind::kBadPayload, "gateio: order_book response is not a book object (" +
                                             describe_error_body(body) + ")");
   }
-  read_book_sides(object, "bids", "asks", kName, "order_book response", book);
-  book.ts = optional_integer(object, "current", kName, "order_book response");
-  book.sequence = optional_integer(object, "id", kName, "order_book response");
+  read_book_sides(*object, "bids", "asks", kName, "order_book response", book);
+  book.ts = optional_integer(*object, "current", kName, "order_book response");
+  book.sequence = optional_integer(*object, "id", kName, "order_book response");
 }
 
 }  // namespace cryptopipe::exchanges

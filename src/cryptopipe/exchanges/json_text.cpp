@@ -117,4 +117,20 @@ simdjson::dom::parser& thread_dom_parser() {
   return parser;
 }
 
+std::optional<simdjson::dom::object> read_book_object(std::string& body,
+                                                      std::string_view exchange,
+                                                      std::string_view what,
+                                                      std::string_view error_key) {
+  const simdjson::padded_string_view padded = padded_view(body);
+  simdjson::dom::element root;
+  if (const auto error =
+          thread_dom_parser().parse(padded.data(), padded.length(), false).get(root)) {
+    throw bad_payload(exchange, what, error);
+  }
+  simdjson::dom::object object;
+  simdjson::dom::element error_field;
+  if (root.get_object().get(object) || !object[error_key].get(error_field)) return std::nullopt;
+  return object;
+}
+
 }  // namespace cryptopipe::exchanges

@@ -57,6 +57,14 @@ void read_book_sides(simdjson::dom::object object, std::string_view bids_key,
                      std::string_view asks_key, std::string_view exchange, std::string_view what,
                      RawBook& book);
 
+// The object of a book response, parsed in place. nullopt when the document is not an object
+// or has `error_key`, the field of the exchange's error bodies (one stored as if it were a book):
+// the exchange then says what the body holds. Throws Error(kBadPayload) for invalid JSON.
+std::optional<simdjson::dom::object> read_book_object(std::string& body,
+                                                      std::string_view exchange,
+                                                      std::string_view what,
+                                                      std::string_view error_key);
+
 // An integer field of a response object (a number or its digits in a string): nullopt where
 // absent; throws Error(kBadPayload) naming the exchange, `what` and the key when it is present
 // but not an integer.
