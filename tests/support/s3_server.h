@@ -21,7 +21,9 @@ class S3Server {
   S3Server();
   S3Server(const S3Server&) = delete;
   S3Server& operator=(const S3Server&) = delete;
-  ~S3Server();  // stop()
+  // SIGKILL: the data folder goes with the server, so a graceful shutdown (seconds of SeaweedFS
+  // flushing its volumes) would only slow every test down.
+  ~S3Server();
 
   // http://127.0.0.1:PORT
   std::string endpoint() const;
@@ -48,7 +50,8 @@ class S3Server {
   std::map<std::string, std::string> objects(const std::string& bucket,
                                              const std::string& prefix) const;
 
-  // SIGTERM, then SIGKILL after 10 s. Safe to call more than once.
+  // SIGTERM, then SIGKILL after 10 s: a server that shuts down as an operator would stop it, its
+  // data kept for restart(). Safe to call more than once.
   void stop();
 
   // Stops the server if it runs and starts it again on the same ports with the same data and
