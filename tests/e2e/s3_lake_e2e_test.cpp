@@ -7,6 +7,7 @@
 
 #include "support/pipeline_harness.h"
 #include "support/s3_server.h"
+#include "support/temp_dir.h"
 
 namespace cryptopipe::testing {
 namespace {
@@ -99,6 +100,38 @@ TEST_F(S3LakeE2E, TheWholePipelineOnS3GivesTheSameRowsAsOnAFolder) {
                           server_.aws_env());
   ASSERT_EQ(replay.exit_code, 0) << context_of(replay);
   EXPECT_EQ(harness_.query(kOhlcvRows), ohlcv);
+}
+
+TEST_F(S3LakeE2E, CredentialsRegionAndEndpointComeFromAnAwsCliProfile) {
+  // The profile is written by the AWS CLI itself (`aws configure set`), into files of its own.
+  const TempDir aws_home;
+  const std::map<std::string, std::string> files = {
+      {"AWS_SHARED_CREDENTIALS_FILE", (aws_home.path() / "credentials").string()},
+      {"AWS_CONFIG_FILE", (aws_home.path() / "config").string()}};
+  for (const auto& [setting, value] :
+       std::map<std::string, std::string>{{"aws_access_key_id", server_.access_key()},
+                                          {"aws_secret_access_key", server_.secret_key()},
+                                          {"region", "us-east-1"},
+                                          {"endpoint_url", server_.endpoint()}}) {
+    const ProcessResult set =
+        run_process({"/usr/bin/aws", "configure", "set", setting, value, "--profile", "lake"},
+                    files);
+    ASSERT_EQ(set.exit_code, 0) << set.err;
+  }
+  // No AWS_* variable but the profile's name and files reaches the run (the harness sees to it).
+  auto env = files;
+  env["AWS_PROFILE"] = "lake";
+  const ProcessResult run = harness_.cryptopipe(
+      {"materialize", "--select", "extract_binance_ohlcv", "--partition", day_}, env);
+  ASSERT_EQ(run.exit_code, 0) << context_of(run);
+  expect_no_secret(run);
+  EXPECT_FALSE(server_.objects("pipeline-lake", "crypto/bronze/binance/ohlcv/").empty());
+
+  env["AWS_PROFILE"] = "nobody";
+  const ProcessResult unknown = harness_.cryptopipe(
+      {"materialize", "--select", "extract_binance_ohlcv", "--partition", day_}, env);
+  EXPECT_EQ(unknown.exit_code, 2) << context_of(unknown);
+  EXPECT_NE(unknown.err.find("AWS_PROFILE 'nobody'"), std::string::npos) << context_of(unknown);
 }
 
 TEST_F(S3LakeE2E, AWrongSecretExitsWithAClearLineAndNoSecret) {

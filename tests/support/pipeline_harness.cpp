@@ -42,7 +42,9 @@ std::vector<std::string> PipelineHarness::removals_for(
         "CRYPTOPIPE_GATEIO_URL", "CRYPTOPIPE_CONFIG", "CRYPTOPIPE_LOG_FORMAT",
         "CRYPTOPIPE_LOG_LEVEL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
         "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3",
-        "CRYPTOPIPE_TLS_VERIFY", "CURL_CA_BUNDLE", "SSL_CERT_FILE"}) {
+        "CRYPTOPIPE_TLS_VERIFY", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "AWS_PROFILE",
+        "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE",
+        "HOME"}) {  // nor the AWS profile of the user running the tests (~/.aws)
     if (!env.contains(name)) removals.emplace_back(name);
   }
   return removals;

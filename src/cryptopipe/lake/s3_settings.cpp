@@ -1,6 +1,7 @@
 #include "cryptopipe/lake/s3_settings.h"
 
 #include "cryptopipe/core/error.h"
+#include "cryptopipe/lake/aws_profile.h"
 #include "cryptopipe/lake/keys.h"
 
 namespace cryptopipe::lake {
@@ -40,6 +41,30 @@ std::string endpoint_from(const std::string& value, const std::string& variable,
   return endpoint;
 }
 
+// The AWS CLI's profile: AWS_PROFILE (or "default") from AWS_SHARED_CREDENTIALS_FILE and
+// AWS_CONFIG_FILE, by default ~/.aws/credentials and ~/.aws/config.
+AwsProfile profile_of(const LakeOptions& options, const std::string& url) {
+  const auto named = lookup(options, "AWS_PROFILE");
+  const std::string home = lookup(options, "HOME").value_or("");
+  const auto file = [&](const char* variable, const char* name) {
+    if (const auto path = lookup(options, variable)) return *path;
+    return home.empty() ? std::string() : home + "/.aws/" + name;
+  };
+  const std::string credentials_file = file("AWS_SHARED_CREDENTIALS_FILE", "credentials");
+  const std::string config_file = file("AWS_CONFIG_FILE", "config");
+  AwsProfile profile;
+  try {
+    profile = read_aws_profile(named.value_or("default"), credentials_file, config_file);
+  } catch (const Error& e) {
+    throw config_error(url, e.what());
+  }
+  if (named && !profile.found) {
+    throw config_error(url, "AWS_PROFILE '" + *named + "' is in neither " + credentials_file +
+                                " nor " + config_file);
+  }
+  return profile;
+}
+
 }  // namespace
 
 std::string S3Settings::url() const {
@@ -69,15 +94,21 @@ S3Settings s3_settings_from(const std::string& url, const LakeOptions& options) 
     settings.prefix = prefix + "/";
   }
 
+  // The environment first, then the profile, as the AWS CLI and SDKs do.
+  const AwsProfile profile = profile_of(options, url);
   if (const auto region = lookup(options, "AWS_REGION")) {
     settings.region = *region;
   } else if (const auto fallback = lookup(options, "AWS_DEFAULT_REGION")) {
     settings.region = *fallback;
+  } else if (profile.region) {
+    settings.region = *profile.region;
   }
   if (const auto endpoint = lookup(options, "AWS_ENDPOINT_URL_S3")) {
     settings.endpoint = endpoint_from(*endpoint, "AWS_ENDPOINT_URL_S3", url);
   } else if (const auto generic = lookup(options, "AWS_ENDPOINT_URL")) {
     settings.endpoint = endpoint_from(*generic, "AWS_ENDPOINT_URL", url);
+  } else if (profile.endpoint_url) {
+    settings.endpoint = endpoint_from(*profile.endpoint_url, "endpoint_url of the AWS profile", url);
   } else {
     settings.endpoint = "https://s3." + settings.region + ".amazonaws.com";
     // Virtual-hosted addressing needs a bucket name that is a valid host name label.
@@ -86,10 +117,16 @@ S3Settings s3_settings_from(const std::string& url, const LakeOptions& options) 
 
   const auto key_id = lookup(options, "AWS_ACCESS_KEY_ID");
   const auto secret = lookup(options, "AWS_SECRET_ACCESS_KEY");
-  if (!key_id || !secret) {
-    throw config_error(url, "no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+  if (key_id && secret) {
+    settings.credentials = {*key_id, *secret, lookup(options, "AWS_SESSION_TOKEN").value_or("")};
+  } else if (profile.access_key_id && profile.secret_access_key) {
+    settings.credentials = {*profile.access_key_id, *profile.secret_access_key,
+                            profile.session_token.value_or("")};
+  } else {
+    throw config_error(url, "no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "
+                            "aws_access_key_id and aws_secret_access_key in the AWS profile "
+                            "(AWS_PROFILE, ~/.aws/credentials)");
   }
-  settings.credentials = {*key_id, *secret, lookup(options, "AWS_SESSION_TOKEN").value_or("")};
   settings.http = options.http;
   settings.retry = options.retry;
   settings.create_bucket = options.create_bucket;

@@ -36,8 +36,9 @@ struct S3Settings {
 // Reads s3://bucket[/prefix] and the standard AWS variables through options.env:
 // AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION (or
 // AWS_DEFAULT_REGION; us-east-1 by default), AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL (a custom
-// endpoint, addressed path-style). Throws Error(kConfig) naming the URL or the variable; the
-// message never carries a secret.
+// endpoint, addressed path-style). What the environment leaves unset comes from the AWS CLI's
+// profile (AWS_PROFILE, ~/.aws/credentials and ~/.aws/config), as in the AWS SDKs. Throws
+// Error(kConfig) naming the URL, the variable or the file; the message never carries a secret.
 S3Settings s3_settings_from(const std::string& url, const LakeOptions& options);
 
 }  // namespace cryptopipe::lake
