@@ -17,7 +17,8 @@ namespace {
 }
 
 // The asset's own counters and references, typed for Dagster: integers become int metadata
-// (so Dagster plots them), *_manifest keys a path, the rest text or JSON.
+// (so Dagster plots them), *_manifest keys a path, strings text, objects and arrays JSON, and
+// any other value its JSON text.
 void add_value(pipes::Metadata& metadata, const std::string& label, const nlohmann::json& value,
                pipeline::RunContext& context) {
   for (const auto& [existing, unused] : metadata) {
@@ -25,8 +26,6 @@ void add_value(pipes::Metadata& metadata, const std::string& label, const nlohma
   }
   if (value.is_number_integer()) {
     metadata.emplace_back(label, pipes::MetadataValue::integer(value.get<std::int64_t>()));
-  } else if (value.is_number_float()) {
-    metadata.emplace_back(label, pipes::MetadataValue::floating(value.get<double>()));
   } else if (value.is_string() && label.ends_with("manifest")) {
     metadata.emplace_back(
         label, pipes::MetadataValue::path(context.lake().locate(value.get<std::string>())));
@@ -34,8 +33,8 @@ void add_value(pipes::Metadata& metadata, const std::string& label, const nlohma
     metadata.emplace_back(label, pipes::MetadataValue::text(value.get<std::string>()));
   } else if (value.is_structured()) {
     metadata.emplace_back(label, pipes::MetadataValue::json(value));
-  } else if (value.is_boolean()) {
-    metadata.emplace_back(label, pipes::MetadataValue::text(value.get<bool>() ? "true" : "false"));
+  } else {
+    metadata.emplace_back(label, pipes::MetadataValue::text(value.dump()));
   }
 }
 
