@@ -151,10 +151,7 @@ lake::LakeOptions lake_options(const pipeline::Config& config, const pipeline::E
   lake::LakeOptions options;
   options.env = [&env](const std::string& name) { return env.get(name); };
   options.create_bucket = config.lake_create_bucket;
-  options.http.connect_timeout = std::chrono::milliseconds(config.connect_timeout_ms);
-  options.http.total_timeout = std::chrono::milliseconds(config.request_timeout_ms);
-  options.http.verify_tls = config.tls_verify;
-  options.http.ca_bundle = config.ca_bundle;
+  options.http = pipeline::http_options(config);
   options.retry.max_attempts = config.max_attempts;
   return options;
 }

@@ -265,6 +265,15 @@ std::optional<std::string> Environment::get(const std::string& name) const {
   return it->second;
 }
 
+net::HttpOptions http_options(const Config& config) {
+  net::HttpOptions options;
+  options.connect_timeout = std::chrono::milliseconds(config.connect_timeout_ms);
+  options.total_timeout = std::chrono::milliseconds(config.request_timeout_ms);
+  options.verify_tls = config.tls_verify;
+  options.ca_bundle = config.ca_bundle;
+  return options;
+}
+
 Config load_config(const ConfigFlags& flags, const Environment& env) {
   Config config;
   // The zero-configuration universe: Binance, the exchange the demo and quick start use.

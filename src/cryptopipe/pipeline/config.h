@@ -9,6 +9,7 @@
 #include "cryptopipe/core/log.h"
 #include "cryptopipe/core/symbol.h"
 #include "cryptopipe/core/timeframe.h"
+#include "cryptopipe/net/http_client.h"
 
 namespace cryptopipe::pipeline {
 
@@ -67,5 +68,8 @@ struct ConfigFlags {
 // ./cryptopipe.yaml when present), then the environment (with .env), then flags. Throws
 // Error(kConfig) with a message naming the file, the key and the bad value.
 Config load_config(const ConfigFlags& flags, const Environment& env);
+
+// The HTTP settings of the config (timeouts, TLS), the same for exchanges and the S3 lake.
+net::HttpOptions http_options(const Config& config);
 
 }  // namespace cryptopipe::pipeline

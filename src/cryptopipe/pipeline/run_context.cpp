@@ -41,10 +41,7 @@ std::unique_ptr<exchanges::Exchange> RunContext::connect(const std::string& exch
   const ExchangeConfig& settings = exchange_config(exchange);
   exchanges::RestSettings rest;
   rest.base_url = settings.base_url;
-  rest.http.connect_timeout = std::chrono::milliseconds(config_.connect_timeout_ms);
-  rest.http.total_timeout = std::chrono::milliseconds(config_.request_timeout_ms);
-  rest.http.verify_tls = config_.tls_verify;
-  rest.http.ca_bundle = config_.ca_bundle;
+  rest.http = http_options(config_);
   rest.retry.max_attempts = config_.max_attempts;
   auto session = std::make_unique<exchanges::RestSession>(
       exchange, rest, *limiters_.at(exchange), clock_, logger_.with({{"exchange", exchange}}));
