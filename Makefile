@@ -2,24 +2,38 @@
 PRESET ?= default
 BUILD_DIR := $(if $(filter asan,$(PRESET)),build-asan,build)
 JOBS ?= $(shell nproc)
+# make build and make test want the test suites (and, in the default preset, the benchmarks) in
+# the build; make demo configures a fresh build without them, so a later make test reconfigures.
+FULL_BUILD_FLAGS := -DCRYPTOPIPE_BUILD_TESTS=ON $(if $(filter default,$(PRESET)),-DCRYPTOPIPE_BUILD_BENCH=ON)
 
-.PHONY: deps build demo dev test test-asan bench fuzz coverage clean
+.PHONY: deps deps-engine engine build demo dev test test-asan bench fuzz coverage clean
 
+# What the engine and the simulator build against: all make demo installs.
+deps-engine:
+	./scripts/install-deps.sh engine
+
+# Everything the tests, benchmarks and fuzzers build with or start.
 deps:
-	./scripts/install-deps.sh
-	./scripts/install-dagster.sh
+	./scripts/install-deps.sh all
+	./scripts/install-dagster.sh all
 	./scripts/install-s3-server.sh
 
-$(BUILD_DIR)/build.ninja: | deps
-	cmake --preset $(PRESET)
+# The two binaries alone (cryptopipe, cryptopipe-exchange-sim), without tests or benchmarks.
+engine: deps-engine
+	@test -f $(BUILD_DIR)/build.ninja || \
+	  cmake --preset $(PRESET) -DCRYPTOPIPE_BUILD_TESTS=OFF -DCRYPTOPIPE_BUILD_BENCH=OFF
+	cmake --build --preset $(PRESET) -j $(JOBS) --target cryptopipe cryptopipe-exchange-sim
 
-build: deps $(BUILD_DIR)/build.ninja
+build: deps
+	@grep -qs '^CRYPTOPIPE_BUILD_TESTS:BOOL=ON' $(BUILD_DIR)/CMakeCache.txt || \
+	  cmake --preset $(PRESET) $(FULL_BUILD_FLAGS)
 	cmake --build --preset $(PRESET) -j $(JOBS)
 
-demo: build
+demo: engine
 	./scripts/demo.sh
 
-dev: build
+dev: engine
+	./scripts/install-dagster.sh ui
 	./scripts/dev.sh
 
 test: build

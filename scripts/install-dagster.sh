@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Installs what the Dagster code location, its tests and its browser test need. Idempotent:
-#   - Debian packages: python3-venv, chromium (the browser test's headless browser), and nodejs
-#     with npm when npm is missing;
-#   - .venv/ in the checkout: Python packages pinned in dagster/requirements.lock, then the code
-#     location itself (editable); reinstalled only when the lock or pyproject changes;
-#   - dagster/browser/node_modules: playwright-core from package-lock.json (npm ci). It drives
-#     Debian's chromium; it never downloads a browser of its own.
+# Installs the Dagster side, by profile:
+#   install-dagster.sh ui    what `make dev` needs: Debian's python3-venv, then .venv/ in the
+#                            checkout with the Python packages pinned in dagster/requirements.lock
+#                            and the code location itself (editable); reinstalled only when the
+#                            lock or pyproject changes;
+#   install-dagster.sh all   (the default) that, plus what the browser test needs: Debian's
+#                            chromium (its headless browser), nodejs with npm when npm is missing,
+#                            and dagster/browser/node_modules: playwright-core from
+#                            package-lock.json (npm ci), which drives Debian's chromium and never
+#                            downloads a browser of its own.
+# Idempotent.
 # pip's and npm's download caches live in .cache/ inside the checkout, nowhere else.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,8 +17,15 @@ cd "$(dirname "$0")/.."
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 
-packages=(python3-venv chromium)
-command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+profile=${1:-all}
+case "$profile" in
+  ui) packages=(python3-venv) ;;
+  all)
+    packages=(python3-venv chromium)
+    command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+    ;;
+  *) echo "install-dagster.sh: unknown profile '$profile': ui or all" >&2; exit 2 ;;
+esac
 missing=()
 for pkg in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
@@ -43,6 +54,7 @@ if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; 
   awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "pip install of the Dagster code location: %.1f s\n", e - s }'
 fi
 
+[ "$profile" = all ] || exit 0
 if [ ! -d dagster/browser/node_modules/playwright-core ] ||
    [ dagster/browser/package-lock.json -nt dagster/browser/node_modules/.package-lock.json ]; then
   (cd dagster/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund \

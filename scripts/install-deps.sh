@@ -1,17 +1,32 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the engine, its tests and its benchmarks build against.
-# postgresql-15 is the server the tests and benchmarks start on loopback (never the system
-# cluster). Idempotent: does nothing when every package is already present, runs `apt-get update` at most once.
+# Installs Debian packages, by profile:
+#   install-deps.sh engine   the compiler and the libraries the engine and the simulator build
+#                            against, and sqlite3 (the demo shows warehouse rows with it): what
+#                            `make demo` needs, nothing more;
+#   install-deps.sh all      (the default) the engine's, plus what the tests and benchmarks start
+#                            or build with: GoogleTest, PostgreSQL 15 (a server the tests start on
+#                            loopback, never the system cluster), the AWS CLI, clang for fuzzing,
+#                            gcovr, the zstd and openssl tools.
+# Idempotent: does nothing when every package is already present, runs `apt-get update` at most
+# once.
 set -euo pipefail
 
-packages=(
-  build-essential cmake ninja-build pkg-config curl python3
+profile=${1:-all}
+engine=(
+  build-essential cmake ninja-build pkg-config
   libcurl4-openssl-dev libsimdjson-dev nlohmann-json3-dev libcli11-dev libyaml-cpp-dev
-  libsqlite3-dev sqlite3 zlib1g-dev libzstd-dev zstd libssl-dev openssl libcpp-httplib-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libpugixml-dev awscli
-  libpq-dev postgresql-15 postgresql-client-15
-  clang-14 libclang-rt-14-dev gcovr
+  libsqlite3-dev sqlite3 zlib1g-dev libzstd-dev libssl-dev libcpp-httplib-dev libpugixml-dev
+  libpq-dev
 )
+tests=(
+  curl python3 zstd openssl libgtest-dev libgmock-dev libbenchmark-dev awscli
+  postgresql-15 postgresql-client-15 clang-14 libclang-rt-14-dev gcovr
+)
+case "$profile" in
+  engine) packages=("${engine[@]}") ;;
+  all) packages=("${engine[@]}" "${tests[@]}") ;;
+  *) echo "install-deps.sh: unknown profile '$profile': engine or all" >&2; exit 2 ;;
+esac
 
 missing=()
 for pkg in "${packages[@]}"; do
