@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -127,12 +128,21 @@ def test_a_failing_exchange_fails_the_run_with_the_engines_error(work, monkeypat
         failing.stop()
 
 
-def dagster_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+def start_dagster_cli(*args: str, cwd: Path) -> subprocess.Popen:
     dagster = Path(sys.executable).parent / "dagster"
-    return subprocess.run(
-        [str(dagster), *args], capture_output=True, text=True, cwd=cwd, timeout=600,
+    return subprocess.Popen(
+        [str(dagster), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd,
         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
     )
+
+
+def finish(process: subprocess.Popen) -> subprocess.CompletedProcess:
+    stdout, stderr = process.communicate(timeout=600)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def dagster_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return finish(start_dagster_cli(*args, cwd=cwd))
 
 
 def bronze_days(work: Path) -> set[str]:
@@ -163,3 +173,38 @@ def test_a_partition_range_runs_in_one_engine_process(engine_config, work):
     assert done.returncode == 0, done.stdout + done.stderr
     assert bronze_days(work) == {first, last}
     assert done.stderr.count('"msg":"run started"') == 1  # one engine process for both days
+
+
+def test_two_dagster_runs_of_one_partition_at_once_both_succeed(engine_config, work):
+    """A schedule firing while a backfill of the same day runs (issue 11): each Dagster run's
+    engine processes store pages under keys of their own, and both runs converge on one gold."""
+    day = yesterday()
+    args = ("asset", "materialize", "-m", "cryptopipe_dagster.definitions",
+            "--select", "*load_ohlcv_to_postgres", "--partition", day)
+    runs = [start_dagster_cli(*args, cwd=work) for _ in range(2)]
+    for done in [finish(run) for run in runs]:
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "already exists" not in done.stderr
+
+    with sqlite3.connect(work / "warehouse.db") as db:
+        (rows,) = db.execute(
+            "SELECT count(*) FROM ohlcv WHERE open_time >= ? AND open_time < ?", (day, day + "~")
+        ).fetchone()
+        audit = db.execute("SELECT run_id, asset, status FROM run_audit").fetchall()
+    assert rows == 144  # three exchanges x two symbols x 24 hourly candles, loaded by both runs
+    assert {status for _, _, status in audit} == {"success"}
+    # Engine run ids are {start}-{Dagster run id}: two Dagster runs, each with all five assets.
+    dagster_runs = {run_id.split("-", 1)[1] for run_id, _, _ in audit}
+    assert len(dagster_runs) == 2
+    assert len(audit) == 2 * 5
+
+    manifests = sorted((work / "lake" / "bronze").rglob("_extractions/*.json"))
+    assert len(manifests) == 2 * 3 * 2  # two runs x three exchanges x two series
+    pages = set()
+    for manifest in manifests:
+        content = json.loads(manifest.read_text())
+        for page in content["pages"]:
+            assert f"-{content['run_id']}-" in page["key"], (manifest, page["key"])
+            assert (work / "lake" / page["key"]).is_file(), page["key"]
+            pages.add(page["key"])
+    assert len(pages) == sum(len(json.loads(m.read_text())["pages"]) for m in manifests)

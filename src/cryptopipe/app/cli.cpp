@@ -5,6 +5,8 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <exception>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -25,6 +27,28 @@ namespace {
 constexpr const char* kExitCodesHelp =
     "Exit codes: 0 every selected asset materialized; 1 an asset failed (or the run could not "
     "complete); 2 bad usage or configuration (nothing was run).";
+
+[[noreturn]] void terminate_with_an_error_line() {
+  std::string what = "the engine stopped on an unhandled error";
+  if (const std::exception_ptr current = std::current_exception()) {
+    try {
+      std::rethrow_exception(current);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+      what = "an exception of unknown type";
+    }
+  }
+  const std::string line = "cryptopipe: internal error: " + what + "; a re-run converges\n";
+  static_cast<void>(::write(STDERR_FILENO, line.data(), line.size()));
+  std::_Exit(kExitAssetFailed);
+}
+
+}  // namespace
+
+void end_unhandled_errors_with_a_line() { std::set_terminate(terminate_with_an_error_line); }
+
+namespace {
 
 struct MaterializeOptions {
   std::string select;
@@ -221,6 +245,7 @@ int run_assets(const pipeline::Config& config, bool as_json) {
 }  // namespace
 
 int run_cli(int argc, char** argv) {
+  end_unhandled_errors_with_a_line();
   CLI::App app{
       "cryptopipe: crypto market data from exchange REST APIs to a data lake (bronze, silver) "
       "and a warehouse (gold)."};

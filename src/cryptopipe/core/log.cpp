@@ -66,9 +66,12 @@ void Logger::write(LogLevel level, std::string_view message, const nlohmann::jso
     line = record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   } else {
     line = ts.substr(11, 12) + " " + std::string(level_name(level)) + " " + std::string(message);
-    for (const auto& [key, value] : context_.items()) line += " " + key + "=" + value.dump();
+    const auto text_of = [](const nlohmann::json& value) {
+      return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    };
+    for (const auto& [key, value] : context_.items()) line += " " + key + "=" + text_of(value);
     if (fields.is_object()) {
-      for (const auto& [key, value] : fields.items()) line += " " + key + "=" + value.dump();
+      for (const auto& [key, value] : fields.items()) line += " " + key + "=" + text_of(value);
     }
     line += " run_id=" + sink_->run_id;
   }
@@ -81,7 +84,13 @@ void Logger::write(LogLevel level, std::string_view message, const nlohmann::jso
   if (sink_->forward) {
     nlohmann::json merged = context_;
     if (fields.is_object()) merged.update(fields);
-    sink_->forward(level, message, merged);
+    try {
+      sink_->forward(level, message, merged);
+    } catch (const std::exception&) {
+      // The line is on stderr already, and logging is called from worker threads, where an
+      // exception would end the process. A broken channel (Dagster Pipes) is reported by its
+      // owner when it closes.
+    }
   }
 }
 

@@ -19,7 +19,8 @@ LogFormat parse_log_format(std::string_view text);
 
 // Structured logs: one JSON object per line (ts, level, run_id, msg, then the logger's and the
 // call's fields), or readable text for a terminal. Every line carries the run id. Copies of a
-// Logger (and loggers made by with()) share one sink; writing is thread safe.
+// Logger (and loggers made by with()) share one sink; writing is thread safe and never throws
+// (values that are not UTF-8 are written with U+FFFD in their place).
 class Logger {
  public:
   Logger(std::string run_id, LogFormat format, LogLevel min_level, std::FILE* out = stderr);

@@ -44,17 +44,19 @@ std::string bronze_partition_prefix(const SeriesId& series, const UtcDay& day) {
   return series_prefix(series) + "dt=" + day.to_string() + "/";
 }
 
-std::string bronze_object_key(const std::string& prefix, TimestampMs fetched_at, int sequence,
+std::string bronze_object_key(const std::string& prefix, TimestampMs fetched_at,
+                              std::string_view run_id, int sequence,
                               std::string_view body_sha256_hex) {
   std::array<char, 16> seq{};
   std::snprintf(seq.data(), seq.size(), "%04d", sequence);
-  return prefix + format_compact_utc(fetched_at) + "-" + seq.data() + "-" +
-         std::string(body_sha256_hex.substr(0, 12)) + ".json";
+  return prefix + format_compact_utc(fetched_at) + "-" + std::string(run_id) + "-" + seq.data() +
+         "-" + std::string(body_sha256_hex.substr(0, 12)) + ".json";
 }
 
 std::string bronze_object_key(const SeriesId& series, const UtcDay& day, TimestampMs fetched_at,
-                              int sequence, std::string_view body_sha256_hex) {
-  return bronze_object_key(bronze_partition_prefix(series, day), fetched_at, sequence,
+                              std::string_view run_id, int sequence,
+                              std::string_view body_sha256_hex) {
+  return bronze_object_key(bronze_partition_prefix(series, day), fetched_at, run_id, sequence,
                            body_sha256_hex);
 }
 

@@ -11,9 +11,9 @@ namespace cryptopipe::lake {
 
 // The key layout of the lake (docs/lake.md has the full picture):
 //
-//   bronze/{exchange}/{dataset}/{BASE-QUOTE}/{timeframe}/dt={day}/{fetched}-{seq}-{sha12}.json
+//   bronze/{exchange}/{dataset}/{BASE-QUOTE}/{timeframe}/dt={day}/{fetched}-{run_id}-{seq}-{sha12}.json
 //   bronze/{exchange}/{dataset}/{BASE-QUOTE}/{timeframe}/dt={day}/_extractions/{run_id}.json
-//   bronze/{exchange}/{dataset}/dt={day}/{fetched}-{seq}-{sha12}.json    (snapshots: tickers)
+//   bronze/{exchange}/{dataset}/dt={day}/{fetched}-{run_id}-{seq}-{sha12}.json   (snapshots)
 //   bronze/{exchange}/{dataset}/dt={day}/_extractions/{run_id}.json
 //   silver/{dataset}/dt={day}/run={run_id}/{part}.csv.zst   and   .../manifest.json
 //
@@ -31,10 +31,15 @@ struct SeriesId {
 
 // bronze/{exchange}/{dataset}/{BASE-QUOTE}/{timeframe}/dt={day}/
 std::string bronze_partition_prefix(const SeriesId& series, const UtcDay& day);
-// {prefix}{fetched}-{seq:04}-{sha12}.json
+// {prefix}{fetched}-{run_id}-{seq:04}-{sha12}.json. The run id makes the key unique per fetch
+// across processes and machines: runs that overlap (a schedule and a backfill of the same day)
+// may fetch the same page in the same millisecond and get the same bytes. Keys of a prefix list
+// in fetch-time order.
 std::string bronze_object_key(const SeriesId& series, const UtcDay& day, TimestampMs fetched_at,
-                              int sequence, std::string_view body_sha256_hex);
-std::string bronze_object_key(const std::string& prefix, TimestampMs fetched_at, int sequence,
+                              std::string_view run_id, int sequence,
+                              std::string_view body_sha256_hex);
+std::string bronze_object_key(const std::string& prefix, TimestampMs fetched_at,
+                              std::string_view run_id, int sequence,
                               std::string_view body_sha256_hex);
 
 // Snapshot datasets fetched for many markets at once (tickers):

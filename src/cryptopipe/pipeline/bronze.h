@@ -12,7 +12,7 @@ namespace cryptopipe::pipeline {
 
 // Where assets meet the lake: what extract assets store, and how the next asset finds it.
 
-// Stores one raw response byte for byte as {prefix}{fetched}-{seq}-{sha12}.json, with its
+// Stores one raw response byte for byte as {prefix}{fetched}-{run_id}-{seq}-{sha12}.json, with its
 // provenance (URL, parameters, status, request and fetch times, run id, sha256) as the object's
 // metadata. Returns the key; a key is unique per fetch and never reused.
 std::string store_raw_response(RunContext& context, const std::string& prefix, int sequence,

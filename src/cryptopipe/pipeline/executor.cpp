@@ -6,9 +6,9 @@
 #include <mutex>
 #include <map>
 #include <set>
-#include <thread>
 
 #include "cryptopipe/core/error.h"
+#include "cryptopipe/core/workers.h"
 #include "cryptopipe/pipeline/ohlcv_assets.h"
 #include "cryptopipe/pipeline/orderbook_assets.h"
 #include "cryptopipe/pipeline/ticker_assets.h"
@@ -132,12 +132,7 @@ class Scheduler {
   }
 
   void run(std::size_t concurrency) {
-    std::vector<std::thread> threads;
-    for (std::size_t i = 1; i < std::min(concurrency, tasks_.size()); ++i) {
-      threads.emplace_back([this] { work(); });
-    }
-    work();
-    for (std::thread& thread : threads) thread.join();
+    run_on_workers(std::min(concurrency, tasks_.size()), [this] { work(); });
   }
 
  private:
@@ -172,8 +167,37 @@ class Scheduler {
     }
   }
 
-  // Under the lock: the audit's connection is used by one thread at a time.
+  // Under the lock: the audit's connection is used by one thread at a time. Never throws: the
+  // other workers wait for this task's end.
   void finish(Task& task) {
+    record_in_audit(task);
+    for (const std::size_t id : task.dependents) {
+      Task& dependent = tasks_[id];
+      if (task.outcome.status != "success") dependent.failed_deps.push_back(task.asset->key);
+      if (--dependent.waiting_for == 0) ready_.insert(id);
+    }
+    ++finished_;
+    changed_.notify_all();
+  }
+
+  // A materialization the audit could not record fails: run_audit is the warehouse's account of
+  // what ran, and the run's exit code must not claim more than it holds.
+  void record_in_audit(Task& task) {
+    try {
+      record_outcome(task);
+    } catch (const std::exception& e) {
+      Outcome& outcome = task.outcome;
+      const std::string reason = std::string("the run audit (table run_audit of ") +
+                                 audit_.describe() + ") could not record it: " + e.what();
+      outcome.error = outcome.status == "success" ? reason : outcome.error + "; " + reason;
+      outcome.status = "failed";
+      context_.logger()
+          .with({{"asset", task.asset->key}, {"partition", task.day.to_string()}})
+          .error("failed", {{"error", reason}});
+    }
+  }
+
+  void record_outcome(const Task& task) {
     const Outcome& outcome = task.outcome;
     audit_.record_run({.run_id = context_.run_id(),
                        .asset = task.asset->key,
@@ -187,13 +211,6 @@ class Scheduler {
                        .gaps = outcome.result.gaps,
                        .objects = outcome.result.objects,
                        .error = outcome.error});
-    for (const std::size_t id : task.dependents) {
-      Task& dependent = tasks_[id];
-      if (task.outcome.status != "success") dependent.failed_deps.push_back(task.asset->key);
-      if (--dependent.waiting_for == 0) ready_.insert(id);
-    }
-    ++finished_;
-    changed_.notify_all();
   }
 
   RunContext& context_;

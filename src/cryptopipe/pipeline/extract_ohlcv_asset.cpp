@@ -1,11 +1,9 @@
 #include <algorithm>
 #include <atomic>
-#include <exception>
-#include <mutex>
-#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "cryptopipe/core/error.h"
+#include "cryptopipe/core/workers.h"
 #include "cryptopipe/lake/keys.h"
 #include "cryptopipe/pipeline/bronze.h"
 #include "cryptopipe/pipeline/ohlcv_assets.h"
@@ -117,10 +115,8 @@ AssetResult extract_ohlcv(RunContext& context, const std::string& exchange_name,
   // Series are fetched by a few workers at once, each on a connection leased from the exchange's
   // pool for the series; they share the exchange's rate limiter, so together they stay within
   // its budget.
-  std::mutex failure_mutex;
   std::vector<SeriesRecord> records(series.size());
   std::atomic<std::size_t> next{0};
-  std::exception_ptr failure;
   const auto work = [&] {
     try {
       for (std::size_t i = next++; i < series.size(); i = next++) {
@@ -128,19 +124,13 @@ AssetResult extract_ohlcv(RunContext& context, const std::string& exchange_name,
         records[i] = extract_and_record(context, *exchange, series[i].first, series[i].second, day);
       }
     } catch (...) {
-      std::lock_guard lock(failure_mutex);
-      if (!failure) failure = std::current_exception();
       next = series.size();  // the others stop after their current series
+      throw;
     }
   };
-  const std::size_t workers =
-      std::min<std::size_t>(static_cast<std::size_t>(context.config().fetch_concurrency),
-                            series.size());
-  std::vector<std::thread> threads;
-  for (std::size_t i = 1; i < workers; ++i) threads.emplace_back(work);
-  work();
-  for (std::thread& thread : threads) thread.join();
-  if (failure) std::rethrow_exception(failure);
+  run_on_workers(std::min<std::size_t>(
+                     static_cast<std::size_t>(context.config().fetch_concurrency), series.size()),
+                 work);
 
   // One flush for every page, then the manifests: each series' commit point.
   context.lake().sync();

@@ -55,10 +55,13 @@ std::unique_ptr<warehouse::Warehouse> RunContext::open_warehouse() const {
 }
 
 std::string new_run_id(TimestampMs now) {
+  // 48 random bits: runs started in the same millisecond on any number of machines still get
+  // ids of their own (their lake keys depend on it).
+  constexpr int kRunIdRandomDigits = 12;
   std::random_device device;
   std::uniform_int_distribution<unsigned> digit(0, 15);
   std::string suffix;
-  for (int i = 0; i < 6; ++i) suffix += "0123456789abcdef"[digit(device)];
+  for (int i = 0; i < kRunIdRandomDigits; ++i) suffix += "0123456789abcdef"[digit(device)];
   return format_compact_utc(now) + "-" + suffix;
 }
 

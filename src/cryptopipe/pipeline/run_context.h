@@ -69,7 +69,8 @@ class RunContext {
   std::map<std::string, std::unique_ptr<ExchangePool>> pools_;
 };
 
-// A run id that sorts in time order: 20261127T050102123Z-1a2b3c.
+// A run id that sorts in time order and is unique across processes and machines:
+// 20261127T050102123Z-1a2b3c4d5e6f.
 std::string new_run_id(TimestampMs now);
 
 }  // namespace cryptopipe::pipeline

@@ -23,7 +23,8 @@ using testing::S3Server;
 using unit::ThrowsError;
 
 constexpr const char* kKey =
-    "bronze/binance/ohlcv/BTC-USDT/1m/dt=2026-11-25/20261126T101500123Z-0001-ab12cd34ef56.json";
+    "bronze/binance/ohlcv/BTC-USDT/1m/dt=2026-11-25/"
+    "20261126T101500123Z-20261126T101459870Z-1a2b3c4d5e6f-0001-ab12cd34ef56.json";
 constexpr std::size_t kMiB = std::size_t{1} << 20;
 
 std::string all_byte_values(std::size_t size) {

@@ -23,7 +23,8 @@ using unit::ScratchDir;
 using unit::ThrowsError;
 
 constexpr const char* kKey =
-    "bronze/binance/ohlcv/BTC-USDT/1m/dt=2026-11-25/20261126T101500123Z-0001-ab12cd34ef56.json";
+    "bronze/binance/ohlcv/BTC-USDT/1m/dt=2026-11-25/"
+    "20261126T101500123Z-20261126T101459870Z-1a2b3c4d5e6f-0001-ab12cd34ef56.json";
 
 std::vector<std::string> files_under(const fs::path& dir) {
   std::vector<std::string> out;

@@ -12,8 +12,10 @@ namespace {
 
 using unit::ThrowsError;
 
+constexpr const char* kRunId = "20261126T101459870Z-1a2b3c4d5e6f";
 constexpr const char* kExampleKey =
-    "bronze/binance/ohlcv/BTC-USDT/1m/dt=2026-11-25/20261126T101500123Z-0001-ab12cd34ef56.json";
+    "bronze/binance/ohlcv/BTC-USDT/1m/dt=2026-11-25/"
+    "20261126T101500123Z-20261126T101459870Z-1a2b3c4d5e6f-0001-ab12cd34ef56.json";
 
 SeriesId btc_1m() {
   return SeriesId{.exchange = "binance",
@@ -55,11 +57,29 @@ TEST(LakeKeys, BronzeObjectKeyFollowsTheLayout) {
   const TimestampMs fetched =
       UtcDay::parse("2026-11-26").start_ms() + 10 * kMillisPerHour + 15 * kMillisPerMinute + 123;
   const std::string sha = "ab12cd34ef56" + std::string(52, '0');
-  const std::string key = bronze_object_key(btc_1m(), day, fetched, 1, sha);
+  const std::string key = bronze_object_key(btc_1m(), day, fetched, kRunId, 1, sha);
   EXPECT_EQ(key, kExampleKey);
   EXPECT_NO_THROW(validate_key(key));
-  EXPECT_EQ(bronze_object_key(btc_1m(), day, fetched, 1234, sha).substr(47),
-            "20261126T101500123Z-1234-ab12cd34ef56.json");
+  EXPECT_EQ(bronze_object_key(btc_1m(), day, fetched, kRunId, 1234, sha).substr(47),
+            "20261126T101500123Z-20261126T101459870Z-1a2b3c4d5e6f-1234-ab12cd34ef56.json");
+}
+
+// Regression (issue 11): two runs of one partition fetched the same page in the same
+// millisecond with the same bytes, and the second one's write failed with "already exists".
+TEST(LakeKeys, TheSamePageFetchedByTwoRunsInOneMillisecondGetsTwoKeys) {
+  const UtcDay day = UtcDay::parse("2026-11-25");
+  const TimestampMs fetched = UtcDay::parse("2026-11-26").start_ms() + 123;
+  const std::string sha(64, 'a');
+  const std::string first =
+      bronze_object_key(btc_1m(), day, fetched, "20261126T000000001Z-000000000001", 0, sha);
+  const std::string second =
+      bronze_object_key(btc_1m(), day, fetched, "20261126T000000001Z-000000000002", 0, sha);
+  EXPECT_NE(first, second);
+  EXPECT_EQ(first.substr(0, 67), second.substr(0, 67)) << "the prefix stays deterministic";
+  // Keys of a partition list in fetch-time order, whichever run fetched them.
+  const std::string later = bronze_object_key(btc_1m(), day, fetched + 1,
+                                              "20261126T000000000Z-000000000000", 0, sha);
+  EXPECT_LT(second, later);
 }
 
 TEST(LakeKeys, PrefixesFollowTheLayout) {

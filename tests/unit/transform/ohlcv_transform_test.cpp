@@ -45,7 +45,7 @@ class OhlcvTransform : public ::testing::Test {
   }
 
   BronzePage add_page(const std::string& body, TimestampMs requested_at) {
-    const std::string key = lake::bronze_object_key(series(), kDay, requested_at,
+    const std::string key = lake::bronze_object_key(series(), kDay, requested_at, "run-1",
                                                     static_cast<int>(++pages_), "0123456789ab");
     store_.put(key, body);
     return {.key = key, .requested_at = requested_at};
