@@ -8,11 +8,11 @@
 namespace cryptopipe::pipeline {
 namespace {
 
-TEST(NewRunId, IsTheCompactTimeAndSixHexDigits) {
+TEST(NewRunId, IsTheCompactTimeAndTwelveHexDigits) {
   const TimestampMs now = UtcDay::parse("2026-11-27").start_ms() + 5 * kMillisPerHour +
                           kMillisPerMinute + 2 * kMillisPerSecond + 123;
   const std::string id = new_run_id(now);
-  ASSERT_EQ(id.size(), 26u) << id;
+  ASSERT_EQ(id.size(), 32u) << id;
   EXPECT_EQ(id.substr(0, 20), "20261127T050102123Z-");
   for (const char c : id.substr(20)) {
     EXPECT_TRUE((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) << id;
