@@ -12,11 +12,14 @@ FULL_BUILD_FLAGS := -DCRYPTOPIPE_BUILD_TESTS=ON $(if $(filter default,$(PRESET))
 deps-engine:
 	./scripts/install-deps.sh engine
 
-# Everything the tests, benchmarks and fuzzers build with or start.
+# Everything the tests, benchmarks and fuzzers build with or start. SeaweedFS builds (Go, a few
+# minutes of CPU) while apt, pip and npm wait on the network.
 deps:
-	./scripts/install-deps.sh all
-	./scripts/install-dagster.sh all
-	./scripts/install-s3-server.sh
+	@mkdir -p .cache
+	@./scripts/install-s3-server.sh >.cache/install-s3-server.log 2>&1 & s3=$$!; \
+	  ./scripts/install-deps.sh all && ./scripts/install-dagster.sh all; status=$$?; \
+	  wait $$s3 || { cat .cache/install-s3-server.log >&2; exit 1; }; \
+	  cat .cache/install-s3-server.log; exit $$status
 
 # The two binaries alone (cryptopipe, cryptopipe-exchange-sim), without tests or benchmarks.
 engine: deps-engine
