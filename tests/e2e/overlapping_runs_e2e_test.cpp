@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 #include <future>
 #include <nlohmann/json.hpp>
 
@@ -87,6 +88,20 @@ void expect_all_succeeded(const std::vector<ProcessResult>& runs) {
   }
 }
 
+using Query = std::function<std::vector<SqlRow>(const std::string& sql)>;
+
+// Gold after two waves of overlapping runs: the candles and tickers of the undisturbed run, the
+// levels of its books, and every materialization of every run audited as a success.
+void expect_gold_of_the_undisturbed_run(const Query& gold, const Query& undisturbed) {
+  const auto ohlcv = gold(kOhlcvValues);
+  EXPECT_EQ(ohlcv.size(), 2u * (1440 + 24));
+  EXPECT_EQ(ohlcv, undisturbed(kOhlcvValues));
+  EXPECT_EQ(gold(kTickerRows), undisturbed(kTickerRows));
+  EXPECT_EQ(gold(kDistinctBookLevels), undisturbed(kDistinctBookLevels));
+  const std::size_t audited = 2 * kOverlappingRuns * undisturbed("SELECT 1 FROM run_audit").size();
+  EXPECT_EQ(gold(kAuditStatuses), (std::vector<SqlRow>{{"success", std::to_string(audited)}}));
+}
+
 class OverlappingRuns : public ::testing::Test {
  protected:
   std::vector<std::string> args() const {
@@ -128,15 +143,9 @@ TEST_F(OverlappingRuns, EightRunsOfOnePartitionOnAFolderAndSqliteAllSucceed) {
         << page;
   }
 
-  const auto gold = harness.query(kOhlcvValues);
-  EXPECT_EQ(gold.size(), 2u * (1440 + 24));
-  EXPECT_EQ(gold, undisturbed.query(kOhlcvValues));
-  EXPECT_EQ(harness.query(kTickerRows), undisturbed.query(kTickerRows));
-  EXPECT_EQ(harness.query(kDistinctBookLevels), undisturbed.query(kDistinctBookLevels));
-  const std::size_t audited =
-      2 * kOverlappingRuns * undisturbed.query("SELECT 1 FROM run_audit").size();
-  EXPECT_EQ(harness.query(kAuditStatuses),
-            (std::vector<SqlRow>{{"success", std::to_string(audited)}}));
+  expect_gold_of_the_undisturbed_run(
+      [&](const std::string& sql) { return harness.query(sql); },
+      [&](const std::string& sql) { return undisturbed.query(sql); });
 }
 
 TEST_F(OverlappingRuns, EightRunsOfOnePartitionOnS3AndPostgresAllSucceed) {
@@ -171,15 +180,9 @@ TEST_F(OverlappingRuns, EightRunsOfOnePartitionOnS3AndPostgresAllSucceed) {
 
   const PgSession gold(postgres.url("gold"));
   const PgSession reference_gold(postgres.url("undisturbed"));
-  const auto ohlcv = gold.query(kOhlcvValues);
-  EXPECT_EQ(ohlcv.size(), 2u * (1440 + 24));
-  EXPECT_EQ(ohlcv, reference_gold.query(kOhlcvValues));
-  EXPECT_EQ(gold.query(kTickerRows), reference_gold.query(kTickerRows));
-  EXPECT_EQ(gold.query(kDistinctBookLevels), reference_gold.query(kDistinctBookLevels));
-  const std::size_t audited =
-      2 * kOverlappingRuns * reference_gold.query("SELECT 1 FROM run_audit").size();
-  EXPECT_EQ(gold.query(kAuditStatuses),
-            (std::vector<std::vector<std::string>>{{"success", std::to_string(audited)}}));
+  expect_gold_of_the_undisturbed_run(
+      [&](const std::string& sql) { return gold.query(sql); },
+      [&](const std::string& sql) { return reference_gold.query(sql); });
 }
 
 // Regression (issue 11): a run whose audit row could not be written (the warehouse refused it)
