@@ -7,7 +7,6 @@
 // two runs that fetched the same page in the same millisecond collided and one failed.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <functional>
 #include <future>
 #include <nlohmann/json.hpp>
@@ -22,9 +21,6 @@ namespace cryptopipe::testing {
 namespace {
 
 constexpr int kOverlappingRuns = 8;
-constexpr const char* kTickerRows =
-    "SELECT exchange, symbol, ts, ts_source, last, bid, bid_size, ask, ask_size, open, high, low, "
-    "base_volume, quote_volume, change_percent FROM tickers ORDER BY exchange, symbol, ts";
 // Each run takes a book snapshot of its own (Binance's books carry no exchange time, so ts is
 // the fetch time): the runs add snapshots, and the levels they hold are the undisturbed run's.
 constexpr const char* kDistinctBookLevels =
@@ -32,12 +28,6 @@ constexpr const char* kDistinctBookLevels =
     "FROM orderbook_levels ORDER BY exchange, symbol, side, level";
 constexpr const char* kAuditStatuses =
     "SELECT status, count(*) FROM run_audit GROUP BY status ORDER BY status";
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Starts kOverlappingRuns runs of `args` at once and waits for all of them.
 std::vector<ProcessResult> run_together(const PipelineHarness& harness,

@@ -3,7 +3,6 @@
 // secret — when the bucket, the credentials or the server are wrong.
 #include <gtest/gtest.h>
 
-#include <chrono>
 
 #include "support/pipeline_harness.h"
 #include "support/s3_server.h"
@@ -15,19 +14,10 @@ namespace {
 constexpr const char* kOhlcvRows =
     "SELECT exchange, symbol, timeframe, open_time, open, high, low, close, volume, quote_volume, "
     "trade_count, is_closed FROM ohlcv ORDER BY exchange, symbol, timeframe, open_time";
-constexpr const char* kTickerRows =
-    "SELECT exchange, symbol, ts, ts_source, last, bid, bid_size, ask, ask_size, open, high, low, "
-    "base_volume, quote_volume, change_percent FROM tickers ORDER BY exchange, symbol, ts";
 // The books carry no exchange time on Binance, so their ts is the fetch time of each run.
 constexpr const char* kBookRows =
     "SELECT exchange, symbol, side, level, price, amount, sequence, ts_source "
     "FROM orderbook_levels ORDER BY exchange, symbol, side, level";
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 class S3LakeE2E : public ::testing::Test {
  protected:

@@ -32,12 +32,6 @@ constexpr int kAttempts = 3;
 
 std::string gave_up() { return " (gave up after " + std::to_string(kAttempts) + " attempts)"; }
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 class StorageFaults : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -128,6 +128,12 @@ std::vector<nlohmann::json> simulator_day(const Simulator& sim, const std::strin
   return rows;
 }
 
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 std::string iso_of(std::int64_t ms) {
   const std::time_t seconds = ms / 1000;
   std::tm tm{};

@@ -22,6 +22,11 @@ constexpr const char* kOhlcvValues =
     "SELECT exchange, symbol, timeframe, open_time, open, high, low, close, volume, quote_volume, "
     "trade_count, is_closed FROM ohlcv ORDER BY exchange, symbol, timeframe, open_time";
 
+// Every column of gold tickers, in key order.
+constexpr const char* kTickerRows =
+    "SELECT exchange, symbol, ts, ts_source, last, bid, bid_size, ask, ask_size, open, high, low, "
+    "base_volume, quote_volume, change_percent FROM tickers ORDER BY exchange, symbol, ts";
+
 // One gold row as text, every column in table order.
 using SqlRow = std::vector<std::string>;
 
@@ -77,6 +82,9 @@ class PipelineHarness {
 // its API: [open_time, open, high, low, close, volume, close_time, quote_volume, trades, ...].
 std::vector<nlohmann::json> simulator_day(const Simulator& sim, const std::string& market_id,
                                           const std::string& interval, std::int64_t start);
+
+// ms since the epoch now (UTC).
+std::int64_t now_ms();
 
 // ms since the epoch as the warehouse's ISO-8601 text, 2026-11-25T00:00:00.000Z.
 std::string iso_of(std::int64_t ms);

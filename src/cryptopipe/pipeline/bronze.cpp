@@ -9,7 +9,8 @@ namespace cryptopipe::pipeline {
 std::string store_raw_response(RunContext& context, const std::string& prefix, int sequence,
                                const exchanges::RawResponse& raw) {
   const std::string sha256 = lake::sha256_hex(raw.body);
-  const std::string key = lake::bronze_object_key(prefix, raw.received_at, context.run_id(), sequence, sha256);
+  const std::string key =
+      lake::bronze_object_key(prefix, raw.received_at, context.run_id(), sequence, sha256);
   nlohmann::json params = nlohmann::json::object();
   for (const auto& [name, value] : raw.params) params[name] = value;
   context.lake().put(key, raw.body,

@@ -12,9 +12,9 @@ namespace cryptopipe::pipeline {
 
 // Where assets meet the lake: what extract assets store, and how the next asset finds it.
 
-// Stores one raw response byte for byte as {prefix}{fetched}-{run_id}-{seq}-{sha12}.json, with its
-// provenance (URL, parameters, status, request and fetch times, run id, sha256) as the object's
-// metadata. Returns the key; a key is unique per fetch and never reused.
+// Stores one raw response byte for byte as {prefix}{fetched}-{run_id}-{seq}-{sha12}.json, with
+// its provenance (URL, parameters, status, request and fetch times, run id, sha256) as the
+// object's metadata. Returns the key; a key is unique per fetch and never reused.
 std::string store_raw_response(RunContext& context, const std::string& prefix, int sequence,
                                const exchanges::RawResponse& raw);
 
