@@ -10,7 +10,7 @@ bool is_extraction_manifest(const std::string& key) {
 }
 
 bool is_silver_manifest(const std::string& key) {
-  return key.rfind("silver/", 0) == 0 && key.ends_with("/manifest.json");
+  return key.rfind("silver/", 0) == 0 && key.ends_with("/_manifest.json");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "cryptopipe/core/decimal.h"
 
+#include <array>
 
 namespace cryptopipe {
 namespace {
@@ -33,6 +34,58 @@ int compare_magnitude(const DecimalParts& a, const DecimalParts& b) {
 }
 
 }  // namespace
+
+std::optional<ScaledDecimal> to_scaled_decimal(std::string_view text, int precision, int scale) {
+  if (!is_decimal(text)) return std::nullopt;
+  const DecimalParts parts = split(text);
+  const auto integer_digits = static_cast<std::size_t>(precision - scale);
+  const auto fraction_digits = static_cast<std::size_t>(scale);
+  if (parts.integer.size() > integer_digits || parts.fraction.size() > fraction_digits) {
+    return std::nullopt;
+  }
+  ScaledDecimal value = 0;
+  for (const char c : parts.integer) value = value * 10 + (c - '0');
+  for (const char c : parts.fraction) value = value * 10 + (c - '0');
+  for (std::size_t i = parts.fraction.size(); i < fraction_digits; ++i) value *= 10;
+  return parts.negative ? -value : value;
+}
+
+void append_scaled_decimal(std::string& out, ScaledDecimal unscaled, int scale) {
+  __extension__ typedef unsigned __int128 Magnitude;
+  constexpr std::uint64_t kTen19 = 10'000'000'000'000'000'000ULL;
+  const bool negative = unscaled < 0;
+  Magnitude magnitude = negative ? -static_cast<Magnitude>(unscaled) : static_cast<Magnitude>(unscaled);
+  // Digits from the last, 19 at a time through 64-bit arithmetic: one 128-bit division per
+  // 19 digits instead of one per digit.
+  std::array<char, 2 * kMaxDecimalPrecision> digits{};
+  std::size_t count = 0;
+  while (magnitude >= kTen19) {
+    std::uint64_t chunk = static_cast<std::uint64_t>(magnitude % kTen19);
+    magnitude /= kTen19;
+    for (int i = 0; i < 19; ++i, chunk /= 10) digits[count++] = static_cast<char>('0' + chunk % 10);
+  }
+  for (std::uint64_t rest = static_cast<std::uint64_t>(magnitude); rest != 0; rest /= 10) {
+    digits[count++] = static_cast<char>('0' + rest % 10);
+  }
+  const auto fraction = static_cast<std::size_t>(scale);
+  std::size_t first_kept = 0;  // trailing fractional zeros are dropped
+  while (first_kept < fraction && first_kept < count && digits[first_kept] == '0') ++first_kept;
+  if (count == 0) {
+    out += '0';
+    return;
+  }
+  if (negative) out += '-';
+  if (count <= fraction) {
+    out += '0';
+  } else {
+    for (std::size_t i = count; i > fraction; --i) out += digits[i - 1];
+  }
+  if (first_kept < fraction) {
+    out += '.';
+    for (std::size_t i = fraction; i > count; --i) out += '0';
+    for (std::size_t i = std::min(count, fraction); i > first_kept; --i) out += digits[i - 1];
+  }
+}
 
 bool is_decimal(std::string_view text) { return DecimalView::parse(text).has_value(); }
 

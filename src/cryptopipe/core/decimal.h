@@ -24,6 +24,22 @@ bool is_zero_decimal(std::string_view text);
 // A decimal read once and compared many times, exactly: up to 18 digits it is held as an
 // integer mantissa and scale (value = mantissa / 10^scale), and compared with integer
 // arithmetic; longer ones fall back to compare_decimal() on the text. Views `text`.
+// A fixed-point decimal as a count of 10^-scale units: Parquet's DECIMAL(precision, scale), up
+// to 38 digits (10^38 < 2^127).
+__extension__ typedef __int128 ScaledDecimal;
+inline constexpr int kMaxDecimalPrecision = 38;
+
+// The exact value of a decimal text in units of 10^-scale, or nullopt when the text is not a
+// decimal, or its value does not fit DECIMAL(precision, scale) exactly: a non-zero digit past
+// the scale (it would have to be rounded) or more than precision - scale integer digits.
+// Trailing zeros past the scale are not digits of the value: "1.5000000000000000000" fits
+// DECIMAL(10, 2).
+std::optional<ScaledDecimal> to_scaled_decimal(std::string_view text, int precision, int scale);
+
+// Appends the shortest text of unscaled / 10^scale: no trailing fractional zeros, no '.' for a
+// whole number, no "-0" ("97123.45", "0.001", "12", "-0.5").
+void append_scaled_decimal(std::string& out, ScaledDecimal unscaled, int scale);
+
 class DecimalView {
  public:
   // nullopt unless is_decimal(text).

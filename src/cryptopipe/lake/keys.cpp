@@ -89,4 +89,9 @@ std::string silver_run_prefix(std::string_view dataset, const UtcDay& day,
   return silver_partition_prefix(dataset, day) + "run=" + std::string(run_id) + "/";
 }
 
+std::string silver_rejects_run_prefix(std::string_view dataset, const UtcDay& day,
+                                      std::string_view run_id) {
+  return silver_run_prefix(std::string(dataset) + "_rejects", day, run_id);
+}
+
 }  // namespace cryptopipe::lake

@@ -15,7 +15,8 @@ namespace cryptopipe::lake {
 //   bronze/{exchange}/{dataset}/{BASE-QUOTE}/{timeframe}/dt={day}/_extractions/{run_id}.json
 //   bronze/{exchange}/{dataset}/dt={day}/{fetched}-{run_id}-{seq}-{sha12}.json   (snapshots)
 //   bronze/{exchange}/{dataset}/dt={day}/_extractions/{run_id}.json
-//   silver/{dataset}/dt={day}/run={run_id}/{part}.csv.zst   and   .../manifest.json
+//   silver/{dataset}/dt={day}/run={run_id}/{dataset}.parquet   and   .../_manifest.json
+//   silver/{dataset}_rejects/dt={day}/run={run_id}/rejects.parquet
 //
 // Keys are relative, '/'-separated, made of [A-Za-z0-9._=-] segments; no segment may be
 // empty, "." or "..", or start with '.', so a key can never escape the lake's root or collide
@@ -56,5 +57,9 @@ std::string extraction_manifest_prefix(const SeriesId& series, const UtcDay& day
 std::string silver_partition_prefix(std::string_view dataset, const UtcDay& day);
 std::string silver_run_prefix(std::string_view dataset, const UtcDay& day,
                               std::string_view run_id);
+// Rejects live beside, not inside, their dataset's folders: a reader's glob over
+// silver/{dataset}/ finds only tables of one schema.
+std::string silver_rejects_run_prefix(std::string_view dataset, const UtcDay& day,
+                                      std::string_view run_id);
 
 }  // namespace cryptopipe::lake

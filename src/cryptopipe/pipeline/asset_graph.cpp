@@ -104,7 +104,7 @@ AssetGraph AssetGraph::from_config(const Config& config) {
       .deps = ohlcv_extracts,
       .partitioning = "daily",
       .description = "Validated, de-duplicated OHLCV candles of every exchange for a UTC day "
-                     "(zstd CSV in silver), with rejects and gaps",
+                     "(Parquet in silver), with rejects and gaps",
       .checks = {"ohlcv_no_gaps", "ohlcv_no_rejects", "ohlcv_no_duplicates"},
       .tolerates_failed_deps = true});
   graph.assets_.push_back(AssetSpec{
@@ -114,7 +114,7 @@ AssetGraph AssetGraph::from_config(const Config& config) {
       .exchange = std::nullopt,
       .deps = ticker_extracts,
       .partitioning = "snapshot",
-      .description = "The newest tickers snapshot of every exchange, validated (zstd CSV in "
+      .description = "The newest tickers snapshot of every exchange, validated (Parquet in "
                      "silver), with rejects and data-quality checks",
       .checks = {"tickers_bid_not_above_ask", "tickers_last_within_range", "tickers_fresh",
                  "tickers_complete"},
@@ -126,7 +126,7 @@ AssetGraph AssetGraph::from_config(const Config& config) {
       .exchange = std::nullopt,
       .deps = book_extracts,
       .partitioning = "snapshot",
-      .description = "The newest order books of every exchange as one row per level (zstd CSV "
+      .description = "The newest order books of every exchange as one row per level (Parquet "
                      "in silver), with rejects and book checks",
       .checks = {"orderbook_sorted", "orderbook_not_crossed", "orderbook_positive_amounts",
                  "orderbook_full_depth"},

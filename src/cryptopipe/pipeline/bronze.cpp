@@ -5,6 +5,11 @@
 #include "cryptopipe/lake/keys.h"
 
 namespace cryptopipe::pipeline {
+namespace {
+
+constexpr std::string_view kSilverFormat = "parquet";
+
+}  // namespace
 
 std::string store_raw_response(RunContext& context, const std::string& prefix, int sequence,
                                const exchanges::RawResponse& raw) {
@@ -44,12 +49,13 @@ nlohmann::json page_record(const std::string& key, const exchanges::RawResponse&
 
 std::string latest_silver_manifest(const lake::ObjectStore& lake, std::string_view dataset,
                                    const UtcDay& day) {
-  constexpr std::string_view kManifestName = "/manifest.json";
+  // Before Parquet, the manifest was manifest.json: such a run is found too, so that its load
+  // says what to re-run rather than that nothing is there.
+  constexpr std::string_view kNames[] = {"/_manifest.json", "/manifest.json"};
   std::string latest;
   for (const std::string& key : lake.list(lake::silver_partition_prefix(dataset, day))) {
-    if (key.size() > kManifestName.size() &&
-        key.compare(key.size() - kManifestName.size(), kManifestName.size(), kManifestName) == 0) {
-      latest = key;  // sorted by run id, which sorts in time order
+    for (const std::string_view name : kNames) {
+      if (key.ends_with(name)) latest = key;  // sorted by run id, which sorts in time order
     }
   }
   if (latest.empty()) {
@@ -62,11 +68,52 @@ std::string latest_silver_manifest(const lake::ObjectStore& lake, std::string_vi
 
 std::string silver_data_key(const lake::ObjectStore& lake, const std::string& manifest_key) {
   try {
-    return nlohmann::json::parse(lake.read(manifest_key)).at("data_key").get<std::string>();
+    const nlohmann::json manifest = nlohmann::json::parse(lake.read(manifest_key));
+    const std::string format = manifest.value("format", "");
+    if (format != kSilverFormat) {
+      // Bronze holds everything silver was made of, so re-running the transform is the
+      // migration; the older table stays in the lake, untouched.
+      const std::string dataset = manifest.at("dataset").get<std::string>();
+      throw Error(ErrorKind::kBadPayload,
+                  "silver manifest " + manifest_key + " names a '" + format + "' table, which " +
+                      "this cryptopipe no longer reads (silver is Parquet now): re-run transform_" +
+                      dataset + " for " + manifest.at("partition").get<std::string>() +
+                      " and load again");
+    }
+    return manifest.at("data_key").get<std::string>();
   } catch (const nlohmann::json::exception& e) {
     throw Error(ErrorKind::kBadPayload,
                 "silver manifest " + manifest_key + " is unreadable: " + e.what());
   }
+}
+
+SilverRun::SilverRun(RunContext& context, std::string_view dataset, const UtcDay& day,
+                     const transform::SilverSchema& schema,
+                     const transform::SilverSchema& reject_schema)
+    : schema(schema),
+      reject_schema(reject_schema),
+      prefix(lake::silver_run_prefix(dataset, day, context.run_id())),
+      data_key(prefix + std::string(dataset) + ".parquet"),
+      rejects_key(lake::silver_rejects_run_prefix(dataset, day, context.run_id()) +
+                  "rejects.parquet"),
+      manifest_key(prefix + "_manifest.json"),
+      rows(context.lake(), data_key, schema, context.config().silver_compression),
+      rejects(context.lake(), rejects_key, reject_schema, context.config().silver_compression) {}
+
+nlohmann::json silver_tables_manifest(const SilverRun& run) {
+  const auto types = [](const transform::SilverSchema& schema) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const transform::SilverColumn& column : schema) {
+      out[std::string(column.name)] = transform::describe_type(column);
+    }
+    return out;
+  };
+  return {{"format", kSilverFormat},
+          {"data_key", run.data_key},
+          {"rejects_key", run.rejects_key},
+          {"columns", transform::column_names(run.schema)},
+          {"types", types(run.schema)},
+          {"reject_types", types(run.reject_schema)}};
 }
 
 std::string snapshot_manifest_key(const RunContext& context, const std::string& exchange,
@@ -82,23 +129,22 @@ nlohmann::json snapshot_manifest(const RunContext& context, const std::string& e
           {"partition", day.to_string()}};
 }
 
-AssetResult publish_silver(RunContext& context, const UtcDay& day, const SilverSummary& silver) {
-  const std::string manifest_key = silver.prefix + "manifest.json";
-  const nlohmann::json manifest = {{"dataset", silver.dataset},
-                                   {"partition", day.to_string()},
-                                   {"run_id", context.run_id()},
-                                   {"created_at", format_iso8601(context.clock().now_ms())},
-                                   {"format", "csv+zstd"},
-                                   {"columns", silver.columns},
-                                   {"data_key", silver.data_key},
-                                   {"rejects_key", silver.rejects_key},
-                                   {"rows", silver.rows},
-                                   {"rejects", silver.rejects},
-                                   {"reject_reasons", silver.reject_reasons},
-                                   {"checks", silver.checks},
-                                   {"findings", silver.findings},
-                                   {"sources", silver.sources}};
-  commit_manifest(context, manifest_key, manifest);
+AssetResult publish_silver(RunContext& context, const UtcDay& day, SilverRun& run,
+                           const SilverSummary& silver) {
+  const std::size_t silver_bytes = run.rows.finish();
+  run.rejects.finish();
+  nlohmann::json manifest = {{"dataset", silver.dataset},
+                             {"partition", day.to_string()},
+                             {"run_id", context.run_id()},
+                             {"created_at", format_iso8601(context.clock().now_ms())}};
+  manifest.update(silver_tables_manifest(run));
+  manifest.update({{"rows", silver.rows},
+                   {"rejects", silver.rejects},
+                   {"reject_reasons", silver.reject_reasons},
+                   {"checks", silver.checks},
+                   {"findings", silver.findings},
+                   {"sources", silver.sources}});
+  commit_manifest(context, run.manifest_key, manifest);
 
   AssetResult result;
   result.rows = silver.rows;
@@ -112,7 +158,8 @@ AssetResult publish_silver(RunContext& context, const UtcDay& day, const SilverS
                      {"reject_reasons", silver.reject_reasons},
                      {"checks", silver.checks},
                      {"findings", silver.findings},
-                     {"silver_manifest", manifest_key}};
+                     {"silver_bytes", silver_bytes},
+                     {"silver_manifest", run.manifest_key}};
   return result;
 }
 

@@ -6,6 +6,7 @@
 
 #include "cryptopipe/exchanges/exchange.h"
 #include "cryptopipe/pipeline/run_context.h"
+#include "cryptopipe/transform/silver_parquet.h"
 #include "cryptopipe/warehouse/warehouse.h"
 
 namespace cryptopipe::pipeline {
@@ -37,16 +38,34 @@ nlohmann::json page_record(const std::string& key, const exchanges::RawResponse&
 // Error(kNotFound) naming the dataset, the day and the asset to materialize first.
 std::string latest_silver_manifest(const lake::ObjectStore& lake, std::string_view dataset,
                                    const UtcDay& day);
-// The data table a silver manifest names; Error(kBadPayload) for an unreadable manifest.
+// The data table a silver manifest names; Error(kBadPayload) for an unreadable manifest, and
+// for one of a format this version no longer reads (the line says what to re-run).
 std::string silver_data_key(const lake::ObjectStore& lake, const std::string& manifest_key);
+
+// The silver run a transform writes: its keys, and its rows' and rejects' tables, open for
+// writing (nothing is visible until they finish).
+struct SilverRun {
+  SilverRun(RunContext& context, std::string_view dataset, const UtcDay& day,
+            const transform::SilverSchema& schema, const transform::SilverSchema& reject_schema);
+
+  const transform::SilverSchema& schema;
+  const transform::SilverSchema& reject_schema;
+  std::string prefix;  // silver/{dataset}/dt={day}/run={run_id}/
+  std::string data_key;
+  std::string rejects_key;
+  // Named with a leading '_', which Spark, Hive and Arrow datasets skip as not data.
+  std::string manifest_key;
+  transform::SilverParquetWriter rows;
+  transform::SilverParquetWriter rejects;
+};
+
+// What every silver manifest says of its tables: format, data and rejects keys, columns and
+// their types.
+nlohmann::json silver_tables_manifest(const SilverRun& run);
 
 // What a snapshot transform found, for its silver manifest and the asset's result.
 struct SilverSummary {
   std::string dataset;
-  std::vector<std::string_view> columns;
-  std::string prefix;  // silver/{dataset}/dt={day}/run={run_id}/
-  std::string data_key;
-  std::string rejects_key;
   std::int64_t rows = 0;
   std::int64_t rejects = 0;
   nlohmann::json reject_reasons;  // reason → count
@@ -55,9 +74,10 @@ struct SilverSummary {
   nlohmann::json sources;         // the extractions read
 };
 
-// Writes the silver manifest (last: it is the commit point of the silver run) and returns the
-// asset's result, checks included.
-AssetResult publish_silver(RunContext& context, const UtcDay& day, const SilverSummary& silver);
+// Finishes the run's tables, writes the silver manifest (last: it is the commit point of the
+// silver run) and returns the asset's result, checks included.
+AssetResult publish_silver(RunContext& context, const UtcDay& day, SilverRun& run,
+                           const SilverSummary& silver);
 
 // The result of loading a silver run into a gold table (and its log line).
 AssetResult loaded(RunContext& context, const UtcDay& day, const warehouse::Warehouse& warehouse,

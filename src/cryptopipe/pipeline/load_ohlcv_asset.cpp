@@ -5,7 +5,7 @@
 #include "cryptopipe/pipeline/bronze.h"
 #include "cryptopipe/pipeline/ohlcv_assets.h"
 #include "cryptopipe/transform/ohlcv_transform.h"
-#include "cryptopipe/transform/silver_csv.h"
+#include "cryptopipe/transform/silver_parquet.h"
 
 namespace cryptopipe::pipeline {
 namespace {
@@ -30,7 +30,7 @@ AssetResult load_ohlcv(RunContext& context, const UtcDay& day) {
   const std::string manifest_key = latest_silver_manifest(lake, "ohlcv", day);
   const std::string data_key = silver_data_key(lake, manifest_key);
 
-  transform::SilverCsvReader reader(lake, data_key, transform::ohlcv_columns());
+  transform::SilverParquetReader reader(lake, data_key, transform::ohlcv_schema());
   std::vector<std::string_view> fields;
   const auto next_row = [&](warehouse::OhlcvRow& row) {
     if (!reader.next(fields)) return false;

@@ -83,12 +83,8 @@ AssetResult extract_orderbook(RunContext& context, const std::string& exchange_n
 AssetResult transform_orderbook(RunContext& context, const UtcDay& day,
                         const std::set<std::string>& left_out) {
   lake::ObjectStore& lake = context.lake();
-  const std::string prefix = lake::silver_run_prefix(kDataset, day, context.run_id());
-  const std::string data_key = prefix + "orderbook.csv.zst";
-  const std::string rejects_key = prefix + "rejects.csv.zst";
-  const int level = context.config().silver_compression;
-  transform::SilverCsvWriter rows(lake, data_key, transform::orderbook_columns(), level);
-  transform::SilverCsvWriter rejects(lake, rejects_key, transform::orderbook_reject_columns(), level);
+  SilverRun silver(context, kDataset, day, transform::orderbook_schema(),
+                   transform::orderbook_reject_schema());
 
   transform::BookStats stats;
   nlohmann::json sources = nlohmann::json::array();
@@ -98,7 +94,7 @@ AssetResult transform_orderbook(RunContext& context, const UtcDay& day,
     const auto books = read_books(lake, exchange_config.name, day, manifest_key);
     const std::unique_ptr<exchanges::Exchange> exchange = context.connect(exchange_config.name);
     transform::OrderBookTransformer transformer(lake, *exchange);
-    for (const transform::BookSnapshot& book : books) transformer.run(book, rows, rejects, stats);
+    for (const transform::BookSnapshot& book : books) transformer.run(book, silver.rows, silver.rejects, stats);
     sources.push_back({{"exchange", exchange_config.name}, {"extraction", manifest_key}});
   }
 
@@ -113,14 +109,8 @@ AssetResult transform_orderbook(RunContext& context, const UtcDay& day,
   const nlohmann::json findings = {{"unsorted_books", stats.checks.unsorted},
                                    {"crossed_books", stats.checks.crossed},
                                    {"short_books", stats.checks.short_books}};
-  rows.finish();
-  rejects.finish();
-  AssetResult result = publish_silver(context, day,
+  AssetResult result = publish_silver(context, day, silver,
                                       {.dataset = std::string(kDataset),
-                                       .columns = transform::orderbook_columns(),
-                                       .prefix = prefix,
-                                       .data_key = data_key,
-                                       .rejects_key = rejects_key,
                                        .rows = stats.rows,
                                        .rejects = stats.rejects,
                                        .reject_reasons = reasons,
@@ -136,7 +126,7 @@ AssetResult load_orderbook(RunContext& context, const UtcDay& day) {
   const lake::ObjectStore& lake = context.lake();
   const std::string manifest_key = latest_silver_manifest(lake, kDataset, day);
   const std::string data_key = silver_data_key(lake, manifest_key);
-  transform::SilverCsvReader reader(lake, data_key, transform::orderbook_columns());
+  transform::SilverParquetReader reader(lake, data_key, transform::orderbook_schema());
   std::vector<std::string_view> f;
   const auto next_row = [&](warehouse::BookLevelRow& row) {
     if (!reader.next(f)) return false;

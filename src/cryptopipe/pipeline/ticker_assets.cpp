@@ -77,12 +77,8 @@ AssetResult extract_tickers(RunContext& context, const std::string& exchange_nam
 AssetResult transform_tickers(RunContext& context, const UtcDay& day,
                         const std::set<std::string>& left_out) {
   lake::ObjectStore& lake = context.lake();
-  const std::string prefix = lake::silver_run_prefix(kDataset, day, context.run_id());
-  const std::string data_key = prefix + "tickers.csv.zst";
-  const std::string rejects_key = prefix + "rejects.csv.zst";
-  const int level = context.config().silver_compression;
-  transform::SilverCsvWriter rows(lake, data_key, transform::ticker_columns(), level);
-  transform::SilverCsvWriter rejects(lake, rejects_key, transform::ticker_reject_columns(), level);
+  SilverRun silver(context, kDataset, day, transform::ticker_schema(),
+                   transform::ticker_reject_schema());
 
   transform::TickerStats stats;
   nlohmann::json sources = nlohmann::json::array();
@@ -92,7 +88,7 @@ AssetResult transform_tickers(RunContext& context, const UtcDay& day,
     const transform::TickerSnapshot snapshot =
         read_snapshot(lake, exchange_config.name, day, manifest_key);
     const std::unique_ptr<exchanges::Exchange> exchange = context.connect(exchange_config.name);
-    transform::TickerTransformer(lake, *exchange).run(snapshot, rows, rejects, stats);
+    transform::TickerTransformer(lake, *exchange).run(snapshot, silver.rows, silver.rejects, stats);
     sources.push_back({{"exchange", exchange_config.name},
                        {"extraction", manifest_key},
                        {"bronze", snapshot.bronze_key}});
@@ -108,14 +104,8 @@ AssetResult transform_tickers(RunContext& context, const UtcDay& day,
                                    {"last_outside_range", stats.checks.last_outside_range},
                                    {"stale", stats.checks.stale},
                                    {"missing", stats.checks.missing}};
-  rows.finish();
-  rejects.finish();
-  AssetResult result = publish_silver(context, day,
+  AssetResult result = publish_silver(context, day, silver,
                                       {.dataset = std::string(kDataset),
-                                       .columns = transform::ticker_columns(),
-                                       .prefix = prefix,
-                                       .data_key = data_key,
-                                       .rejects_key = rejects_key,
                                        .rows = stats.rows,
                                        .rejects = stats.rejects,
                                        .reject_reasons = reasons,
@@ -130,7 +120,7 @@ AssetResult load_tickers(RunContext& context, const UtcDay& day) {
   const lake::ObjectStore& lake = context.lake();
   const std::string manifest_key = latest_silver_manifest(lake, kDataset, day);
   const std::string data_key = silver_data_key(lake, manifest_key);
-  transform::SilverCsvReader reader(lake, data_key, transform::ticker_columns());
+  transform::SilverParquetReader reader(lake, data_key, transform::ticker_schema());
   std::vector<std::string_view> f;
   const auto next_row = [&](warehouse::TickerRow& row) {
     if (!reader.next(f)) return false;

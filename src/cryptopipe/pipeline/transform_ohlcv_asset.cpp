@@ -53,12 +53,8 @@ nlohmann::json gaps_json(const std::vector<transform::Gap>& gaps) {
 AssetResult transform_ohlcv(RunContext& context, const UtcDay& day,
                         const std::set<std::string>& left_out) {
   lake::ObjectStore& lake = context.lake();
-  const std::string prefix = lake::silver_run_prefix("ohlcv", day, context.run_id());
-  const std::string data_key = prefix + "ohlcv.csv.zst";
-  const std::string rejects_key = prefix + "rejects.csv.zst";
-  const int level = context.config().silver_compression;
-  transform::SilverCsvWriter rows(lake, data_key, transform::ohlcv_columns(), level);
-  transform::SilverCsvWriter rejects(lake, rejects_key, transform::ohlcv_reject_columns(), level);
+  SilverRun silver(context, "ohlcv", day, transform::ohlcv_schema(),
+                   transform::ohlcv_reject_schema());
 
   AssetResult result;
   std::array<std::int64_t, transform::kRejectReasonCount> by_reason{};
@@ -77,7 +73,7 @@ AssetResult transform_ohlcv(RunContext& context, const UtcDay& day,
         std::string manifest_key;
         const transform::SeriesInput input =
             find_latest_extraction(lake, series, timeframe, day, manifest_key);
-        const transform::SeriesStats stats = transformer.run(input, rows, rejects);
+        const transform::SeriesStats stats = transformer.run(input, silver.rows, silver.rejects);
         result.rows += stats.rows;
         result.rejects += stats.rejects;
         result.gaps += stats.missing;
@@ -101,25 +97,21 @@ AssetResult transform_ohlcv(RunContext& context, const UtcDay& day,
   }
 
   const nlohmann::json reasons = reason_counts<transform::RejectReason>(by_reason);
-  const std::size_t data_bytes = rows.finish();
-  rejects.finish();
-  const nlohmann::json manifest = {
-      {"dataset", "ohlcv"},
-      {"partition", day.to_string()},
-      {"run_id", context.run_id()},
-      {"created_at", format_iso8601(context.clock().now_ms())},
-      {"format", "csv+zstd"},
-      {"columns", transform::ohlcv_columns()},
-      {"data_key", data_key},
-      {"rejects_key", rejects_key},
-      {"rows", result.rows},
-      {"open_rows", open_rows},
-      {"rejects", result.rejects},
-      {"reject_reasons", reasons},
-      {"missing", result.gaps},
-      {"series", series_meta}};
+  const std::size_t data_bytes = silver.rows.finish();
+  silver.rejects.finish();
+  nlohmann::json manifest = {{"dataset", "ohlcv"},
+                             {"partition", day.to_string()},
+                             {"run_id", context.run_id()},
+                             {"created_at", format_iso8601(context.clock().now_ms())}};
+  manifest.update(silver_tables_manifest(silver));
+  manifest.update({{"rows", result.rows},
+                   {"open_rows", open_rows},
+                   {"rejects", result.rejects},
+                   {"reject_reasons", reasons},
+                   {"missing", result.gaps},
+                   {"series", series_meta}});
   // Written last: a silver run without its manifest is incomplete and never loaded.
-  commit_manifest(context, prefix + "manifest.json", manifest);
+  commit_manifest(context, silver.manifest_key, manifest);
   result.objects = 3;
   const std::int64_t duplicates =
       by_reason[static_cast<std::size_t>(transform::RejectReason::kDuplicate)];
@@ -134,7 +126,7 @@ AssetResult transform_ohlcv(RunContext& context, const UtcDay& day,
                      {"missing_candles", result.gaps},
                      {"bronze_bytes", bytes_in},
                      {"silver_bytes", data_bytes},
-                     {"silver_manifest", prefix + "manifest.json"}};
+                     {"silver_manifest", silver.manifest_key}};
   if (!left_out.empty()) result.metadata["left_out"] = left_out;
   return result;
 }

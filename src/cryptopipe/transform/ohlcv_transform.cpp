@@ -1,7 +1,6 @@
 #include "cryptopipe/transform/ohlcv_transform.h"
 
 #include <algorithm>
-#include <charconv>
 
 namespace cryptopipe::transform {
 namespace {
@@ -29,17 +28,24 @@ std::vector<Gap> find_gaps(const std::vector<TimestampMs>& accepted, TimestampMs
 
 }  // namespace
 
-const std::vector<std::string_view>& ohlcv_columns() {
-  static const std::vector<std::string_view> kColumns = {
-      "exchange", "symbol", "timeframe",    "open_time",   "open",      "high",
-      "low",      "close",  "volume",       "quote_volume", "trade_count", "is_closed"};
-  return kColumns;
+const SilverSchema& ohlcv_schema() {
+  static const SilverSchema kSchema = {
+      {"exchange"}, {"symbol"}, {"timeframe"}, {"open_time", ColumnType::kTimestampMs},
+      price_column("open"), price_column("high"), price_column("low"), price_column("close"),
+      amount_column("volume"),
+      // Gate and Bybit send no trade count, Gate no quote volume for some markets.
+      amount_column("quote_volume", true), {"trade_count", ColumnType::kInt64, true},
+      {"is_closed", ColumnType::kBool}};
+  return kSchema;
 }
 
-const std::vector<std::string_view>& ohlcv_reject_columns() {
-  static const std::vector<std::string_view> kColumns = {
-      "exchange", "symbol", "timeframe", "bronze_key", "row", "open_time", "reason"};
-  return kColumns;
+const SilverSchema& ohlcv_reject_schema() {
+  static const SilverSchema kSchema = {
+      {"exchange"}, {"symbol"}, {"timeframe"}, {"bronze_key"}, {"row", ColumnType::kInt64},
+      // As the exchange sent it (ms), which may be off the grid or outside the day; NULL
+      // when the row was too malformed to have one.
+      {"open_time", ColumnType::kInt64, true}, {"reason"}};
+  return kSchema;
 }
 
 OhlcvSeriesTransformer::OhlcvSeriesTransformer(const lake::ObjectStore& lake,
@@ -49,35 +55,27 @@ OhlcvSeriesTransformer::OhlcvSeriesTransformer(const lake::ObjectStore& lake,
 void OhlcvSeriesTransformer::reject(const SeriesInput& input, const std::string& key,
                                     std::size_t row_index, const exchanges::RawCandle& row,
                                     RejectReason reason, SeriesStats& stats,
-                                    SilverCsvWriter& rejects) {
+                                    SilverParquetWriter& rejects) {
   ++stats.rejects;
   ++stats.rejects_by_reason[static_cast<std::size_t>(reason)];
-  std::string& out = rejects.row_buffer();
-  out += input.series.exchange;
-  out += ',';
-  out += input.series.symbol.unified();
-  out += ',';
-  out += input.series.timeframe;
-  out += ',';
-  out += key;
-  out += ',';
-  append_integer(out, static_cast<std::int64_t>(row_index));
-  out += ',';
-  if (row.malformed.empty()) append_integer(out, row.open_time);
-  out += ',';
-  out += to_string(reason);
-  rejects.end_row();
+  rejects.text(input.series.exchange)
+      .text(unified_)
+      .text(input.series.timeframe)
+      .text(key)
+      .integer(static_cast<std::int64_t>(row_index))
+      .integer(row.malformed.empty() ? std::optional<std::int64_t>(row.open_time) : std::nullopt)
+      .text(to_string(reason))
+      .end_row();
 }
 
-SeriesStats OhlcvSeriesTransformer::run(const SeriesInput& input, SilverCsvWriter& rows,
-                                        SilverCsvWriter& rejects) {
+SeriesStats OhlcvSeriesTransformer::run(const SeriesInput& input, SilverParquetWriter& rows,
+                                        SilverParquetWriter& rejects) {
   SeriesStats stats;
   accepted_.clear();
   const TimestampMs step = input.timeframe.duration_ms();
   const TimestampMs day_start = input.day.start_ms();
   const TimestampMs day_end = input.day.end_ms();
-  const std::string row_prefix = input.series.exchange + ',' + input.series.symbol.unified() + ',' +
-                                 input.series.timeframe + ',';
+  unified_ = input.series.symbol.unified();
 
   for (const BronzePage& page : input.pages) {
     lake_.read(page.key, body_);
@@ -107,22 +105,26 @@ SeriesStats OhlcvSeriesTransformer::run(const SeriesInput& input, SilverCsvWrite
                seen ? RejectReason::kDuplicate : RejectReason::kOutOfOrder, stats, rejects);
         continue;
       }
-      accepted_.push_back(row.open_time);
       const bool closed = row.open_time + step <= page.requested_at && row.closed.value_or(true);
-      if (!closed) ++stats.open_rows;
-
-      std::string& out = rows.row_buffer();
-      out += row_prefix;
-      iso_.append(out, row.open_time);
-      for (const std::string_view value : {row.open, row.high, row.low, row.close, row.volume,
-                                           row.quote_volume}) {
-        out += ',';
-        out += value;
+      const auto unfit = rows.text(input.series.exchange)
+                             .text(unified_)
+                             .text(input.series.timeframe)
+                             .timestamp(row.open_time)
+                             .decimal(row.open)
+                             .decimal(row.high)
+                             .decimal(row.low)
+                             .decimal(row.close)
+                             .decimal(row.volume)
+                             .decimal(row.quote_volume)
+                             .integer(row.trade_count)
+                             .boolean(closed)
+                             .end_row();
+      if (unfit) {
+        reject(input, page.key, index, row, RejectReason::kDecimalOutOfRange, stats, rejects);
+        continue;
       }
-      out += ',';
-      if (row.trade_count) append_integer(out, *row.trade_count);
-      out += closed ? ",true" : ",false";
-      rows.end_row();
+      accepted_.push_back(row.open_time);
+      if (!closed) ++stats.open_rows;
       ++stats.rows;
     }
   }

@@ -11,13 +11,13 @@
 #include "cryptopipe/lake/keys.h"
 #include "cryptopipe/lake/object_store.h"
 #include "cryptopipe/transform/ohlcv_validation.h"
-#include "cryptopipe/transform/silver_csv.h"
+#include "cryptopipe/transform/silver_parquet.h"
 
 namespace cryptopipe::transform {
 
 // The silver OHLCV table and its rejects table.
-const std::vector<std::string_view>& ohlcv_columns();
-const std::vector<std::string_view>& ohlcv_reject_columns();
+const SilverSchema& ohlcv_schema();
+const SilverSchema& ohlcv_reject_schema();
 
 // One stored raw response of a series, in the order it was fetched.
 struct BronzePage {
@@ -60,12 +60,12 @@ class OhlcvSeriesTransformer {
  public:
   OhlcvSeriesTransformer(const lake::ObjectStore& lake, const exchanges::Exchange& exchange);
 
-  SeriesStats run(const SeriesInput& input, SilverCsvWriter& rows, SilverCsvWriter& rejects);
+  SeriesStats run(const SeriesInput& input, SilverParquetWriter& rows, SilverParquetWriter& rejects);
 
  private:
   void reject(const SeriesInput& input, const std::string& key, std::size_t row_index,
               const exchanges::RawCandle& row, RejectReason reason, SeriesStats& stats,
-              SilverCsvWriter& rejects);
+              SilverParquetWriter& rejects);
 
   const lake::ObjectStore& lake_;
   const exchanges::Exchange& exchange_;
@@ -73,7 +73,7 @@ class OhlcvSeriesTransformer {
   std::vector<exchanges::RawCandle> page_rows_;
   std::vector<std::size_t> page_order_;  // indices of a page's valid rows, by open time
   std::vector<TimestampMs> accepted_;
-  Iso8601Appender iso_;
+  std::string unified_;  // the series' symbol, BASE/QUOTE
 };
 
 }  // namespace cryptopipe::transform

@@ -19,6 +19,7 @@ std::string_view to_string(RejectReason reason) {
     case RejectReason::kNegativeTradeCount: return "negative_trade_count";
     case RejectReason::kDuplicate: return "duplicate";
     case RejectReason::kOutOfOrder: return "out_of_order";
+    case RejectReason::kDecimalOutOfRange: return "decimal_out_of_range";
   }
   return "unknown";
 }

@@ -24,10 +24,11 @@ enum class RejectReason {
   kNegativeTradeCount,   // trade count < 0
   kDuplicate,            // an open time already accepted for this series
   kOutOfOrder,           // an open time earlier than one already accepted
+  kDecimalOutOfRange,    // a decimal with more digits than its silver column holds
 };
 
 std::string_view to_string(RejectReason reason);
-inline constexpr int kRejectReasonCount = static_cast<int>(RejectReason::kOutOfOrder) + 1;
+inline constexpr int kRejectReasonCount = static_cast<int>(RejectReason::kDecimalOutOfRange) + 1;
 
 // The row-level checks (everything but duplicates and ordering, which need the series).
 // Partition is [partition_start, partition_end).

@@ -1,7 +1,5 @@
 #include "cryptopipe/transform/orderbook_transform.h"
 
-#include <charconv>
-
 #include "cryptopipe/core/decimal.h"
 
 namespace cryptopipe::transform {
@@ -19,16 +17,18 @@ std::optional<LevelRejectReason> validate_level(const exchanges::RawLevel& level
 
 }  // namespace
 
-const std::vector<std::string_view>& orderbook_columns() {
-  static const std::vector<std::string_view> kColumns = {
-      "exchange", "symbol", "ts", "ts_source", "sequence", "side", "level", "price", "amount"};
-  return kColumns;
+const SilverSchema& orderbook_schema() {
+  static const SilverSchema kSchema = {
+      {"exchange"}, {"symbol"}, {"ts", ColumnType::kTimestampMs}, {"ts_source"},
+      {"sequence", ColumnType::kInt64, true}, {"side"}, {"level", ColumnType::kInt64},
+      price_column("price"), amount_column("amount")};
+  return kSchema;
 }
 
-const std::vector<std::string_view>& orderbook_reject_columns() {
-  static const std::vector<std::string_view> kColumns = {"exchange", "symbol", "bronze_key",
-                                                         "side", "level", "reason"};
-  return kColumns;
+const SilverSchema& orderbook_reject_schema() {
+  static const SilverSchema kSchema = {{"exchange"}, {"symbol"}, {"bronze_key"}, {"side"},
+                                       {"level", ColumnType::kInt64}, {"reason"}};
+  return kSchema;
 }
 
 std::string_view to_string(LevelRejectReason reason) {
@@ -37,6 +37,7 @@ std::string_view to_string(LevelRejectReason reason) {
     case LevelRejectReason::kInvalidDecimal: return "invalid_decimal";
     case LevelRejectReason::kNonPositivePrice: return "non_positive_price";
     case LevelRejectReason::kNonPositiveAmount: return "non_positive_amount";
+    case LevelRejectReason::kDecimalOutOfRange: return "decimal_out_of_range";
   }
   return "unknown";
 }
@@ -45,36 +46,49 @@ OrderBookTransformer::OrderBookTransformer(const lake::ObjectStore& lake,
                                            const exchanges::Exchange& exchange)
     : lake_(lake), exchange_(exchange) {}
 
-void OrderBookTransformer::run(const BookSnapshot& snapshot, SilverCsvWriter& rows,
-                               SilverCsvWriter& rejects, BookStats& stats) {
+void OrderBookTransformer::run(const BookSnapshot& snapshot, SilverParquetWriter& rows,
+                               SilverParquetWriter& rejects, BookStats& stats) {
   lake_.read(snapshot.bronze_key, body_);
   exchange_.parse_orderbook(body_, book_);
   ++stats.books;
   const std::string unified = snapshot.symbol.unified();
-  std::string prefix = snapshot.exchange + ',' + unified + ',';
-  iso_.append(prefix, book_.ts.value_or(snapshot.requested_at));
-  prefix += book_.ts ? ",exchange," : ",fetch,";
-  if (book_.sequence) append_integer(prefix, *book_.sequence);
-  prefix += ',';
+  const TimestampMs ts = book_.ts.value_or(snapshot.requested_at);
+  const std::string_view ts_source = book_.ts ? "exchange" : "fetch";
 
   bool sorted = true;
   const auto write_side = [&](const std::vector<exchanges::RawLevel>& levels, std::string_view side,
                               int direction) -> std::optional<std::string_view> {
     std::optional<std::string_view> best;
     std::string_view previous;
+    const auto reject = [&](std::size_t index, LevelRejectReason reason) {
+      ++stats.rejects;
+      ++stats.rejects_by_reason[static_cast<std::size_t>(reason)];
+      rejects.text(snapshot.exchange)
+          .text(unified)
+          .text(snapshot.bronze_key)
+          .text(side)
+          .integer(static_cast<std::int64_t>(index))
+          .text(to_string(reason))
+          .end_row();
+    };
     for (std::size_t index = 0; index < levels.size(); ++index) {
       const exchanges::RawLevel& level = levels[index];
       if (const auto reason = validate_level(level)) {
-        ++stats.rejects;
-        ++stats.rejects_by_reason[static_cast<std::size_t>(*reason)];
-        std::string& out = rejects.row_buffer();
-        out += snapshot.exchange + ',' + unified + ',' + snapshot.bronze_key + ',';
-        out += side;
-        out += ',';
-        append_integer(out, static_cast<std::int64_t>(index));
-        out += ',';
-        out += to_string(*reason);
-        rejects.end_row();
+        reject(index, *reason);
+        continue;
+      }
+      const auto unfit = rows.text(snapshot.exchange)
+                             .text(unified)
+                             .timestamp(ts)
+                             .text(ts_source)
+                             .integer(book_.sequence)
+                             .text(side)
+                             .integer(static_cast<std::int64_t>(index))
+                             .decimal(level.price)
+                             .decimal(level.amount)
+                             .end_row();
+      if (unfit) {
+        reject(index, LevelRejectReason::kDecimalOutOfRange);
         continue;
       }
       if (!previous.empty() && compare_decimal(level.price, previous) * direction <= 0) {
@@ -82,16 +96,6 @@ void OrderBookTransformer::run(const BookSnapshot& snapshot, SilverCsvWriter& ro
       }
       previous = level.price;
       if (!best) best = level.price;
-      std::string& out = rows.row_buffer();
-      out += prefix;
-      out += side;
-      out += ',';
-      append_integer(out, static_cast<std::int64_t>(index));
-      out += ',';
-      out += level.price;
-      out += ',';
-      out += level.amount;
-      rows.end_row();
       ++stats.rows;
     }
     return best;

@@ -9,22 +9,23 @@
 #include "cryptopipe/core/time.h"
 #include "cryptopipe/exchanges/exchange.h"
 #include "cryptopipe/lake/object_store.h"
-#include "cryptopipe/transform/silver_csv.h"
+#include "cryptopipe/transform/silver_parquet.h"
 
 namespace cryptopipe::transform {
 
 // The silver order-book table (one row per level) and its rejects table.
-const std::vector<std::string_view>& orderbook_columns();
-const std::vector<std::string_view>& orderbook_reject_columns();
+const SilverSchema& orderbook_schema();
+const SilverSchema& orderbook_reject_schema();
 
 enum class LevelRejectReason {
   kMalformed,          // not a [price, amount] pair
   kInvalidDecimal,     // price or amount not an exact decimal
   kNonPositivePrice,   // price <= 0
   kNonPositiveAmount,  // amount <= 0
+  kDecimalOutOfRange,  // price or amount with more digits than its silver column holds
 };
 inline constexpr int kLevelRejectReasonCount =
-    static_cast<int>(LevelRejectReason::kNonPositiveAmount) + 1;
+    static_cast<int>(LevelRejectReason::kDecimalOutOfRange) + 1;
 std::string_view to_string(LevelRejectReason reason);
 
 // One stored book response.
@@ -56,7 +57,7 @@ struct BookStats {
 class OrderBookTransformer {
  public:
   OrderBookTransformer(const lake::ObjectStore& lake, const exchanges::Exchange& exchange);
-  void run(const BookSnapshot& snapshot, SilverCsvWriter& rows, SilverCsvWriter& rejects,
+  void run(const BookSnapshot& snapshot, SilverParquetWriter& rows, SilverParquetWriter& rejects,
            BookStats& stats);
 
  private:
@@ -64,7 +65,6 @@ class OrderBookTransformer {
   const exchanges::Exchange& exchange_;
   std::string body_;
   exchanges::RawBook book_;
-  Iso8601Appender iso_;
 };
 
 }  // namespace cryptopipe::transform

@@ -1,6 +1,5 @@
 #include "cryptopipe/transform/ticker_transform.h"
 
-#include <cctype>
 #include <set>
 
 #include "cryptopipe/core/decimal.h"
@@ -9,37 +8,32 @@ namespace cryptopipe::transform {
 namespace {
 
 void reject(const TickerSnapshot& snapshot, std::string_view market_id,
-            TickerRejectReason reason, SilverCsvWriter& rejects, TickerStats& stats) {
+            TickerRejectReason reason, SilverParquetWriter& rejects, TickerStats& stats) {
   ++stats.rejects;
   ++stats.rejects_by_reason[static_cast<std::size_t>(reason)];
-  std::string& out = rejects.row_buffer();
-  out += snapshot.exchange;
-  out += ',';
-  out += snapshot.bronze_key;
-  out += ',';
-  // Market ids are exchange tokens; keep the CSV unquotable by dropping anything else.
-  for (const char c : market_id) {
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-') out += c;
-  }
-  out += ',';
-  out += to_string(reason);
-  rejects.end_row();
+  rejects.text(snapshot.exchange)
+      .text(snapshot.bronze_key)
+      .text(market_id)
+      .text(to_string(reason))
+      .end_row();
 }
 
 }  // namespace
 
-const std::vector<std::string_view>& ticker_columns() {
-  static const std::vector<std::string_view> kColumns = {
-      "exchange", "symbol", "ts",   "ts_source",   "last",         "bid",
-      "bid_size", "ask",    "ask_size", "open",    "high",         "low",
-      "base_volume", "quote_volume", "change_percent"};
-  return kColumns;
+const SilverSchema& ticker_schema() {
+  // Everything but last may be missing from a venue's ticker.
+  static const SilverSchema kSchema = {
+      {"exchange"}, {"symbol"}, {"ts", ColumnType::kTimestampMs}, {"ts_source"},
+      price_column("last"), price_column("bid", true), amount_column("bid_size", true),
+      price_column("ask", true), amount_column("ask_size", true), price_column("open", true),
+      price_column("high", true), price_column("low", true), amount_column("base_volume", true),
+      amount_column("quote_volume", true), price_column("change_percent", true)};
+  return kSchema;
 }
 
-const std::vector<std::string_view>& ticker_reject_columns() {
-  static const std::vector<std::string_view> kColumns = {"exchange", "bronze_key", "market_id",
-                                                         "reason"};
-  return kColumns;
+const SilverSchema& ticker_reject_schema() {
+  static const SilverSchema kSchema = {{"exchange"}, {"bronze_key"}, {"market_id"}, {"reason"}};
+  return kSchema;
 }
 
 std::string_view to_string(TickerRejectReason reason) {
@@ -49,6 +43,7 @@ std::string_view to_string(TickerRejectReason reason) {
     case TickerRejectReason::kInvalidDecimal: return "invalid_decimal";
     case TickerRejectReason::kNegativeVolume: return "negative_volume";
     case TickerRejectReason::kDuplicate: return "duplicate";
+    case TickerRejectReason::kDecimalOutOfRange: return "decimal_out_of_range";
   }
   return "unknown";
 }
@@ -57,8 +52,8 @@ TickerTransformer::TickerTransformer(const lake::ObjectStore& lake,
                                      const exchanges::Exchange& exchange)
     : lake_(lake), exchange_(exchange) {}
 
-void TickerTransformer::run(const TickerSnapshot& snapshot, SilverCsvWriter& rows,
-                            SilverCsvWriter& rejects, TickerStats& stats) {
+void TickerTransformer::run(const TickerSnapshot& snapshot, SilverParquetWriter& rows,
+                            SilverParquetWriter& rejects, TickerStats& stats) {
   lake_.read(snapshot.bronze_key, body_);
   exchange_.parse_tickers(body_, tickers_);
   std::set<std::string_view> seen;
@@ -93,6 +88,18 @@ void TickerTransformer::run(const TickerSnapshot& snapshot, SilverCsvWriter& row
       continue;
     }
 
+    const std::string symbol = wanted->second.unified();  // outlives end_row()
+    rows.text(snapshot.exchange)
+        .text(symbol)
+        .timestamp(ticker.ts.value_or(snapshot.requested_at))
+        .text(ticker.ts ? "exchange" : "fetch");
+    for (const std::string_view value : values) rows.decimal(value);
+    if (rows.end_row()) {
+      reject(snapshot, ticker.market_id, TickerRejectReason::kDecimalOutOfRange, rejects, stats);
+      continue;
+    }
+    ++stats.rows;
+
     if (!ticker.bid.empty() && !ticker.ask.empty() && compare_decimal(ticker.bid, ticker.ask) > 0) {
       ++stats.checks.crossed;
     }
@@ -102,20 +109,6 @@ void TickerTransformer::run(const TickerSnapshot& snapshot, SilverCsvWriter& row
       ++stats.checks.last_outside_range;
     }
     if (ticker.ts && *ticker.ts < snapshot.requested_at - kStaleAfter) ++stats.checks.stale;
-
-    std::string& out = rows.row_buffer();
-    out += snapshot.exchange;
-    out += ',';
-    out += wanted->second.unified();
-    out += ',';
-    iso_.append(out, ticker.ts.value_or(snapshot.requested_at));
-    out += ticker.ts ? ",exchange" : ",fetch";
-    for (const std::string_view value : values) {
-      out += ',';
-      out += value;
-    }
-    rows.end_row();
-    ++stats.rows;
   }
   for (const auto& [market_id, symbol] : snapshot.wanted) {
     if (!seen.contains(market_id)) ++stats.checks.missing;

@@ -10,13 +10,13 @@
 #include "cryptopipe/core/time.h"
 #include "cryptopipe/exchanges/exchange.h"
 #include "cryptopipe/lake/object_store.h"
-#include "cryptopipe/transform/silver_csv.h"
+#include "cryptopipe/transform/silver_parquet.h"
 
 namespace cryptopipe::transform {
 
 // The silver tickers table and its rejects table.
-const std::vector<std::string_view>& ticker_columns();
-const std::vector<std::string_view>& ticker_reject_columns();
+const SilverSchema& ticker_schema();
+const SilverSchema& ticker_reject_schema();
 
 enum class TickerRejectReason {
   kMalformed,       // not an entry of the expected shape
@@ -24,8 +24,10 @@ enum class TickerRejectReason {
   kInvalidDecimal,  // a price or amount that is not an exact decimal
   kNegativeVolume,  // base or quote volume < 0
   kDuplicate,       // the same market twice in one snapshot
+  kDecimalOutOfRange,  // a value with more digits than its silver column holds
 };
-inline constexpr int kTickerRejectReasonCount = static_cast<int>(TickerRejectReason::kDuplicate) + 1;
+inline constexpr int kTickerRejectReasonCount =
+    static_cast<int>(TickerRejectReason::kDecimalOutOfRange) + 1;
 std::string_view to_string(TickerRejectReason reason);
 
 // One stored tickers response and what was asked of it.
@@ -57,7 +59,7 @@ struct TickerStats {
 class TickerTransformer {
  public:
   TickerTransformer(const lake::ObjectStore& lake, const exchanges::Exchange& exchange);
-  void run(const TickerSnapshot& snapshot, SilverCsvWriter& rows, SilverCsvWriter& rejects,
+  void run(const TickerSnapshot& snapshot, SilverParquetWriter& rows, SilverParquetWriter& rejects,
            TickerStats& stats);
 
  private:
@@ -65,7 +67,6 @@ class TickerTransformer {
   const exchanges::Exchange& exchange_;
   std::string body_;
   std::vector<exchanges::RawTicker> tickers_;
-  Iso8601Appender iso_;
 };
 
 }  // namespace cryptopipe::transform

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <string>
 
 namespace cryptopipe {
 namespace {
@@ -47,6 +49,75 @@ TEST(Decimal, ViewKeepsTheTextAndComparesByValue) {
   EXPECT_EQ(DecimalView::parse("1.10")->compare(*DecimalView::parse("1.1")), 0);
   EXPECT_LT(DecimalView::parse("1.09")->compare(*DecimalView::parse("1.1")), 0);
   EXPECT_FALSE(DecimalView::parse("1e3"));
+}
+
+
+
+std::string text_of(ScaledDecimal unscaled, int scale) {
+  std::string out;
+  append_scaled_decimal(out, unscaled, scale);
+  return out;
+}
+
+// The exact text back, through the column's fixed point.
+std::optional<std::string> through(std::string_view text, int precision, int scale) {
+  const auto value = to_scaled_decimal(text, precision, scale);
+  if (!value) return std::nullopt;
+  return text_of(*value, scale);
+}
+
+TEST(ScaledDecimal, HoldsEveryValueThatFitsExactly) {
+  EXPECT_EQ(to_scaled_decimal("43519.34000000", 28, 12), ScaledDecimal{43519340000000000});
+  EXPECT_EQ(to_scaled_decimal("-0.5", 28, 12), ScaledDecimal{-500000000000});
+  EXPECT_EQ(to_scaled_decimal("0", 28, 12), ScaledDecimal{0});
+  EXPECT_EQ(to_scaled_decimal("-0.000", 28, 12), ScaledDecimal{0});
+  EXPECT_EQ(to_scaled_decimal("007.5", 10, 2), ScaledDecimal{750});
+  // Zeros past the scale are no digits of the value.
+  EXPECT_EQ(to_scaled_decimal("1.5000000000000000000000000", 10, 2), ScaledDecimal{150});
+  EXPECT_EQ(through("891428.42858070", 38, 18), "891428.4285807");
+  EXPECT_EQ(through("0.000000000001", 28, 12), "0.000000000001");
+  EXPECT_EQ(through("-123.4", 28, 12), "-123.4");
+  EXPECT_EQ(through("100", 28, 12), "100");
+  EXPECT_EQ(through("100.000", 28, 12), "100");
+  EXPECT_EQ(through("-0", 28, 12), "0");
+}
+
+TEST(ScaledDecimal, TheWidestColumnHoldsThirtyEightDigits) {
+  const std::string widest = "99999999999999999999.999999999999999999";  // 20 + 18 digits
+  EXPECT_EQ(through(widest, 38, 18), widest);
+  EXPECT_EQ(through("-" + widest, 38, 18), "-" + widest);
+  EXPECT_EQ(through("12345678901234567890.123456789012345678", 38, 18),
+            "12345678901234567890.123456789012345678");
+  EXPECT_EQ(through("10000000000000000000.000000000000000001", 38, 18),
+            "10000000000000000000.000000000000000001");
+  EXPECT_EQ(through("0.000000000000000001", 38, 18), "0.000000000000000001");
+}
+
+TEST(ScaledDecimal, RefusesWhatWouldHaveToBeRoundedOrDoesNotFit) {
+  EXPECT_FALSE(to_scaled_decimal("0.0000000000001", 28, 12));      // 13 fractional digits
+  EXPECT_FALSE(to_scaled_decimal("12345678901234567", 28, 12));    // 17 integer digits
+  EXPECT_FALSE(to_scaled_decimal("100000000000000000000", 38, 18));  // 21 integer digits
+  EXPECT_FALSE(to_scaled_decimal("1.0000000000000000001", 38, 18));
+  EXPECT_FALSE(to_scaled_decimal("1e5", 28, 12));
+  EXPECT_FALSE(to_scaled_decimal("", 28, 12));
+  EXPECT_FALSE(to_scaled_decimal("1.", 28, 12));
+  EXPECT_FALSE(to_scaled_decimal("+1", 28, 12));
+  EXPECT_TRUE(to_scaled_decimal("0000000000000000000000001", 28, 12)) << "leading zeros are padding";
+}
+
+TEST(ScaledDecimal, ShortestTextOfEveryMagnitude) {
+  EXPECT_EQ(text_of(0, 12), "0");
+  EXPECT_EQ(text_of(5, 3), "0.005");
+  EXPECT_EQ(text_of(-5, 3), "-0.005");
+  EXPECT_EQ(text_of(1000, 3), "1");
+  EXPECT_EQ(text_of(1010, 3), "1.01");
+  EXPECT_EQ(text_of(42, 0), "42");
+  // Past 19 digits the 128-bit path: 10^19 exactly and its neighbours.
+  const ScaledDecimal ten19 = static_cast<ScaledDecimal>(10'000'000'000'000'000'000ULL);
+  EXPECT_EQ(text_of(ten19, 0), "10000000000000000000");
+  EXPECT_EQ(text_of(ten19 - 1, 0), "9999999999999999999");
+  EXPECT_EQ(text_of(ten19 + 1, 18), "10.000000000000000001");
+  EXPECT_EQ(text_of(ten19 * 10, 18), "100");
 }
 
 }  // namespace

@@ -29,7 +29,7 @@ TEST(ValidateKey, AcceptsTheLakeLayout) {
        {std::string(kExampleKey),
         std::string("bronze/binance/ohlcv/BTC-USDT/1m/dt=2026-11-25/_extractions/"
                     "20261126T101500123Z-1a2b3c.json"),
-        std::string("silver/ohlcv/dt=2026-11-25/run=20261126T101500123Z-1a2b3c/part-0000.csv.zst"),
+        std::string("silver/ohlcv/dt=2026-11-25/run=20261126T101500123Z-1a2b3c/ohlcv.parquet"),
         std::string("a"), std::string("a.b"), std::string("a..b"), std::string("x/y_z=1-2.3"),
         std::string(1024, 'k')}) {
     EXPECT_NO_THROW(validate_key(key)) << key;

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "cryptopipe/lake/file_store.h"
-#include "cryptopipe/transform/silver_csv.h"
+#include "cryptopipe/transform/silver_parquet.h"
 #include "unit/transform/silver_table.h"
 #include "unit/exchange_for_tests.h"
 #include "unit/test_helpers.h"
@@ -59,8 +59,8 @@ class OhlcvTransform : public ::testing::Test {
 
   Output run(const std::vector<BronzePage>& pages, TimestampMs expected_until) {
     const std::string prefix = "silver/ohlcv/dt=2024-01-30/run=r" + std::to_string(++runs_) + "/";
-    SilverCsvWriter rows(store_, prefix + "ohlcv.csv.zst", ohlcv_columns(), 3);
-    SilverCsvWriter rejects(store_, prefix + "rejects.csv.zst", ohlcv_reject_columns(), 3);
+    SilverParquetWriter rows(store_, prefix + "ohlcv.parquet", ohlcv_schema(), 3);
+    SilverParquetWriter rejects(store_, prefix + "rejects.parquet", ohlcv_reject_schema(), 3);
     SeriesInput input{.series = series(),
                       .timeframe = Timeframe::parse("1h"),
                       .day = kDay,
@@ -72,8 +72,8 @@ class OhlcvTransform : public ::testing::Test {
     EXPECT_EQ(static_cast<std::int64_t>(rejects.rows()), out.stats.rejects);
     rows.finish();
     rejects.finish();
-    out.rows = read_silver_table(store_, prefix + "ohlcv.csv.zst", ohlcv_columns());
-    out.rejects = read_silver_table(store_, prefix + "rejects.csv.zst", ohlcv_reject_columns());
+    out.rows = read_silver_table(store_, prefix + "ohlcv.parquet", ohlcv_schema());
+    out.rejects = read_silver_table(store_, prefix + "rejects.parquet", ohlcv_reject_schema());
     return out;
   }
 
@@ -86,16 +86,16 @@ class OhlcvTransform : public ::testing::Test {
 };
 
 TEST_F(OhlcvTransform, TablesHaveTheDocumentedColumns) {
-  EXPECT_EQ(ohlcv_columns(),
+  EXPECT_EQ(column_names(ohlcv_schema()),
             (std::vector<std::string_view>{"exchange", "symbol", "timeframe", "open_time", "open",
                                            "high", "low", "close", "volume", "quote_volume",
                                            "trade_count", "is_closed"}));
-  EXPECT_EQ(ohlcv_reject_columns(),
+  EXPECT_EQ(column_names(ohlcv_reject_schema()),
             (std::vector<std::string_view>{"exchange", "symbol", "timeframe", "bronze_key", "row",
                                            "open_time", "reason"}));
 }
 
-TEST_F(OhlcvTransform, WritesAcceptedRowsWithTheExactText) {
+TEST_F(OhlcvTransform, WritesAcceptedRowsWithTheExactValues) {
   const BronzePage p = add_page(page({kline(0), kline(1, "43488.71000000", "43500")}),
                                 kStart + 5 * kHour);
   const Output out = run({p}, kStart + 2 * kHour);
@@ -105,15 +105,16 @@ TEST_F(OhlcvTransform, WritesAcceptedRowsWithTheExactText) {
   EXPECT_EQ(out.stats.bytes_in, static_cast<std::int64_t>(store_.read(p.key).size()));
   EXPECT_TRUE(out.stats.gaps.empty());
   ASSERT_EQ(out.rows.size(), 2u);
+  // Values come back in their shortest exact form: the trailing zeros Binance pads with are not
+  // digits of the value.
   EXPECT_EQ(out.rows[0],
             (std::vector<std::string>{"binance", "BTC/USDT", "1h", "2024-01-30T00:00:00.000Z",
-                                      "43519.34000000", "43936.00000000", "43171.00000000",
-                                      "43488.71000000", "20.55495000", "891428.42858070", "3700",
-                                      "true"}));
+                                      "43519.34", "43936", "43171", "43488.71", "20.55495",
+                                      "891428.4285807", "3700", "true"}));
   EXPECT_EQ(out.rows[1],
             (std::vector<std::string>{"binance", "BTC/USDT", "1h", "2024-01-30T01:00:00.000Z",
-                                      "43488.71000000", "43936.00000000", "43171.00000000",
-                                      "43500", "20.55495000", "891428.42858070", "3701", "true"}));
+                                      "43488.71", "43936", "43171", "43500", "20.55495",
+                                      "891428.4285807", "3701", "true"}));
   EXPECT_TRUE(out.rejects.empty());
 }
 
@@ -131,7 +132,7 @@ TEST_F(OhlcvTransform, TakesEachPageInOpenTimeOrderAndDropsDuplicatesAndOutOfOrd
       "2024-01-30T04:00:00.000Z", "2024-01-30T05:00:00.000Z"};
   for (std::size_t i = 0; i < out.rows.size(); ++i) EXPECT_EQ(out.rows[i][3], expected_times[i]);
   // The first version of 02:00 is kept, not the later duplicate.
-  EXPECT_EQ(out.rows[1][4], "43519.34000000");
+  EXPECT_EQ(out.rows[1][4], "43519.34");
   // Fetched at 05:30, the 05:00 candle of the second page was still forming.
   EXPECT_EQ(out.rows[3][11], "true");
   EXPECT_EQ(out.rows[4][11], "false");
@@ -173,6 +174,30 @@ TEST_F(OhlcvTransform, AShuffledPageLosesNoCandle) {
   EXPECT_EQ(out.stats.rejects_by_reason[static_cast<int>(RejectReason::kDuplicate)], 1);
   ASSERT_EQ(out.rejects.size(), 1u);
   EXPECT_EQ(out.rejects[0][4], "4") << "the second 01:00 sent is the duplicate";
+}
+
+TEST_F(OhlcvTransform, ACandleWhoseDecimalsDoNotFitItsColumnsIsRejectedNotRounded) {
+  // Prices are DECIMAL(28,12), volumes DECIMAL(38,18).
+  const std::string huge = "\"12345678901234567\"";  // 17 integer digits
+  const std::string huge_candle = "[" + std::to_string(kStart + kHour) + "," + huge + "," + huge +
+                                  "," + huge + "," + huge + ",\"1\"," +
+                                  std::to_string(kStart + 2 * kHour - 1) + ",\"1\",1]";
+  const BronzePage p = add_page(
+      page({kline(0, "43519.3400000000001"), huge_candle, kline(2, "43519.340000000000000000000")}),
+      kStart + 5 * kHour);
+  const Output out = run({p}, kStart + 3 * kHour);
+  EXPECT_EQ(out.stats.rows, 1);
+  EXPECT_EQ(out.stats.rejects_by_reason[static_cast<int>(RejectReason::kDecimalOutOfRange)], 2);
+  ASSERT_EQ(out.rejects.size(), 2u);
+  EXPECT_EQ(out.rejects[0], (std::vector<std::string>{"binance", "BTC/USDT", "1h", p.key, "0",
+                                                      std::to_string(kStart),
+                                                      "decimal_out_of_range"}));
+  EXPECT_EQ(out.rejects[1][4], "1");
+  ASSERT_EQ(out.rows.size(), 1u);
+  EXPECT_EQ(out.rows[0][4], "43519.34") << "zeros past the scale are not digits of the value";
+  // A rejected candle is missing, like any other.
+  ASSERT_EQ(out.stats.gaps.size(), 1u);
+  EXPECT_EQ(out.stats.gaps[0].missing, 2);
 }
 
 TEST_F(OhlcvTransform, MarksTheCandleStillFormingAtTheFetchAsOpen) {
@@ -275,8 +300,8 @@ TEST_F(OhlcvTransform, RejectsRowsOutsideThePartitionAndInvalidRows) {
 TEST_F(OhlcvTransform, AMissingWeeklyCandleOnItsMondayIsOneMissingCandle) {
   const UtcDay monday = UtcDay::parse("2024-01-29");
   const std::string prefix = "silver/weekly/";
-  SilverCsvWriter rows(store_, prefix + "rows.csv.zst", ohlcv_columns(), 3);
-  SilverCsvWriter rejects(store_, prefix + "rejects.csv.zst", ohlcv_reject_columns(), 3);
+  SilverParquetWriter rows(store_, prefix + "rows.parquet", ohlcv_schema(), 3);
+  SilverParquetWriter rejects(store_, prefix + "rejects.parquet", ohlcv_reject_schema(), 3);
   lake::SeriesId weekly = series();
   weekly.timeframe = "1w";
   SeriesInput input{.series = weekly, .timeframe = Timeframe::parse("1w"), .day = monday,
@@ -291,8 +316,8 @@ TEST_F(OhlcvTransform, AMissingWeeklyCandleOnItsMondayIsOneMissingCandle) {
 
 TEST_F(OhlcvTransform, NoWeeklyCandleIsExpectedOnOtherDays) {
   const UtcDay tuesday = UtcDay::parse("2024-01-30");
-  SilverCsvWriter rows(store_, "silver/weekly2/rows.csv.zst", ohlcv_columns(), 3);
-  SilverCsvWriter rejects(store_, "silver/weekly2/rejects.csv.zst", ohlcv_reject_columns(), 3);
+  SilverParquetWriter rows(store_, "silver/weekly2/rows.parquet", ohlcv_schema(), 3);
+  SilverParquetWriter rejects(store_, "silver/weekly2/rejects.parquet", ohlcv_reject_schema(), 3);
   lake::SeriesId weekly = series();
   weekly.timeframe = "1w";
   SeriesInput input{.series = weekly, .timeframe = Timeframe::parse("1w"), .day = tuesday,
@@ -304,8 +329,8 @@ TEST_F(OhlcvTransform, NoWeeklyCandleIsExpectedOnOtherDays) {
 
 TEST_F(OhlcvTransform, ABadPageFailsTheRun) {
   const BronzePage p = add_page("{\"code\":-1121,\"msg\":\"Invalid symbol.\"}", kStart + kHour);
-  SilverCsvWriter rows(store_, "silver/x/rows.csv.zst", ohlcv_columns(), 3);
-  SilverCsvWriter rejects(store_, "silver/x/rejects.csv.zst", ohlcv_reject_columns(), 3);
+  SilverParquetWriter rows(store_, "silver/x/rows.parquet", ohlcv_schema(), 3);
+  SilverParquetWriter rejects(store_, "silver/x/rejects.parquet", ohlcv_reject_schema(), 3);
   SeriesInput input{.series = series(), .timeframe = Timeframe::parse("1h"), .day = kDay,
                     .pages = {p}, .expected_until = kDay.end_ms()};
   try {
@@ -317,8 +342,8 @@ TEST_F(OhlcvTransform, ABadPageFailsTheRun) {
 }
 
 TEST_F(OhlcvTransform, AMissingPageIsNotFound) {
-  SilverCsvWriter rows(store_, "silver/x/rows.csv.zst", ohlcv_columns(), 3);
-  SilverCsvWriter rejects(store_, "silver/x/rejects.csv.zst", ohlcv_reject_columns(), 3);
+  SilverParquetWriter rows(store_, "silver/x/rows.parquet", ohlcv_schema(), 3);
+  SilverParquetWriter rejects(store_, "silver/x/rejects.parquet", ohlcv_reject_schema(), 3);
   SeriesInput input{.series = series(), .timeframe = Timeframe::parse("1h"), .day = kDay,
                     .pages = {{.key = "bronze/none.json", .requested_at = kStart}},
                     .expected_until = kDay.end_ms()};

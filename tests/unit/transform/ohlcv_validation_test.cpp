@@ -95,8 +95,10 @@ const std::vector<Case>& row_cases() {
   return kCases;
 }
 
-// Duplicates and ordering need the series: the transformer checks them (ohlcv_transform_test).
-const std::set<RejectReason> kSeriesReasons = {RejectReason::kDuplicate, RejectReason::kOutOfOrder};
+// Duplicates and ordering need the series, and whether a decimal fits needs the silver column:
+// the transformer checks them (ohlcv_transform_test).
+const std::set<RejectReason> kSeriesReasons = {RejectReason::kDuplicate, RejectReason::kOutOfOrder,
+                                               RejectReason::kDecimalOutOfRange};
 
 class ValidateCandle : public ::testing::TestWithParam<Case> {};
 

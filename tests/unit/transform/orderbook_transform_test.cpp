@@ -29,8 +29,8 @@ class OrderBookTransform : public ::testing::Test {
 
   // Runs every Binance depth body through one transformer, as the asset does for a snapshot.
   Output run(const std::vector<std::string>& bodies, int depth) {
-    SilverCsvWriter rows(store_, "silver/levels.csv.zst", orderbook_columns(), 3);
-    SilverCsvWriter rejects(store_, "silver/rejects.csv.zst", orderbook_reject_columns(), 3);
+    SilverParquetWriter rows(store_, "silver/levels.parquet", orderbook_schema(), 3);
+    SilverParquetWriter rejects(store_, "silver/rejects.parquet", orderbook_reject_schema(), 3);
     Output out;
     for (std::size_t i = 0; i < bodies.size(); ++i) {
       const std::string key = kBronzeKey + "." + std::to_string(i);
@@ -41,8 +41,8 @@ class OrderBookTransform : public ::testing::Test {
     }
     rows.finish();
     rejects.finish();
-    out.rows = read_silver_table(store_, "silver/levels.csv.zst", orderbook_columns());
-    out.rejects = read_silver_table(store_, "silver/rejects.csv.zst", orderbook_reject_columns());
+    out.rows = read_silver_table(store_, "silver/levels.parquet", orderbook_schema());
+    out.rejects = read_silver_table(store_, "silver/rejects.parquet", orderbook_reject_schema());
     return out;
   }
 
@@ -99,11 +99,34 @@ TEST_F(OrderBookTransform, UnsortedCrossedAndShortBooksAreCountedAndKeptAsTheyCa
   EXPECT_EQ(out.stats.checks.short_books, 1);
 }
 
+TEST_F(OrderBookTransform, ALevelWhoseDecimalsDoNotFitItsColumnIsRejectedNotRounded) {
+  // price is DECIMAL(28,12), amount DECIMAL(38,18); zeros past the scale are not digits.
+  const Output out = run({R"({"lastUpdateId":9,"bids":[["100.0000000000001","1"],)"
+                          R"(["99.500000000000000000","2.0000000000000000000000"]],)"
+                          R"("asks":[["101","0.0000000000000000001"],)"
+                          R"(["12345678901234567","1"],["102","1"]]})"},
+                         2);
+  EXPECT_EQ(out.stats.rows, 2);
+  EXPECT_EQ(out.stats.rejects_by_reason[static_cast<std::size_t>(
+                LevelRejectReason::kDecimalOutOfRange)],
+            3);
+  const std::string key = kBronzeKey + ".0";
+  EXPECT_EQ(out.rejects,
+            (SilverRows{{"binance", "BTC/USDT", key, "bid", "0", "decimal_out_of_range"},
+                        {"binance", "BTC/USDT", key, "ask", "0", "decimal_out_of_range"},
+                        {"binance", "BTC/USDT", key, "ask", "1", "decimal_out_of_range"}}));
+  ASSERT_EQ(out.rows.size(), 2u);
+  EXPECT_EQ(out.rows[0][7], "99.5");
+  EXPECT_EQ(out.rows[0][8], "2");
+  EXPECT_EQ(out.rows[1][6], "2") << "a level keeps its index in the book as sent";
+}
+
 TEST_F(OrderBookTransform, ReasonsHaveStableNames) {
   EXPECT_EQ(to_string(LevelRejectReason::kMalformed), "malformed");
   EXPECT_EQ(to_string(LevelRejectReason::kInvalidDecimal), "invalid_decimal");
   EXPECT_EQ(to_string(LevelRejectReason::kNonPositivePrice), "non_positive_price");
   EXPECT_EQ(to_string(LevelRejectReason::kNonPositiveAmount), "non_positive_amount");
+  EXPECT_EQ(to_string(LevelRejectReason::kDecimalOutOfRange), "decimal_out_of_range");
 }
 
 }  // namespace

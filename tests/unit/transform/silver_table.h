@@ -1,4 +1,4 @@
-// Reading a silver CSV table back in the transform tests.
+// Reading a silver table back in the transform tests.
 #pragma once
 
 #include <string>
@@ -6,15 +6,15 @@
 #include <vector>
 
 #include "cryptopipe/lake/object_store.h"
-#include "cryptopipe/transform/silver_csv.h"
+#include "cryptopipe/transform/silver_parquet.h"
 
 namespace cryptopipe::transform {
 
 using SilverRows = std::vector<std::vector<std::string>>;
 
 inline SilverRows read_silver_table(const lake::ObjectStore& store, const std::string& key,
-                                    const std::vector<std::string_view>& columns) {
-  SilverCsvReader reader(store, key, columns);
+                                    const SilverSchema& schema) {
+  SilverParquetReader reader(store, key, schema);
   SilverRows out;
   std::vector<std::string_view> fields;
   while (reader.next(fields)) out.emplace_back(fields.begin(), fields.end());

@@ -55,14 +55,14 @@ class TickerTransform : public ::testing::Test {
       const Symbol parsed = Symbol::parse(symbol);
       snapshot.wanted.emplace(client_.exchange.market_id(parsed), parsed);
     }
-    SilverCsvWriter rows(store_, "silver/tickers.csv.zst", ticker_columns(), 3);
-    SilverCsvWriter rejects(store_, "silver/rejects.csv.zst", ticker_reject_columns(), 3);
+    SilverParquetWriter rows(store_, "silver/tickers.parquet", ticker_schema(), 3);
+    SilverParquetWriter rejects(store_, "silver/rejects.parquet", ticker_reject_schema(), 3);
     Output out;
     transformer_.run(snapshot, rows, rejects, out.stats);
     rows.finish();
     rejects.finish();
-    out.rows = read_silver_table(store_, "silver/tickers.csv.zst", ticker_columns());
-    out.rejects = read_silver_table(store_, "silver/rejects.csv.zst", ticker_reject_columns());
+    out.rows = read_silver_table(store_, "silver/tickers.parquet", ticker_schema());
+    out.rejects = read_silver_table(store_, "silver/rejects.parquet", ticker_reject_schema());
     return out;
   }
 
@@ -72,7 +72,7 @@ class TickerTransform : public ::testing::Test {
   TickerTransformer transformer_{store_, client_.exchange};
 };
 
-TEST_F(TickerTransform, KeepsTheWantedMarketsWithTheExactText) {
+TEST_F(TickerTransform, KeepsTheWantedMarketsWithTheExactValues) {
   const Output out = run("[" + ticker({.symbol = "BTCUSDT"}) + "," + ticker({.symbol = "LTCUSDT"}) + "]",
                          {"BTC/USDT"});
   EXPECT_EQ(out.stats.rows, 1);
@@ -80,9 +80,29 @@ TEST_F(TickerTransform, KeepsTheWantedMarketsWithTheExactText) {
   ASSERT_EQ(out.rows.size(), 1u);
   EXPECT_EQ(out.rows[0], (std::vector<std::string>{
                              "binance", "BTC/USDT", "2024-01-29T23:59:59.000Z", "exchange",
-                             "43500.10", "43500.00", "0.5", "43500.20", "0.7", "42960.00", "44000",
+                             "43500.1", "43500", "0.5", "43500.2", "0.7", "42960", "44000",
                              "43000", "12.5", "543750.25", "1.25"}));
   EXPECT_EQ(out.stats.checks.crossed + out.stats.checks.last_outside_range + out.stats.checks.stale, 0);
+}
+
+TEST_F(TickerTransform, AValueThatDoesNotFitItsColumnRejectsTheTickerNotRoundsIt) {
+  // bid is DECIMAL(28,12): 13 fractional digits need rounding, 17 integer digits do not fit.
+  const Output out = run("[" + ticker({.symbol = "BTCUSDT", .bid = "43500.0000000000001"}) + "," +
+                             ticker({.symbol = "ETHUSDT", .high = "12345678901234567"}) + "," +
+                             ticker({.symbol = "SOLUSDT", .last = "20.1000000000000000"}) + "]",
+                         {"BTC/USDT", "ETH/USDT", "SOL/USDT"});
+  EXPECT_EQ(out.stats.rows, 1);
+  EXPECT_EQ(out.stats.rejects_by_reason[static_cast<std::size_t>(
+                TickerRejectReason::kDecimalOutOfRange)],
+            2);
+  ASSERT_EQ(out.rejects.size(), 2u);
+  EXPECT_EQ(out.rejects[0][2], "BTCUSDT");
+  EXPECT_EQ(out.rejects[0][3], "decimal_out_of_range");
+  EXPECT_EQ(out.rejects[1][2], "ETHUSDT");
+  ASSERT_EQ(out.rows.size(), 1u);
+  EXPECT_EQ(out.rows[0][1], "SOL/USDT");
+  EXPECT_EQ(out.rows[0][4], "20.1");
+  EXPECT_EQ(out.stats.checks.missing, 0) << "a rejected market was in the snapshot";
 }
 
 TEST_F(TickerTransform, EveryRejectReasonIsCountedAndWrittenWithItsMarket) {
