@@ -8,8 +8,11 @@
 #                            chromium (its headless browser), nodejs with npm when npm is missing,
 #                            and dagster/browser/node_modules: playwright-core from
 #                            package-lock.json (npm ci), which drives Debian's chromium and never
-#                            downloads a browser of its own.
-# Idempotent.
+#                            downloads a browser of its own; and in the same .venv the
+#                            silver readers' tests' packages (DuckDB with its httpfs extension,
+#                            pyarrow), pinned in tests/readers/requirements.lock.
+# Idempotent: .venv/.installed holds the hash of the locks last installed (with the readers'
+# lock for `all`), so `ui` after `all` installs nothing and `all` after `ui` adds the readers.
 # pip's and npm's download caches live in .cache/ inside the checkout, nowhere else.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,13 +45,30 @@ fi
 # Debian's interpreter, not whatever python3 is first on PATH: the lock is made for it.
 python=${CRYPTOPIPE_PYTHON:-/usr/bin/python3}
 stamp=.venv/.installed
-wanted=$(cat dagster/requirements.lock dagster/pyproject.toml | sha256sum | cut -d' ' -f1)
-if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+code_location=$(cat dagster/requirements.lock dagster/pyproject.toml | sha256sum | cut -d' ' -f1)
+with_readers=$(cat dagster/requirements.lock dagster/pyproject.toml tests/readers/requirements.lock |
+               sha256sum | cut -d' ' -f1)
+requirements=(-r dagster/requirements.lock)
+if [ "$profile" = all ]; then
+  requirements+=(-r tests/readers/requirements.lock)
+  wanted=$with_readers
+  accepted=("$with_readers")
+else
+  wanted=$code_location
+  accepted=("$code_location" "$with_readers")  # what `all` installed includes what `ui` needs
+fi
+up_to_date=no
+installed=$(cat "$stamp" 2>/dev/null || true)
+for hash in "${accepted[@]}"; do
+  if [ "$installed" = "$hash" ]; then up_to_date=yes; fi
+done
+if [ ! -x .venv/bin/python ] || [ "$up_to_date" != yes ]; then
   start=$(date +%s.%N)
   [ -x .venv/bin/python ] || "$python" -m venv .venv
   pip=(.venv/bin/pip install --quiet --disable-pip-version-check --require-virtualenv
        --cache-dir "$PWD/.cache/pip")
-  "${pip[@]}" -r dagster/requirements.lock
+  # One resolution over both locks, so that pip refuses locks that disagree.
+  "${pip[@]}" "${requirements[@]}"
   "${pip[@]}" --no-deps -e dagster
   echo "$wanted" >"$stamp"
   awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "pip install of the Dagster code location: %.1f s\n", e - s }'

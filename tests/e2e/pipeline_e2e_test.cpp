@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -52,9 +53,9 @@ TEST_F(PipelineE2E, OneDayLandsCompleteAndExactlyAsTheExchangeSentIt) {
       for (std::size_t i = 0; i < gold.size(); ++i) {
         const nlohmann::json& k = truth[i];
         const std::vector<std::string> expected = {
-            iso_of(k[0].get<std::int64_t>()), k[1].get<std::string>(), k[2].get<std::string>(),
-            k[3].get<std::string>(), k[4].get<std::string>(), k[5].get<std::string>(),
-            k[7].get<std::string>(), std::to_string(k[8].get<std::int64_t>()), "1"};
+            iso_of(k[0].get<std::int64_t>()), shortest_decimal(k[1]), shortest_decimal(k[2]),
+            shortest_decimal(k[3]), shortest_decimal(k[4]), shortest_decimal(k[5]),
+            shortest_decimal(k[7]), std::to_string(k[8].get<std::int64_t>()), "1"};
         ASSERT_EQ(gold[i], expected) << symbol << " " << timeframe << " row " << i;
       }
     }
@@ -111,8 +112,8 @@ TEST_F(PipelineE2E, ARangeOfDaysRunsItsPartitionsConcurrentlyAndLandsEachOnce) {
                                    "AND timeframe = '1m' ORDER BY open_time LIMIT 1440");
   ASSERT_EQ(gold.size(), truth.size());
   for (std::size_t i = 0; i < gold.size(); ++i) {
-    ASSERT_EQ(gold[i], (SqlRow{truth[i][1].get<std::string>(), truth[i][4].get<std::string>(),
-                               truth[i][5].get<std::string>()}))
+    ASSERT_EQ(gold[i], (SqlRow{shortest_decimal(truth[i][1]), shortest_decimal(truth[i][4]),
+                               shortest_decimal(truth[i][5])}))
         << "row " << i;
   }
 
@@ -213,6 +214,35 @@ TEST_F(PipelineE2E, DownstreamWithoutUpstreamDataFailsClearly) {
   EXPECT_NE(run.out.find("no silver ohlcv table for " + day_), std::string::npos) << run.out;
 }
 
+// Silver was zstd CSV before Parquet. A lake upgraded with such a run as its only silver of a
+// day (manifest.json, "format": "csv+zstd") gets a line saying what to re-run, keeps that run,
+// and the re-run of the transform from bronze is the whole migration.
+TEST_F(PipelineE2E, ALegacyCsvSilverRunIsRefusedWithTheWayOutAndTheRerunLoadsIt) {
+  ASSERT_EQ(materialize("extract_binance_ohlcv", day_).exit_code, 0);
+  const std::string run = "run=20260101T000000000Z-0123456789ab";
+  const std::filesystem::path legacy = harness_.lake_dir() / "silver/ohlcv" / ("dt=" + day_) / run;
+  std::filesystem::create_directories(legacy);
+  std::ofstream(legacy / "ohlcv.csv.zst") << "the old table";
+  std::ofstream(legacy / "manifest.json")
+      << nlohmann::json{{"dataset", "ohlcv"}, {"partition", day_}, {"format", "csv+zstd"},
+                        {"data_key", "silver/ohlcv/dt=" + day_ + "/" + run + "/ohlcv.csv.zst"}}
+             .dump();
+
+  const ProcessResult refused = materialize("load_ohlcv_to_postgres", day_);
+  EXPECT_EQ(refused.exit_code, 1) << context_of(refused);
+  EXPECT_NE(refused.out.find("names a 'csv+zstd' table, which this cryptopipe no longer reads "
+                             "(silver is Parquet now): re-run transform_ohlcv for " + day_),
+            std::string::npos)
+      << refused.out;
+  EXPECT_EQ(harness_.query("SELECT count(*) FROM ohlcv")[0][0], "0");
+
+  const ProcessResult migrated = materialize("transform_ohlcv+", day_);
+  ASSERT_EQ(migrated.exit_code, 0) << context_of(migrated);
+  EXPECT_EQ(harness_.query("SELECT count(*) FROM ohlcv")[0][0], std::to_string(2 * (1440 + 24)));
+  EXPECT_EQ(harness_.lake_files().at("silver/ohlcv/dt=" + day_ + "/" + run + "/ohlcv.csv.zst"),
+            "the old table");
+}
+
 TEST_F(PipelineE2E, TodaysPartitionMarksTheFormingCandleOpen) {
   const std::string today = utc_day_ago(0);
   const ProcessResult run = materialize(kOhlcvChain, today);
@@ -248,11 +278,13 @@ TEST_F(PipelineE2E, ATickersSnapshotLandsExactlyAsTheExchangeSentIt) {
     const auto sent = std::find_if(snapshot.begin(), snapshot.end(),
                                    [&](const nlohmann::json& t) { return t["symbol"] == market; });
     ASSERT_NE(sent, snapshot.end()) << market;
-    const std::vector<std::string> expected = {
-        row[0], iso_of((*sent)["closeTime"].get<std::int64_t>()), "exchange",
-        (*sent)["lastPrice"], (*sent)["bidPrice"], (*sent)["bidQty"], (*sent)["askPrice"],
-        (*sent)["askQty"], (*sent)["openPrice"], (*sent)["highPrice"], (*sent)["lowPrice"],
-        (*sent)["volume"], (*sent)["quoteVolume"], (*sent)["priceChangePercent"]};
+    std::vector<std::string> expected = {row[0], iso_of((*sent)["closeTime"].get<std::int64_t>()),
+                                         "exchange"};
+    for (const char* field : {"lastPrice", "bidPrice", "bidQty", "askPrice", "askQty", "openPrice",
+                              "highPrice", "lowPrice", "volume", "quoteVolume",
+                              "priceChangePercent"}) {
+      expected.push_back(shortest_decimal((*sent)[field]));
+    }
     EXPECT_EQ(row, expected);
   }
 
@@ -286,7 +318,7 @@ TEST_F(PipelineE2E, OrderBooksLandLevelForLevel) {
       const auto& sent = book.at(side + "s");
       ASSERT_EQ(levels.size(), sent.size()) << symbol << " " << side;
       for (std::size_t i = 0; i < levels.size(); ++i) {
-        EXPECT_EQ(levels[i], (SqlRow{sent[i][0], sent[i][1],
+        EXPECT_EQ(levels[i], (SqlRow{shortest_decimal(sent[i][0]), shortest_decimal(sent[i][1]),
                                      std::to_string(book.at("lastUpdateId").get<std::int64_t>()),
                                      "fetch"}));
       }

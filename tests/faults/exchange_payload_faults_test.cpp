@@ -15,13 +15,6 @@ constexpr const char* kOhlcvDump =
     "SELECT * FROM ohlcv ORDER BY exchange, symbol, timeframe, open_time";
 constexpr std::int64_t kHourMs = 3'600'000;
 
-// The exchange's gold 1m series must equal the simulator's own candles, printed its way.
-std::vector<SqlRow> truth_as_printed_by(const std::string& exchange, const Simulator& sim,
-                                        const std::string& timeframe, const std::string& day) {
-  const auto truth = binance_truth(sim, timeframe, day);
-  return exchange == "binance" ? truth : without_trailing_zeros(truth);
-}
-
 // Padded to the CLI summary's column: "extract_bybit_ohlcv        FAILED".
 std::string summary_line(const std::string& asset, const std::string& status) {
   return asset + std::string(27 - asset.size(), ' ') + status;
@@ -74,8 +67,8 @@ TEST_P(PayloadFaults, TruncatedBodiesAreRetriedAndRowsStayExact) {
   EXPECT_GT(sim.stats()["injected_faults"].value("truncated_body", 0), 0);
   EXPECT_NE(run.err.find("request failed, retrying"), std::string::npos) << run.err;
   sim.set_faults({{"truncate_rate", 0}});
-  EXPECT_EQ(gold_series(harness, exchange, "1m"), truth_as_printed_by(exchange, sim, "1m", day));
-  EXPECT_EQ(gold_series(harness, exchange, "1h"), truth_as_printed_by(exchange, sim, "1h", day));
+  EXPECT_EQ(gold_series(harness, exchange, "1m"), binance_truth(sim, "1m", day));
+  EXPECT_EQ(gold_series(harness, exchange, "1h"), binance_truth(sim, "1h", day));
 }
 
 INSTANTIATE_TEST_SUITE_P(BybitAndGateIo, PayloadFaults, ::testing::Values("bybit", "gateio"),
@@ -104,8 +97,8 @@ TEST_P(CandleFaultRuns, DuplicatedAndShuffledCandlesLandOnceEachAndAreReported) 
   EXPECT_EQ(run.out.find("check FAILED: ohlcv_no_gaps"), std::string::npos) << run.out;
 
   sim.set_faults({{"duplicate_rate", 0}, {"shuffle", false}});
-  EXPECT_EQ(gold_series(harness, exchange, "1m"), truth_as_printed_by(exchange, sim, "1m", day));
-  EXPECT_EQ(gold_series(harness, exchange, "1h"), truth_as_printed_by(exchange, sim, "1h", day));
+  EXPECT_EQ(gold_series(harness, exchange, "1m"), binance_truth(sim, "1m", day));
+  EXPECT_EQ(gold_series(harness, exchange, "1h"), binance_truth(sim, "1h", day));
   EXPECT_EQ(harness.query("SELECT rows, rejects, gaps FROM run_audit WHERE asset = "
                           "'transform_ohlcv'"),
             (std::vector<SqlRow>{{"1464", std::to_string(duplicates), "0"}}));
@@ -134,7 +127,7 @@ TEST_P(CandleFaultRuns, AMissingHourIsReportedAsAGapAndNotInvented) {
   sim.set_faults({{"gap_from_ms", 0}, {"gap_to_ms", 0}});
   for (const std::string timeframe : {"1m", "1h"}) {
     std::vector<SqlRow> expected;
-    for (SqlRow& row : truth_as_printed_by(exchange, sim, timeframe, day)) {
+    for (SqlRow& row : binance_truth(sim, timeframe, day)) {
       if (row[0] < iso_of(gap_from) || row[0] >= iso_of(gap_from + kHourMs)) {
         expected.push_back(std::move(row));
       }

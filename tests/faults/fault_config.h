@@ -52,28 +52,16 @@ inline std::string first_changed_file(const std::map<std::string, std::string>& 
   return "";
 }
 
-// The simulator's own Binance candles of BTC/USDT for the UTC day, as gold rows: open_time, open,
+// The simulator's own Binance candles of BTC/USDT for the UTC day, as gold rows (decimals in
+// their shortest form, which gold holds whichever exchange served them): open_time, open,
 // high, low, close, volume, quote_volume.
 inline std::vector<SqlRow> binance_truth(const Simulator& sim, const std::string& interval,
                                          const std::string& day) {
   std::vector<SqlRow> rows;
   for (const nlohmann::json& candle : simulator_day(sim, "BTCUSDT", interval, day_start_ms(day))) {
-    rows.push_back({iso_of(candle[0].get<std::int64_t>()), candle[1], candle[2], candle[3],
-                    candle[4], candle[5], candle[7]});
-  }
-  return rows;
-}
-
-// Decimal texts as Bybit and Gate print them: "29.45134000" → "29.45134", "56467.00000000" →
-// "56467"; the open time (ISO-8601) is left as it is.
-inline std::vector<SqlRow> without_trailing_zeros(std::vector<SqlRow> rows) {
-  for (SqlRow& row : rows) {
-    for (std::size_t i = 1; i < row.size(); ++i) {
-      std::string& text = row[i];
-      if (text.find('.') == std::string::npos) continue;
-      text.erase(text.find_last_not_of('0') + 1);
-      if (text.back() == '.') text.pop_back();
-    }
+    SqlRow row = {iso_of(candle[0].get<std::int64_t>())};
+    for (const int field : {1, 2, 3, 4, 5, 7}) row.push_back(shortest_decimal(candle[field]));
+    rows.push_back(std::move(row));
   }
   return rows;
 }

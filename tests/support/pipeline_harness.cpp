@@ -134,6 +134,18 @@ std::int64_t now_ms() {
       .count();
 }
 
+std::string shortest_decimal(std::string text) {
+  if (text.find('.') != std::string::npos) {
+    text.erase(text.find_last_not_of('0') + 1);
+    if (text.back() == '.') text.pop_back();
+  }
+  const std::size_t digits = text.front() == '-' ? 1 : 0;
+  while (text.size() > digits + 1 && text[digits] == '0' && text[digits + 1] != '.') {
+    text.erase(digits, 1);
+  }
+  return text == "-0" ? "0" : text;
+}
+
 std::string iso_of(std::int64_t ms) {
   const std::time_t seconds = ms / 1000;
   std::tm tm{};

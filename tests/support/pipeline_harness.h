@@ -89,6 +89,10 @@ std::int64_t now_ms();
 // ms since the epoch as the warehouse's ISO-8601 text, 2026-11-25T00:00:00.000Z.
 std::string iso_of(std::int64_t ms);
 
+// A decimal as gold holds it, in its shortest exact form, whatever padding the exchange sent:
+// "29.45134000" → "29.45134", "56467.00000000" → "56467", "-0.0" → "0".
+std::string shortest_decimal(std::string text);
+
 // Yesterday's UTC day as YYYY-MM-DD.
 std::string yesterday_utc();
 // The UTC day `days_back` days ago.

@@ -5,7 +5,6 @@
 #include <stdexcept>
 #include <thread>
 
-#include "support/binance_klines.h"
 
 namespace cryptopipe::testing {
 namespace {
@@ -55,7 +54,7 @@ void PostgresPipelineTest::expect_rows_equal_the_exchange() const {
         ASSERT_EQ(gold[i][0], iso_of(k[0].get<std::int64_t>())) << where;
         for (const auto& [column, field] : std::vector<std::pair<int, int>>{
                  {1, 1}, {2, 2}, {3, 3}, {4, 4}, {5, 5}, {6, 7}}) {
-          ASSERT_EQ(decimal_units(gold[i][column]), decimal_units(k[field].get<std::string>()))
+          ASSERT_EQ(gold[i][column], shortest_decimal(k[field].get<std::string>()))
               << where << " column " << column;
         }
         ASSERT_EQ(gold[i][7], std::to_string(k[8].get<std::int64_t>())) << where;
