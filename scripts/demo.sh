@@ -23,8 +23,14 @@ echo
 echo
 echo "bronze objects (raw responses, byte for byte):"
 find data/lake/bronze -path "*dt=$day*" -name '*.json' -not -path '*/_extractions/*' | sort | head -n 6 | sed 's/^/  /'
-echo "silver tables:"
-find data/lake/silver -path "*dt=$day*" -type f | sort | tail -n 3 | sed 's/^/  /'
+echo "silver tables (Parquet):"
+find data/lake/silver -path "*dt=$day*" -type f | sort | grep -v _rejects | sed 's/^/  /'
+echo
+echo "silver read by DuckDB (.cache/bin/duckdb), as any Parquet reader would:"
+.cache/bin/duckdb -c "SELECT exchange, symbol, timeframe, count(*) AS candles, min(low) AS low,
+    max(high) AS high, sum(volume) AS volume
+  FROM read_parquet('data/lake/silver/ohlcv/**/*.parquet', hive_partitioning = true)
+  WHERE dt = '$day' GROUP BY ALL ORDER BY ALL"
 echo
 echo "a few rows of the warehouse table ohlcv (data/warehouse.db):"
 sqlite3 -header -column data/warehouse.db \

@@ -2,8 +2,9 @@
 # Installs Debian packages, by profile:
 #   install-deps.sh engine   the compiler and the libraries the engine and the simulator build
 #                            against, and sqlite3 (the demo shows warehouse rows with it): what
-#                            `make demo` needs, nothing more; Arrow/Parquet C++, which Debian
-#                            does not package, comes from scripts/install-arrow.sh;
+#                            `make demo` needs, nothing more; Arrow/Parquet C++ and the DuckDB
+#                            shell (the demo reads silver with it), which Debian does not
+#                            package, come from scripts/install-arrow.sh and install-duckdb.sh;
 #   install-deps.sh all      (the default) the engine's, plus what the tests and benchmarks start
 #                            or build with: GoogleTest, PostgreSQL 15 (a server the tests start on
 #                            loopback, never the system cluster), the AWS CLI, clang for fuzzing,
@@ -36,10 +37,10 @@ for pkg in "${packages[@]}"; do
   fi
 done
 
-install_arrow() { "$(dirname "$0")/install-arrow.sh"; }
+install_from_pypi() { "$(dirname "$0")/install-arrow.sh" && "$(dirname "$0")/install-duckdb.sh"; }
 
 if [ "${#missing[@]}" -eq 0 ]; then
-  install_arrow
+  install_from_pypi
   exit 0
 fi
 
@@ -51,4 +52,4 @@ fi
 echo "installing: ${missing[*]}"
 "${sudo_cmd[@]}" apt-get update -qq
 DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-install_arrow
+install_from_pypi
