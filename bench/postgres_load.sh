@@ -41,12 +41,12 @@ YAML
 columns="exchange, symbol, timeframe, open_time, open, high, low, close, volume, quote_volume, trade_count, is_closed"
 
 echo "== PostgreSQL load ($(nproc) cores, $("$PG_BIN/postgres" --version))"
-# Silver for every day (not measured), and the very same rows as one CSV for psql.
+# Silver for every day (not measured), and the very same rows as one CSV for psql, written by
+# DuckDB from the Parquet silver (decimals in their column's scale, times with their zone).
 "$build/cryptopipe" --config "$work/cryptopipe.yaml" materialize --select +transform_ohlcv \
   --from "$from" --to "$to" >/dev/null
-find "$work/lake/silver/ohlcv" -name '*.csv.zst' | sort | while read -r part; do
-  zstd -dcq "$part" | tail -n +2
-done >"$work/rows.csv"
+.cache/bin/duckdb -c "COPY (SELECT $columns FROM read_parquet('$work/lake/silver/ohlcv/**/*.parquet'))
+  TO '$work/rows.csv' (FORMAT csv, HEADER false)"
 rows=$(wc -l <"$work/rows.csv")
 
 load() {  # the load asset over every day; prints "peak_rss_mib seconds exit_code"

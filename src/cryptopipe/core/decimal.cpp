@@ -36,18 +36,54 @@ int compare_magnitude(const DecimalParts& a, const DecimalParts& b) {
 }  // namespace
 
 std::optional<ScaledDecimal> to_scaled_decimal(std::string_view text, int precision, int scale) {
-  if (!is_decimal(text)) return std::nullopt;
-  const DecimalParts parts = split(text);
-  const auto integer_digits = static_cast<std::size_t>(precision - scale);
-  const auto fraction_digits = static_cast<std::size_t>(scale);
-  if (parts.integer.size() > integer_digits || parts.fraction.size() > fraction_digits) {
+  // One pass over the text, the grammar checked on the way (this runs for every decimal of
+  // every silver row). Digits gather in 64 bits, 18 at a time, then join the 128-bit value.
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  const bool negative = p != end && *p == '-';
+  if (negative) ++p;
+  const char* const integer_start = p;
+  while (p != end && *p == '0') ++p;
+  const char* const significant = p;
+  while (p != end && *p >= '0' && *p <= '9') ++p;
+  if (p == integer_start) return std::nullopt;  // no integer digit
+  const std::string_view integer(significant, static_cast<std::size_t>(p - significant));
+  std::string_view fraction;
+  if (p != end) {
+    if (*p != '.') return std::nullopt;
+    const char* const fraction_start = ++p;
+    while (p != end && *p >= '0' && *p <= '9') ++p;
+    if (p != end || p == fraction_start) return std::nullopt;
+    fraction = std::string_view(fraction_start, static_cast<std::size_t>(p - fraction_start));
+    while (!fraction.empty() && fraction.back() == '0') fraction.remove_suffix(1);
+  }
+  if (integer.size() > static_cast<std::size_t>(precision - scale) ||
+      fraction.size() > static_cast<std::size_t>(scale)) {
     return std::nullopt;
   }
+  // The significant digits (at most 38), then one multiplication for the scale's padding.
+  static const auto kPowers = [] {
+    std::array<ScaledDecimal, kMaxDecimalPrecision + 1> powers{};
+    powers[0] = 1;
+    for (std::size_t i = 1; i < powers.size(); ++i) powers[i] = powers[i - 1] * 10;
+    return powers;
+  }();
   ScaledDecimal value = 0;
-  for (const char c : parts.integer) value = value * 10 + (c - '0');
-  for (const char c : parts.fraction) value = value * 10 + (c - '0');
-  for (std::size_t i = parts.fraction.size(); i < fraction_digits; ++i) value *= 10;
-  return parts.negative ? -value : value;
+  std::uint64_t chunk = 0;
+  std::size_t chunk_digits = 0;
+  const auto push = [&](char c) {
+    chunk = chunk * 10 + static_cast<std::uint64_t>(c - '0');
+    if (++chunk_digits == 18) {
+      value = value * kPowers[18] + chunk;
+      chunk = 0;
+      chunk_digits = 0;
+    }
+  };
+  for (const char c : integer) push(c);
+  for (const char c : fraction) push(c);
+  value = (value * kPowers[chunk_digits] + chunk) *
+          kPowers[static_cast<std::size_t>(scale) - fraction.size()];
+  return negative ? -value : value;
 }
 
 void append_scaled_decimal(std::string& out, ScaledDecimal unscaled, int scale) {

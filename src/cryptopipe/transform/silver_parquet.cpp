@@ -9,7 +9,11 @@
 #include <parquet/file_reader.h>
 #include <parquet/properties.h>
 
+#include <condition_variable>
+#include <deque>
 #include <exception>
+#include <mutex>
+#include <thread>
 #include <utility>
 
 #include "cryptopipe/core/decimal.h"
@@ -18,9 +22,15 @@
 namespace cryptopipe::transform {
 namespace {
 
-// Rows staged in Arrow builders before they are handed to the Parquet encoder: small enough
-// to keep memory low, large enough that a batch's overhead does not show.
-constexpr std::int64_t kBatchRows = 16 * 1024;
+// Rows staged in Arrow builders before they go to the encoder's thread: small, so that even a
+// day of one series (1,440 candles) makes a few batches that overlap with the staging of the
+// next (2,048 rows: 0.48 s for a month of ten symbols; 16,384: 0.60 s, one batch a file).
+constexpr std::int64_t kBatchRows = 2 * 1024;
+
+// malloc's, not Arrow's default (jemalloc in the wheel's build), which keeps freed pages per
+// thread: with several partitions at once it doubled the peak RSS of a run (165 MiB against
+// 76 MiB for a month of ten symbols), for no measurable gain in speed.
+arrow::MemoryPool* pool() { return arrow::system_memory_pool(); }
 
 std::shared_ptr<arrow::DataType> arrow_type(const SilverColumn& column) {
   switch (column.type) {
@@ -71,6 +81,7 @@ class LakeOutputStream final : public arrow::io::OutputStream {
   arrow::Result<std::int64_t> Tell() const override { return position_; }
   bool closed() const override { return closed_; }
 
+  // Read only once the thread that wrote has finished its write (BatchEncoder's lock orders it).
   void rethrow_lake_failure() const {
     if (failure_) std::rethrow_exception(failure_);
   }
@@ -81,6 +92,81 @@ class LakeOutputStream final : public arrow::io::OutputStream {
   std::exception_ptr failure_;
   std::int64_t position_ = 0;
   bool closed_ = false;
+};
+
+// Encodes and compresses a table's batches on a thread of its own while the caller stages the
+// next one: the transform's parsing and Parquet's encoding each get a core (a month of ten
+// symbols on two cores: 0.48 s, against 0.54 s encoding inline). At most kQueued batches wait,
+// which bounds memory.
+class BatchEncoder {
+ public:
+  BatchEncoder(parquet::arrow::FileWriter& writer, const LakeOutputStream& sink, std::string key)
+      : writer_(writer), sink_(sink), key_(std::move(key)), thread_([this] { run(); }) {}
+  ~BatchEncoder() {
+    {
+      const std::lock_guard lock(mutex_);
+      stopping_ = true;
+      queue_.clear();
+    }
+    changed_.notify_all();
+    thread_.join();
+  }
+  BatchEncoder(const BatchEncoder&) = delete;
+  BatchEncoder& operator=(const BatchEncoder&) = delete;
+
+  // Queues a batch; rethrows the failure of an earlier one.
+  void submit(std::shared_ptr<arrow::RecordBatch> batch) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return queue_.size() < kQueued || failure_; });
+    if (failure_) std::rethrow_exception(failure_);
+    queue_.push_back(std::move(batch));
+    changed_.notify_all();
+  }
+
+  // Waits until every queued batch is encoded; rethrows the first failure.
+  void drain() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return (queue_.empty() && !busy_) || failure_; });
+    if (failure_) std::rethrow_exception(failure_);
+  }
+
+ private:
+  static constexpr std::size_t kQueued = 2;
+
+  void run() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      changed_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      const std::shared_ptr<arrow::RecordBatch> batch = std::move(queue_.front());
+      queue_.pop_front();
+      busy_ = true;
+      lock.unlock();
+      std::exception_ptr failure;
+      try {
+        const arrow::Status written = writer_.WriteRecordBatch(*batch);
+        sink_.rethrow_lake_failure();
+        check(written, key_);
+      } catch (...) {
+        failure = std::current_exception();
+      }
+      lock.lock();
+      busy_ = false;
+      if (failure && !failure_) failure_ = failure;
+      changed_.notify_all();
+    }
+  }
+
+  parquet::arrow::FileWriter& writer_;
+  const LakeOutputStream& sink_;
+  std::string key_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::shared_ptr<arrow::RecordBatch>> queue_;
+  bool busy_ = false;
+  bool stopping_ = false;
+  std::exception_ptr failure_;
+  std::thread thread_;  // last: starts once everything it uses is constructed
 };
 
 // What a staged cell holds: text (strings, decimals) or a number (timestamps, integers,
@@ -117,6 +203,7 @@ struct SilverParquetWriter::State {
   std::shared_ptr<arrow::Schema> arrow_schema;
   std::shared_ptr<LakeOutputStream> sink;
   std::unique_ptr<parquet::arrow::FileWriter> writer;
+  std::unique_ptr<BatchEncoder> encoder;  // destroyed before the writer it uses
   std::vector<std::unique_ptr<arrow::ArrayBuilder>> builders;
   std::vector<Cell> cells;
   std::vector<ScaledDecimal> scaled;
@@ -143,34 +230,36 @@ struct SilverParquetWriter::State {
       case ColumnType::kString:
         check(static_cast<arrow::StringBuilder&>(builder).Append(cell.text), key);
         break;
+      // Fixed-width builders hold a whole batch (reserve_batch): no per-value capacity check.
       case ColumnType::kTimestampMs:
-        check(static_cast<arrow::TimestampBuilder&>(builder).Append(cell.number), key);
+        static_cast<arrow::TimestampBuilder&>(builder).UnsafeAppend(cell.number);
         break;
       case ColumnType::kDecimal: {
         const ScaledDecimal value = scaled[index];
-        check(static_cast<arrow::Decimal128Builder&>(builder).Append(arrow::Decimal128(
-                  static_cast<std::int64_t>(value >> 64), static_cast<std::uint64_t>(value))),
-              key);
+        static_cast<arrow::Decimal128Builder&>(builder).UnsafeAppend(arrow::Decimal128(
+            static_cast<std::int64_t>(value >> 64), static_cast<std::uint64_t>(value)));
         break;
       }
       case ColumnType::kInt64:
-        check(static_cast<arrow::Int64Builder&>(builder).Append(cell.number), key);
+        static_cast<arrow::Int64Builder&>(builder).UnsafeAppend(cell.number);
         break;
       case ColumnType::kBool:
-        check(static_cast<arrow::BooleanBuilder&>(builder).Append(cell.number != 0), key);
+        static_cast<arrow::BooleanBuilder&>(builder).UnsafeAppend(cell.number != 0);
         break;
     }
+  }
+
+  void reserve_batch() {
+    for (const auto& builder : builders) check(builder->Reserve(kBatchRows), key);
   }
 
   void write_batch() {
     if (batch_rows == 0) return;
     std::vector<std::shared_ptr<arrow::Array>> arrays(builders.size());
     for (std::size_t i = 0; i < builders.size(); ++i) check(builders[i]->Finish(&arrays[i]), key);
-    const auto batch = arrow::RecordBatch::Make(arrow_schema, batch_rows, std::move(arrays));
-    const arrow::Status written = writer->WriteRecordBatch(*batch);
-    sink->rethrow_lake_failure();
-    check(written, key);
+    encoder->submit(arrow::RecordBatch::Make(arrow_schema, batch_rows, std::move(arrays)));
     batch_rows = 0;
+    reserve_batch();
   }
 };
 
@@ -186,24 +275,36 @@ SilverParquetWriter::SilverParquetWriter(lake::ObjectStore& store, const std::st
   s.scaled.resize(schema.size());
 
   parquet::WriterProperties::Builder properties;
-  properties.compression(parquet::Compression::ZSTD)
+  properties.memory_pool(pool())
+      ->compression(parquet::Compression::ZSTD)
       ->compression_level(compression_level)
       ->enable_dictionary()
       ->max_row_group_length(kRowGroupRows)
       ->enable_page_checksum()
       ->created_by("cryptopipe");
   for (const SilverColumn& column : schema) {
-    s.builders.push_back(arrow::MakeBuilder(arrow_type(column)).ValueOrDie());
-    // Open times and snapshot times are (nearly) unique: a dictionary would only cost time.
-    if (column.type == ColumnType::kTimestampMs) properties.disable_dictionary(std::string(column.name));
+    s.builders.push_back(arrow::MakeBuilder(arrow_type(column), pool()).ValueOrDie());
+    const std::string name(column.name);
+    // Times grow within a series: deltas, not a dictionary of (nearly) unique values.
+    if (column.type == ColumnType::kTimestampMs) {
+      properties.disable_dictionary(name)->encoding(name, parquet::Encoding::DELTA_BINARY_PACKED);
+    }
+    // Decimals are mostly distinct, and their high bytes mostly zero: byte streams split by
+    // position compress to almost nothing there, and cost a fraction of a dictionary's hashing
+    // (a month of ten symbols: 0.61 s against 0.79 s, 32.5 against 38.2 bytes a candle).
+    if (column.type == ColumnType::kDecimal) {
+      properties.disable_dictionary(name)->encoding(name, parquet::Encoding::BYTE_STREAM_SPLIT);
+    }
   }
   // The Arrow schema travels in the file's metadata so that Arrow readers see the UTC zone.
   const auto arrow_properties = parquet::ArrowWriterProperties::Builder().store_schema()->build();
-  auto writer = parquet::arrow::FileWriter::Open(*s.arrow_schema, arrow::default_memory_pool(),
+  auto writer = parquet::arrow::FileWriter::Open(*s.arrow_schema, pool(),
                                                  s.sink, properties.build(), arrow_properties);
   s.sink->rethrow_lake_failure();
   check(writer.status(), key);
   s.writer = std::move(writer).ValueUnsafe();
+  s.encoder = std::make_unique<BatchEncoder>(*s.writer, *s.sink, key);
+  s.reserve_batch();
 }
 
 SilverParquetWriter::~SilverParquetWriter() = default;
@@ -258,6 +359,7 @@ std::optional<std::string_view> SilverParquetWriter::end_row() {
 std::size_t SilverParquetWriter::finish() {
   State& s = *state_;
   s.write_batch();
+  s.encoder->drain();
   const arrow::Status closed = s.writer->Close();
   s.sink->rethrow_lake_failure();
   check(closed, s.key);
@@ -320,7 +422,7 @@ SilverParquetReader::SilverParquetReader(const lake::ObjectStore& store, const s
   const auto input = std::make_shared<arrow::io::BufferReader>(
       std::make_shared<arrow::Buffer>(reinterpret_cast<const std::uint8_t*>(s.bytes.data()),
                                       static_cast<std::int64_t>(s.bytes.size())));
-  parquet::ReaderProperties properties;
+  parquet::ReaderProperties properties(pool());
   properties.set_page_checksum_verification(true);
   std::unique_ptr<parquet::ParquetFileReader> parquet_file;
   try {
@@ -328,7 +430,7 @@ SilverParquetReader::SilverParquetReader(const lake::ObjectStore& store, const s
   } catch (const parquet::ParquetException& e) {
     s.unreadable(e.what());
   }
-  auto file = parquet::arrow::FileReader::Make(arrow::default_memory_pool(), std::move(parquet_file));
+  auto file = parquet::arrow::FileReader::Make(pool(), std::move(parquet_file));
   if (!file.ok()) s.unreadable(file.status().ToString());
   s.file = std::move(file).ValueUnsafe();
   std::shared_ptr<arrow::Schema> found;

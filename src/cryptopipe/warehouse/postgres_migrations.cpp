@@ -3,8 +3,8 @@
 namespace cryptopipe::warehouse {
 
 const std::vector<Migration>& postgres_migrations() {
-  // Decimals are numeric (exact, any scale: the exchange's digits come back as sent); times
-  // are timestamptz. loaded_at defaults to the loading transaction's start.
+  // Decimals are numeric (exact, any scale: the digits loaded come back as loaded, which since
+  // the Parquet silver is each value's shortest form); times are timestamptz. loaded_at defaults to the loading transaction's start.
   static const std::vector<Migration> kMigrations = {
       {1, "ohlcv and run audit", R"sql(
 CREATE TABLE ohlcv (
