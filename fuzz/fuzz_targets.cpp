@@ -19,7 +19,11 @@
 #include "cryptopipe/pipeline/config.h"
 #include "cryptopipe/pipes/context.h"
 #include "cryptopipe/pipes/encoding.h"
+#include "cryptopipe/transform/ohlcv_transform.h"
 #include "cryptopipe/transform/ohlcv_validation.h"
+#include "cryptopipe/transform/orderbook_transform.h"
+#include "cryptopipe/transform/silver_parquet.h"
+#include "cryptopipe/transform/ticker_transform.h"
 
 namespace cryptopipe::fuzz {
 namespace {
@@ -110,6 +114,40 @@ void pipes_context(const std::uint8_t* data, std::size_t size) {
   if (!payload.is_discarded()) pipes::PipesContext::from_json(payload);
 }
 
+// A lake of one object, the input: what a load reads when a silver file was damaged.
+class OneObjectLake final : public lake::ObjectStore {
+ public:
+  explicit OneObjectLake(std::string_view bytes) : bytes_(bytes) {}
+  std::string url() const override { return "fuzz://"; }
+  std::unique_ptr<lake::ObjectWriter> create(const std::string& key,
+                                             const lake::ObjectMetadata&) override {
+    throw Error(ErrorKind::kStorage, "the fuzz lake is read-only: " + key);
+  }
+  void read(const std::string&, std::string& out) const override { out.assign(bytes_); }
+  lake::ObjectMetadata metadata(const std::string&) const override { return {}; }
+  bool exists(const std::string&) const override { return true; }
+  std::vector<std::string> list(const std::string&) const override { return {"silver"}; }
+  std::string locate(const std::string& key) const override { return key; }
+  void sync() override {}
+
+ private:
+  std::string_view bytes_;
+};
+
+// A silver table read back as the loads do: the first byte picks the schema (OHLCV, tickers,
+// order book), the rest is the file.
+void silver_tables(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return;
+  const transform::SilverSchema* schemas[] = {&transform::ohlcv_schema(),
+                                              &transform::ticker_schema(),
+                                              &transform::orderbook_schema()};
+  const OneObjectLake lake(std::string_view(reinterpret_cast<const char*>(data) + 1, size - 1));
+  transform::SilverParquetReader reader(lake, "silver", *schemas[data[0] % 3]);
+  std::vector<std::string_view> fields;
+  while (reader.next(fields)) {
+  }
+}
+
 }  // namespace
 
 const std::map<std::string, Target>& targets() {
@@ -120,6 +158,7 @@ const std::map<std::string, Target>& targets() {
       {"config", config},
       {"selection", selection},
       {"pipes_context", pipes_context},
+      {"silver_tables", silver_tables},
   };
   return all;
 }

@@ -17,6 +17,21 @@ trap 'stop_simulator; rm -rf "$work"' EXIT
 start_simulator build "$work"
 corpus=$fuzz_build/corpus
 python3 fuzz/seed_corpus.py "$corpus" "http://$SIM_ADDRESS"
+# Real silver tables for silver_tables, each after the byte that picks its schema (0 OHLCV,
+# 1 tickers, 2 order book): what the engine writes from the simulator's answers.
+CRYPTOPIPE_BINANCE_URL="http://$SIM_ADDRESS/binance" CRYPTOPIPE_LAKE="file://$work/lake" \
+  CRYPTOPIPE_WAREHOUSE="sqlite://$work/warehouse.db" \
+  build/cryptopipe --log-level warn materialize \
+  --select '+transform_ohlcv,+transform_tickers,+transform_orderbook' \
+  --partition "$(date -u -d yesterday +%F)" >/dev/null
+mkdir -p "$corpus/silver_tables"
+selector=0
+for dataset in ohlcv tickers orderbook; do
+  for table in "$work"/lake/silver/"$dataset"/*/*/*.parquet; do
+    { printf "\\$(printf '%03o' "$selector")"; cat "$table"; } >"$corpus/silver_tables/$dataset.parquet"
+  done
+  selector=$((selector + 1))
+done
 stop_simulator
 
 status=0

@@ -170,20 +170,26 @@ TEST_F(SilverParquet, CorruptOrTruncatedFilesAreRefused) {
   }
 }
 
-// A lake whose uploads fail at the first byte.
+// A lake whose uploads fail once `room` bytes have gone through.
 class FailingStore final : public lake::ObjectStore {
  public:
+  explicit FailingStore(std::size_t room = 0) : room_(room) {}
   std::string url() const override { return "failing://"; }
   std::unique_ptr<lake::ObjectWriter> create(const std::string&,
                                              const lake::ObjectMetadata&) override {
     class Writer final : public lake::ObjectWriter {
      public:
-      void write(std::string_view) override {
-        throw Error(ErrorKind::kStorage, "the disk is full (for the test)");
+      explicit Writer(std::size_t room) : room_(room) {}
+      void write(std::string_view bytes) override {
+        if (bytes.size() > room_) throw Error(ErrorKind::kStorage, "the disk is full (for the test)");
+        room_ -= bytes.size();
       }
       void commit() override {}
+
+     private:
+      std::size_t room_;
     };
-    return std::make_unique<Writer>();
+    return std::make_unique<Writer>(room_);
   }
   void read(const std::string& key, std::string&) const override {
     throw Error(ErrorKind::kNotFound, key);
@@ -195,6 +201,9 @@ class FailingStore final : public lake::ObjectStore {
   std::vector<std::string> list(const std::string&) const override { return {}; }
   std::string locate(const std::string& key) const override { return key; }
   void sync() override {}
+
+ private:
+  std::size_t room_;
 };
 
 TEST_F(SilverParquet, TheLakesOwnErrorSurfacesWithItsKind) {
@@ -209,6 +218,36 @@ TEST_F(SilverParquet, TheLakesOwnErrorSurfacesWithItsKind) {
     EXPECT_EQ(e.kind(), ErrorKind::kStorage);
     EXPECT_STREQ(e.what(), "the disk is full (for the test)");
   }
+}
+
+// The encoder's thread writes the row groups: a lake that fails under it fails the table with
+// the lake's own error, from whichever call comes next, and nothing is published.
+TEST_F(SilverParquet, ALakeFailingMidTableFailsItWithTheLakesError) {
+  FailingStore failing(64 * 1024);
+  try {
+    SilverParquetWriter writer(failing, "silver/t.parquet", kSchema, 3);
+    for (int i = 0; i < 200'000; ++i) {
+      const std::string price = std::to_string(i) + ".125";
+      writer.text("BTC/USDT").timestamp(i).decimal(price).decimal(price).integer(i).boolean(i % 2);
+      EXPECT_FALSE(writer.end_row());
+    }
+    writer.finish();
+    FAIL() << "expected the lake's error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kStorage);
+    EXPECT_STREQ(e.what(), "the disk is full (for the test)");
+  }
+}
+
+TEST_F(SilverParquet, AWriterAbandonedMidTableStopsCleanlyAndPublishesNothing) {
+  {
+    SilverParquetWriter writer(store_, "silver/abandoned.parquet", kSchema, 3);
+    for (int i = 0; i < 50'000; ++i) {
+      writer.text("a").timestamp(i).decimal("1").decimal("2").integer(i).boolean(true);
+      EXPECT_FALSE(writer.end_row());
+    }
+  }
+  EXPECT_FALSE(store_.exists("silver/abandoned.parquet"));
 }
 
 TEST(SilverSchemaText, TypesAreNamedAsManifestsShowThem) {
