@@ -5,43 +5,15 @@ scratch folder, exported the way a deployment exports it: through the environmen
 from __future__ import annotations
 
 import os
-import subprocess
+import sys
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-BUILD = Path(os.environ.get("CRYPTOPIPE_BUILD_DIR", ROOT / "build"))
-
-
-class Simulator:
-    def __init__(self, work: Path, *flags: str) -> None:
-        self.log = open(work / "sim.log", "w")
-        self.process = subprocess.Popen(
-            [str(BUILD / "cryptopipe-exchange-sim"), "--port", "0", *flags],
-            stdout=subprocess.PIPE,
-            stderr=self.log,
-            text=True,
-        )
-        line = self.process.stdout.readline()
-        if not line.startswith("listening on "):
-            self.stop()
-            raise RuntimeError(f"the simulator did not start: {line!r}, see {work / 'sim.log'}")
-        self.address = line.split()[-1]
-
-    def base_url(self, exchange: str) -> str:
-        return f"http://{self.address}/{exchange}"
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests" / "pysupport"))
+from processes import BUILD, Simulator  # noqa: E402,F401 (Simulator: for the tests)
 
 
 def yesterday() -> str:

@@ -11,6 +11,7 @@ import secrets
 import socket
 import sqlite3
 import subprocess
+import sys
 import sysconfig
 import time
 import urllib.error
@@ -22,9 +23,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-# The binaries of the build that runs the test (ctest sets it: build/ or build-coverage/).
-BUILD = Path(os.environ.get("CRYPTOPIPE_BUILD_DIR", ROOT / "build"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pysupport"))
+from processes import BUILD, ROOT, Simulator, stop_process  # noqa: E402
 WEED = ROOT / ".cache" / "bin" / "weed"
 SYMBOLS = ("BTC/USDT", "ETH/USDT")
 TIMEFRAMES = ("1m", "1h")
@@ -54,37 +54,6 @@ def free_ports(count: int) -> list[int]:
     finally:
         for s in socks:
             s.close()
-
-
-class Simulator:
-    """cryptopipe-exchange-sim on a free loopback port."""
-
-    def __init__(self, work: Path, *flags: str) -> None:
-        binary = BUILD / "cryptopipe-exchange-sim"
-        if not binary.exists():
-            raise RuntimeError(f"{binary} is missing: build it (ninja cryptopipe-exchange-sim)")
-        self.log_path = work / "sim.log"
-        self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen(
-            [str(binary), "--port", "0", *flags], stdout=subprocess.PIPE, stderr=self.log, text=True
-        )
-        line = self.process.stdout.readline()
-        if not line.startswith("listening on "):
-            self.stop()
-            raise RuntimeError(f"the simulator did not start: {line!r}, see {self.log_path}")
-        self.address = line.split()[-1]
-
-    def base_url(self, exchange: str) -> str:
-        return f"http://{self.address}/{exchange}"
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
 
 
 class S3Server:
@@ -163,12 +132,7 @@ class S3Server:
     def stop(self) -> None:
         if self.process is None:
             return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
         self.process = None
 
 
