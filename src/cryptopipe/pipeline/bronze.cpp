@@ -90,7 +90,8 @@ std::string silver_data_key(const lake::ObjectStore& lake, const std::string& ma
 SilverRun::SilverRun(RunContext& context, std::string_view dataset, const UtcDay& day,
                      const transform::SilverSchema& schema,
                      const transform::SilverSchema& reject_schema)
-    : schema(schema),
+    : dataset(dataset),
+      schema(schema),
       reject_schema(reject_schema),
       prefix(lake::silver_run_prefix(dataset, day, context.run_id())),
       data_key(prefix + std::string(dataset) + ".parquet"),
@@ -100,7 +101,8 @@ SilverRun::SilverRun(RunContext& context, std::string_view dataset, const UtcDay
       rows(context.lake(), data_key, schema, context.config().silver_compression),
       rejects(context.lake(), rejects_key, reject_schema, context.config().silver_compression) {}
 
-nlohmann::json silver_tables_manifest(const SilverRun& run) {
+nlohmann::json silver_manifest_head(RunContext& context, const UtcDay& day,
+                                    const SilverRun& run) {
   const auto types = [](const transform::SilverSchema& schema) {
     nlohmann::json out = nlohmann::json::object();
     for (const transform::SilverColumn& column : schema) {
@@ -108,7 +110,11 @@ nlohmann::json silver_tables_manifest(const SilverRun& run) {
     }
     return out;
   };
-  return {{"format", kSilverFormat},
+  return {{"dataset", run.dataset},
+          {"partition", day.to_string()},
+          {"run_id", context.run_id()},
+          {"created_at", format_iso8601(context.clock().now_ms())},
+          {"format", kSilverFormat},
           {"data_key", run.data_key},
           {"rejects_key", run.rejects_key},
           {"columns", transform::column_names(run.schema)},
@@ -133,11 +139,7 @@ AssetResult publish_silver(RunContext& context, const UtcDay& day, SilverRun& ru
                            const SilverSummary& silver) {
   const std::size_t silver_bytes = run.rows.finish();
   run.rejects.finish();
-  nlohmann::json manifest = {{"dataset", silver.dataset},
-                             {"partition", day.to_string()},
-                             {"run_id", context.run_id()},
-                             {"created_at", format_iso8601(context.clock().now_ms())}};
-  manifest.update(silver_tables_manifest(run));
+  nlohmann::json manifest = silver_manifest_head(context, day, run);
   manifest.update({{"rows", silver.rows},
                    {"rejects", silver.rejects},
                    {"reject_reasons", silver.reject_reasons},

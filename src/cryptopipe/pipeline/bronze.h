@@ -48,6 +48,7 @@ struct SilverRun {
   SilverRun(RunContext& context, std::string_view dataset, const UtcDay& day,
             const transform::SilverSchema& schema, const transform::SilverSchema& reject_schema);
 
+  std::string dataset;
   const transform::SilverSchema& schema;
   const transform::SilverSchema& reject_schema;
   std::string prefix;  // silver/{dataset}/dt={day}/run={run_id}/
@@ -59,13 +60,13 @@ struct SilverRun {
   transform::SilverParquetWriter rejects;
 };
 
-// What every silver manifest says of its tables: format, data and rejects keys, columns and
-// their types.
-nlohmann::json silver_tables_manifest(const SilverRun& run);
+// What every silver manifest starts with: dataset, partition, run id, creation time, and its
+// tables (format, data and rejects keys, columns and their types).
+nlohmann::json silver_manifest_head(RunContext& context, const UtcDay& day,
+                                    const SilverRun& run);
 
 // What a snapshot transform found, for its silver manifest and the asset's result.
 struct SilverSummary {
-  std::string dataset;
   std::int64_t rows = 0;
   std::int64_t rejects = 0;
   nlohmann::json reject_reasons;  // reason → count

@@ -99,11 +99,7 @@ AssetResult transform_ohlcv(RunContext& context, const UtcDay& day,
   const nlohmann::json reasons = reason_counts<transform::RejectReason>(by_reason);
   const std::size_t data_bytes = silver.rows.finish();
   silver.rejects.finish();
-  nlohmann::json manifest = {{"dataset", "ohlcv"},
-                             {"partition", day.to_string()},
-                             {"run_id", context.run_id()},
-                             {"created_at", format_iso8601(context.clock().now_ms())}};
-  manifest.update(silver_tables_manifest(silver));
+  nlohmann::json manifest = silver_manifest_head(context, day, silver);
   manifest.update({{"rows", result.rows},
                    {"open_rows", open_rows},
                    {"rejects", result.rejects},

@@ -9,6 +9,8 @@
 #include <parquet/file_reader.h>
 #include <parquet/properties.h>
 
+#include <array>
+#include <charconv>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -401,9 +403,12 @@ struct SilverParquetReader::State {
         append_scaled_decimal(text, unscaled, schema[column].scale);
         break;
       }
-      case ColumnType::kInt64:
-        text += std::to_string(static_cast<const arrow::Int64Array&>(array).Value(row_index));
+      case ColumnType::kInt64: {
+        std::array<char, 20> digits{};  // INT64_MIN has 19 digits and a sign
+        const std::int64_t value = static_cast<const arrow::Int64Array&>(array).Value(row_index);
+        text.append(digits.data(), std::to_chars(digits.begin(), digits.end(), value).ptr);
         break;
+      }
       case ColumnType::kBool:
         text += static_cast<const arrow::BooleanArray&>(array).Value(row_index) ? "true" : "false";
         break;
