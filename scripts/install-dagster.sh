@@ -10,7 +10,8 @@
 #                            package-lock.json (npm ci), which drives Debian's chromium and never
 #                            downloads a browser of its own; and in the same .venv the
 #                            silver readers' tests' packages (DuckDB with its httpfs extension,
-#                            pyarrow), pinned in tests/readers/requirements.lock.
+#                            pyarrow), pinned in tests/readers/requirements.lock, and the ccxt
+#                            client of the ccxt tests (tests/ccxt/requirements.lock).
 # Idempotent: .venv/.installed holds the hash of the locks last installed (with the readers'
 # lock for `all`), so `ui` after `all` installs nothing and `all` after `ui` adds the readers.
 # pip's and npm's download caches live in .cache/ inside the checkout, nowhere else.
@@ -46,8 +47,8 @@ fi
 python=${CRYPTOPIPE_PYTHON:-/usr/bin/python3}
 stamp=.venv/.installed
 code_location=$(cat dagster/requirements.lock dagster/pyproject.toml | sha256sum | cut -d' ' -f1)
-with_readers=$(cat dagster/requirements.lock dagster/pyproject.toml tests/readers/requirements.lock |
-               sha256sum | cut -d' ' -f1)
+with_readers=$(cat dagster/requirements.lock dagster/pyproject.toml tests/readers/requirements.lock \
+                 tests/ccxt/requirements.lock | sha256sum | cut -d' ' -f1)
 requirements=(-r dagster/requirements.lock)
 if [ "$profile" = all ]; then
   requirements+=(-r tests/readers/requirements.lock)
@@ -70,6 +71,7 @@ if [ ! -x .venv/bin/python ] || [ "$up_to_date" != yes ]; then
   # One resolution over both locks, so that pip refuses locks that disagree.
   "${pip[@]}" "${requirements[@]}"
   "${pip[@]}" --no-deps -e dagster
+  if [ "$profile" = all ]; then "${pip[@]}" --no-deps -r tests/ccxt/requirements.lock; fi
   echo "$wanted" >"$stamp"
   awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "pip install of the Dagster code location: %.1f s\n", e - s }'
 fi

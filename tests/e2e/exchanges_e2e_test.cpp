@@ -3,78 +3,79 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 
+#include "e2e/exchanges_e2e.h"
 #include "support/pipeline_harness.h"
 
 namespace cryptopipe::testing {
 namespace {
 
-// open_time (ms), open, high, low, close, volume, quote volume: as text, the exchange's digits.
-using Candle = std::vector<std::string>;
-
 // The simulator's own candles for a day, read through each exchange's API as it is.
-std::vector<Candle> truth(const Simulator& sim, const std::string& exchange,
-                          const std::string& interval_token, std::int64_t day_start,
-                          std::int64_t step_ms) {
-  std::vector<Candle> out;
+std::vector<CandleText> bybit_truth(const Simulator& sim, const DayOfCandles& day,
+                                    std::int64_t day_start) {
+  static const std::map<std::string, std::string> kTokens = {{"1m", "1"}, {"1h", "60"}};
+  std::vector<CandleText> out;
   const std::int64_t day_end = day_start + 86'400'000;
-  for (std::int64_t from = day_start; from < day_end; from += 1000 * step_ms) {
-    const std::int64_t to = std::min(day_end, from + 1000 * step_ms) - 1;
-    if (exchange == "bybit") {
-      const auto page = sim.get_json("/bybit/v5/market/kline?category=spot&symbol=BTCUSDT&interval=" +
-                                     interval_token + "&start=" + std::to_string(from) +
-                                     "&end=" + std::to_string(to) + "&limit=1000");
-      const auto& list = page.at("result").at("list");
-      for (auto row = list.rbegin(); row != list.rend(); ++row) {  // newest first on the wire
-        out.push_back({iso_of(std::stoll((*row)[0].get<std::string>())), (*row)[1], (*row)[2],
-                       (*row)[3], (*row)[4], (*row)[5], (*row)[6]});
-      }
-    } else {
-      const auto page = sim.get_json("/gateio/spot/candlesticks?currency_pair=BTC_USDT&interval=" +
-                                     interval_token + "&from=" + std::to_string(from / 1000) +
-                                     "&to=" + std::to_string(to / 1000));
-      for (const auto& row : page) {  // [t s, quote volume, close, high, low, open, base volume]
-        out.push_back({iso_of(std::stoll(row[0].get<std::string>()) * 1000), row[5], row[3], row[4],
-                       row[2], row[6], row[1]});
-      }
+  for (std::int64_t from = day_start; from < day_end; from += 1000 * day.step_ms) {
+    const std::int64_t to = std::min(day_end, from + 1000 * day.step_ms) - 1;
+    const auto page = sim.get_json("/bybit/v5/market/kline?category=spot&symbol=BTCUSDT&interval=" +
+                                   kTokens.at(day.timeframe) + "&start=" + std::to_string(from) +
+                                   "&end=" + std::to_string(to) + "&limit=1000");
+    const auto& list = page.at("result").at("list");
+    for (auto row = list.rbegin(); row != list.rend(); ++row) {  // newest first on the wire
+      out.push_back({iso_of(std::stoll((*row)[0].get<std::string>())), (*row)[1], (*row)[2],
+                     (*row)[3], (*row)[4], (*row)[5], (*row)[6]});
     }
   }
   return out;
 }
 
-struct ExchangeCase {
-  std::string exchange;
-  std::string minute_token;
-  std::string hour_token;
-};
-
-// Names the case in test listings, instead of gtest's byte dump.
-void PrintTo(const ExchangeCase& c, std::ostream* out) { *out << c.exchange; }
-
-class ExchangesE2E : public ::testing::TestWithParam<ExchangeCase> {};
+std::vector<CandleText> gate_truth(const Simulator& sim, const DayOfCandles& day,
+                                   std::int64_t day_start) {
+  std::vector<CandleText> out;
+  const std::int64_t day_end = day_start + 86'400'000;
+  for (std::int64_t from = day_start; from < day_end; from += 1000 * day.step_ms) {
+    const std::int64_t to = std::min(day_end, from + 1000 * day.step_ms) - 1;
+    const auto page = sim.get_json("/gateio/spot/candlesticks?currency_pair=BTC_USDT&interval=" +
+                                   day.timeframe + "&from=" + std::to_string(from / 1000) +
+                                   "&to=" + std::to_string(to / 1000));
+    for (const auto& row : page) {  // [t s, quote volume, close, high, low, open, base volume]
+      out.push_back({iso_of(std::stoll(row[0].get<std::string>()) * 1000), row[5], row[3], row[4],
+                     row[2], row[6], row[1]});
+    }
+  }
+  return out;
+}
 
 TEST_P(ExchangesE2E, OneDayOfCandlesLandsCompleteAndExact) {
   const ExchangeCase& c = GetParam();
   Simulator sim;
   PipelineHarness harness(sim.base_url(c.exchange), c.exchange);
-  harness.write_config({"BTC/USDT"}, {"1m", "1h"});
+  std::vector<std::string> timeframes;
+  for (const DayOfCandles& day : c.days) timeframes.push_back(day.timeframe);
+  harness.write_config({"BTC/USDT"}, timeframes);
   const std::string day = yesterday_utc();
   const ProcessResult run = harness.cryptopipe(
       {"materialize", "--select", "*load_ohlcv_to_postgres", "--partition", day});
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
 
-  for (const auto& [timeframe, token, step, count] :
-       std::vector<std::tuple<std::string, std::string, std::int64_t, std::size_t>>{
-           {"1m", c.minute_token, 60'000, 1440}, {"1h", c.hour_token, 3'600'000, 24}}) {
+  for (const DayOfCandles& candles : c.days) {
     const auto gold = harness.query(
         "SELECT open_time, open, high, low, close, volume, quote_volume FROM ohlcv WHERE "
-        "exchange = '" + c.exchange + "' AND symbol = 'BTC/USDT' AND timeframe = '" + timeframe +
-        "' AND is_closed = 1 ORDER BY open_time");
-    const auto expected = truth(sim, c.exchange, token, day_start_ms(day), step);
-    ASSERT_EQ(gold.size(), count) << timeframe;
-    ASSERT_EQ(expected.size(), count) << timeframe;
-    for (std::size_t i = 0; i < count; ++i) ASSERT_EQ(gold[i], expected[i]) << timeframe << " " << i;
+        "exchange = '" + c.exchange + "' AND symbol = 'BTC/USDT' AND timeframe = '" +
+        candles.timeframe + "' AND is_closed = 1 ORDER BY open_time");
+    const auto expected = c.truth(sim, candles, day_start_ms(day));
+    ASSERT_EQ(gold.size(), candles.count) << candles.timeframe;
+    ASSERT_EQ(expected.size(), candles.count) << candles.timeframe;
+    for (std::size_t i = 0; i < candles.count; ++i) {
+      CandleText want = expected[i];
+      for (std::size_t field = 1; field < want.size(); ++field) {
+        if (want[field] != "NULL") want[field] = shortest_decimal(want[field]);
+      }
+      ASSERT_EQ(gold[i], want) << candles.timeframe << " " << i;
+    }
   }
 
   // Idempotent: a second run changes nothing.
@@ -88,11 +89,14 @@ TEST_P(ExchangesE2E, AStormOfRateLimitsAndServerErrorsIsRiddenOut) {
   const ExchangeCase& c = GetParam();
   Simulator sim({"--seed", "5", "--rate-limit-every", "3", "--error-rate", "0.2"});
   PipelineHarness harness(sim.base_url(c.exchange), c.exchange);
-  harness.write_config({"BTC/USDT"}, {"1m", "1h"});
+  harness.write_config({"BTC/USDT"}, {c.days[0].timeframe, c.days[1].timeframe});
   const ProcessResult run = harness.cryptopipe(
       {"materialize", "--select", "*load_ohlcv_to_postgres", "--partition", yesterday_utc()});
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
-  EXPECT_EQ(harness.query("SELECT count(*) FROM ohlcv WHERE is_closed = 1")[0][0], "1464");
+  std::size_t candles = 0;
+  for (const DayOfCandles& day : c.days) candles += day.count;
+  EXPECT_EQ(harness.query("SELECT count(*) FROM ohlcv WHERE is_closed = 1")[0][0],
+            std::to_string(candles));
   const nlohmann::json injected = sim.stats().at("injected_faults");
   EXPECT_GT(injected.value("rate_limited", 0), 0) << injected.dump();
   EXPECT_NE(run.err.find("request failed, retrying"), std::string::npos);
@@ -131,8 +135,7 @@ TEST_P(ExchangesE2E, TickersOfEveryListedMarketInOneRequest) {
   // Every market the simulator lists (20 USDT pairs), from a single tickers request.
   EXPECT_EQ(harness.query("SELECT count(DISTINCT symbol) FROM tickers")[0][0], "20");
   const nlohmann::json routes = sim.stats().at("routes");
-  const std::string path = c.exchange == "bybit" ? "/bybit/v5/market/tickers" : "/gateio/spot/tickers";
-  EXPECT_EQ(routes.at(path).at("total"), 1) << routes.dump();
+  EXPECT_EQ(routes.at(c.tickers_path).at("total"), 1) << routes.dump();
 }
 
 TEST_P(ExchangesE2E, OrderBooksLandAtTheConfiguredDepth) {
@@ -164,23 +167,33 @@ TEST_P(ExchangesE2E, UnknownSymbolAndMissingTimeframeAreUsageErrors) {
   const ExchangeCase& c = GetParam();
   Simulator sim;
   PipelineHarness harness(sim.base_url(c.exchange), c.exchange);
-  harness.write_config({"BTC/USDT", "NOPE/USDT"}, {"1m"});
+  harness.write_config({"BTC/USDT", "NOPE/USDT"}, {c.days[0].timeframe});
   const ProcessResult unknown = harness.cryptopipe(
       {"materialize", "--select", "*", "--partition", yesterday_utc()});
   EXPECT_EQ(unknown.exit_code, 2) << unknown.out << unknown.err;
   EXPECT_NE(unknown.err.find("unknown symbol NOPE/USDT on " + c.exchange), std::string::npos)
       << unknown.err;
 
-  harness.write_config({"BTC/USDT"}, {"8h", "3m"});
+  harness.write_config({"BTC/USDT"}, {c.missing_timeframe});
   const ProcessResult timeframe = harness.cryptopipe({"assets"});
   EXPECT_EQ(timeframe.exit_code, 2);
-  EXPECT_NE(timeframe.err.find(c.exchange + " has no "), std::string::npos) << timeframe.err;
+  EXPECT_NE(timeframe.err.find(c.exchange + " has no " + c.missing_timeframe), std::string::npos)
+      << timeframe.err;
 }
 
-INSTANTIATE_TEST_SUITE_P(BybitAndGateIo, ExchangesE2E,
-                         ::testing::Values(ExchangeCase{"bybit", "1", "60"},
-                                           ExchangeCase{"gateio", "1m", "1h"}),
-                         [](const auto& info) { return info.param.exchange; });
+INSTANTIATE_TEST_SUITE_P(
+    BybitAndGateIo, ExchangesE2E,
+    ::testing::Values(ExchangeCase{.exchange = "bybit",
+                                   .days = {{"1m", 60'000, 1440}, {"1h", 3'600'000, 24}},
+                                   .missing_timeframe = "8h",
+                                   .tickers_path = "/bybit/v5/market/tickers",
+                                   .truth = bybit_truth},
+                      ExchangeCase{.exchange = "gateio",
+                                   .days = {{"1m", 60'000, 1440}, {"1h", 3'600'000, 24}},
+                                   .missing_timeframe = "3m",
+                                   .tickers_path = "/gateio/spot/tickers",
+                                   .truth = gate_truth}),
+    [](const auto& info) { return info.param.exchange; });
 
 }  // namespace
 }  // namespace cryptopipe::testing

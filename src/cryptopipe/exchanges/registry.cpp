@@ -20,12 +20,35 @@ std::unique_ptr<Exchange> create(std::unique_ptr<RestSession> session) {
 const std::vector<ExchangeDescriptor>& exchange_registry() {
   using std::chrono::milliseconds;
   static const std::vector<ExchangeDescriptor> kRegistry = {
-      {Binance::kName, Binance::kDefaultBaseUrl, 6000, milliseconds(60'000),
-       Binance::interval_token, Binance::accepts_depth, create<Binance>},
-      {Bybit::kName, Bybit::kDefaultBaseUrl, 600, milliseconds(5'000), Bybit::interval_token,
-       Bybit::accepts_depth, create<Bybit>},
-      {GateIo::kName, GateIo::kDefaultBaseUrl, 200, milliseconds(10'000), GateIo::interval_token,
-       GateIo::accepts_depth, create<GateIo>},
+      {.name = Binance::kName,
+       .title = "Binance spot",
+       .default_base_url = Binance::kDefaultBaseUrl,
+       .rate_capacity = 6000,
+       .rate_window = milliseconds(60'000),
+       .interval_token = Binance::interval_token,
+       .accepts_depth = Binance::accepts_depth,
+       .max_depth = 5000,
+       .create = create<Binance>},
+      {.name = Bybit::kName,
+       .title = "Bybit v5 spot",
+       .default_base_url = Bybit::kDefaultBaseUrl,
+       .rate_capacity = 600,
+       .rate_window = milliseconds(5'000),
+       .interval_token = Bybit::interval_token,
+       .accepts_depth = Bybit::accepts_depth,
+       .max_depth = 1000,
+       .create = create<Bybit>},
+      {.name = GateIo::kName,
+       .title = "Gate.io v4 spot",
+       .default_base_url = GateIo::kDefaultBaseUrl,
+       .rate_capacity = 200,
+       .rate_window = milliseconds(10'000),
+       .interval_token = GateIo::interval_token,
+       .accepts_depth = GateIo::accepts_depth,
+       .max_depth = 1000,
+       // "Candlestick too long ago. Maximum 10000 points ago are allowed" (exchange-apis.md 3.2).
+       .ohlcv_history_candles = 10000,
+       .create = create<GateIo>},
   };
   return kRegistry;
 }

@@ -13,9 +13,11 @@
 namespace cryptopipe::exchanges {
 
 // What the engine knows about an exchange before talking to it: enough to validate the
-// configuration (names, timeframes) and to create its client.
+// configuration (names, timeframes, depths), to list the venues (`cryptopipe exchanges`) and
+// to create its client.
 struct ExchangeDescriptor {
   std::string_view name;              // binance, bybit, gateio: the key in configuration
+  std::string_view title;             // what users call it: "Binance spot", "OKX v5 spot"
   std::string_view default_base_url;  // the live REST root
   // The documented public budget: `capacity` request weight per `window` per IP.
   double rate_capacity;
@@ -24,7 +26,11 @@ struct ExchangeDescriptor {
   std::optional<std::string_view> (*interval_token)(const Timeframe& timeframe);
   // Whether the exchange serves books of this many levels per side.
   bool (*accepts_depth)(int depth);
-  std::unique_ptr<Exchange> (*create)(std::unique_ptr<RestSession> session);
+  int max_depth;  // the deepest book accepts_depth allows, for listings
+  // The venue serves only its this-many most recent candles of any timeframe (Kraken: 720);
+  // 0 where it serves its whole history. A partition older than that is out of reach.
+  int ohlcv_history_candles = 0;
+  std::unique_ptr<Exchange> (*create)(std::unique_ptr<RestSession> session) = nullptr;
 };
 
 const std::vector<ExchangeDescriptor>& exchange_registry();

@@ -18,38 +18,15 @@
 #include "cryptopipe/exchanges/binance.h"
 #include "cryptopipe/exchanges/bybit.h"
 #include "unit/exchange_for_tests.h"
+#include "unit/exchanges/ccxt_fixtures.h"
 
 namespace cryptopipe::exchanges {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using unit::integer_of;
 using unit::TestExchange;
-
-// fetchOrderBook-<n>.json of one exchange's folder, in name order.
-std::vector<fs::path> book_fixtures(std::string_view folder) {
-  std::vector<fs::path> out;
-  const fs::path dir = fs::path(CRYPTOPIPE_FIXTURES_DIR) / "ccxt-static" / folder;
-  if (!fs::is_directory(dir)) return out;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind("fetchOrderBook-", 0) == 0 && entry.path().extension() == ".json") {
-      out.push_back(entry.path());
-    }
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-json read_json(const fs::path& path) {
-  std::ifstream in(path);
-  return json::parse(in);
-}
-
-// An integer the exchange sent as a number or as its digits in a string.
-std::int64_t integer_of(const json& value) {
-  return value.is_string() ? std::stoll(value.get<std::string>()) : value.get<std::int64_t>();
-}
 
 // Our exact text, the recorded string and ccxt's number are one value: the text equals the
 // recorded string byte for byte, and compares equal, as a decimal, to ccxt's number as
@@ -98,12 +75,12 @@ struct Expectations {
 template <typename ExchangeType>
 void expect_matches_ccxt(std::string_view folder, const Expectations& expected,
                          void (*deliberate)(const RawBook& ours, const json& fixture)) {
-  const std::vector<fs::path> fixtures = book_fixtures(folder);
+  const std::vector<fs::path> fixtures = unit::ccxt_cases(folder, "fetchOrderBook-");
   ASSERT_GE(fixtures.size(), 1u) << "no fetchOrderBook-*.json under " << CRYPTOPIPE_FIXTURES_DIR;
   TestExchange<ExchangeType> client;
   for (const fs::path& path : fixtures) {
     SCOPED_TRACE(path.filename().string());
-    const json fixture = read_json(path);
+    const json fixture = unit::read_json_file(path);
     const json& response = fixture.at("httpResponse");
     const json& parsed = fixture.at("parsedResponse");
     const json& recorded =

@@ -19,33 +19,15 @@
 #include "cryptopipe/exchanges/bybit.h"
 #include "cryptopipe/exchanges/gateio.h"
 #include "unit/exchange_for_tests.h"
+#include "unit/exchanges/ccxt_fixtures.h"
 
 namespace cryptopipe::exchanges {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using unit::same_number;
 using unit::TestExchange;
-
-// fetchTicker-<n>.json and fetchTickers-<n>.json of one exchange's folder, in name order.
-std::vector<fs::path> ticker_fixtures(std::string_view folder) {
-  std::vector<fs::path> out;
-  const fs::path dir = fs::path(CRYPTOPIPE_FIXTURES_DIR) / "ccxt-static" / folder;
-  if (!fs::is_directory(dir)) return out;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind("fetchTicker", 0) == 0 && entry.path().extension() == ".json") {
-      out.push_back(entry.path());
-    }
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-json read_json(const fs::path& path) {
-  std::ifstream in(path);
-  return json::parse(in);
-}
 
 // ccxt's tickers of a case: fetchTicker parses to one ticker, fetchTickers to a map keyed by
 // unified symbol (holding only the markets the case asked for).
@@ -61,41 +43,6 @@ std::string market_id_of(const json& ccxt) {
   const json& info = ccxt.at("info");
   return info.contains("currency_pair") ? info.at("currency_pair").get<std::string>()
                                         : info.at("symbol").get<std::string>();
-}
-
-// Significant digits of a decimal text: what a double can hold is about 15 to 17.
-std::size_t significant_digits(std::string_view text) {
-  std::string digits;
-  for (const char c : text) {
-    if (c >= '0' && c <= '9') digits += c;
-  }
-  const std::size_t first = digits.find_first_not_of('0');
-  if (first == std::string::npos) return 0;
-  return digits.find_last_not_of('0') - first + 1;
-}
-
-// Our exact text and ccxt's number are the same value; null in ccxt is empty for us. ccxt's
-// numbers went through an IEEE double (fixtures README, caveat 5): where the exchange sent more
-// digits than a double holds ("1723237251.70184720" became 1723237251.7018473), ccxt's number
-// is our text rounded to a double, which is what is checked then. Only the test converts.
-::testing::AssertionResult same_number(std::string_view ours, const json& ccxt) {
-  if (ccxt.is_null()) {
-    if (ours.empty()) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << "ccxt has null, we have '" << ours << "'";
-  }
-  const std::string expected = ccxt.dump();
-  if (!is_decimal(ours)) {
-    return ::testing::AssertionFailure() << "'" << ours << "' is not a decimal (ccxt " << expected
-                                         << ")";
-  }
-  if (is_decimal(expected) && compare_decimal(ours, expected) == 0) {
-    return ::testing::AssertionSuccess();
-  }
-  const std::string text(ours);
-  if (significant_digits(ours) > 15 && std::strtod(text.c_str(), nullptr) == ccxt.get<double>()) {
-    return ::testing::AssertionSuccess() << ours << " rounds to ccxt's double " << expected;
-  }
-  return ::testing::AssertionFailure() << ours << " vs ccxt " << expected;
 }
 
 // The fields RawTicker carries, by ccxt's names.
@@ -134,12 +81,12 @@ std::size_t entries_in(const json& response) {
 
 template <typename ExchangeType>
 void expect_matches_ccxt(std::string_view folder, const Deliberate& deliberate) {
-  const std::vector<fs::path> fixtures = ticker_fixtures(folder);
+  const std::vector<fs::path> fixtures = unit::ccxt_cases(folder, "fetchTicker");
   ASSERT_GE(fixtures.size(), 1u) << "no fetchTicker*.json under " << CRYPTOPIPE_FIXTURES_DIR;
   TestExchange<ExchangeType> client;
   for (const fs::path& path : fixtures) {
     SCOPED_TRACE(path.filename().string());
-    const json fixture = read_json(path);
+    const json fixture = unit::read_json_file(path);
     const json& response = fixture.at("httpResponse");
     for (const std::string& body_text : {response.dump(), response.dump(2)}) {
       std::string body = body_text;
