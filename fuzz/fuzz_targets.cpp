@@ -151,15 +151,20 @@ void silver_tables(const std::uint8_t* data, std::size_t size) {
 }  // namespace
 
 const std::map<std::string, Target>& targets() {
-  static const std::map<std::string, Target> all = {
-      {"binance_responses", exchange_responses("binance")},
-      {"bybit_responses", exchange_responses("bybit")},
-      {"gateio_responses", exchange_responses("gateio")},
-      {"config", config},
-      {"selection", selection},
-      {"pipes_context", pipes_context},
-      {"silver_tables", silver_tables},
-  };
+  static const std::map<std::string, Target> all = [] {
+    std::map<std::string, Target> targets = {
+        {"config", config},
+        {"selection", selection},
+        {"pipes_context", pipes_context},
+        {"silver_tables", silver_tables},
+    };
+    // Every venue's parsers: <name>_responses.
+    for (const exchanges::ExchangeDescriptor& venue : exchanges::exchange_registry()) {
+      targets.emplace(std::string(venue.name) + "_responses",
+                      exchange_responses(std::string(venue.name)));
+    }
+    return targets;
+  }();
   return all;
 }
 

@@ -14,8 +14,8 @@ namespace cryptopipe::fuzz {
 
 using Target = std::function<void(const std::uint8_t* data, std::size_t size)>;
 
-// Target name → entry point: binance_responses, bybit_responses, gateio_responses, config,
-// selection, pipes_context, silver_tables.
+// Target name → entry point: <venue>_responses for every venue of the exchange registry
+// (binance_responses, okx_responses…), config, selection, pipes_context, silver_tables.
 const std::map<std::string, Target>& targets();
 
 // Runs one input through a target, turning the Errors it is allowed to throw into a return.

@@ -181,6 +181,60 @@ TEST_P(ExchangesE2E, UnknownSymbolAndMissingTimeframeAreUsageErrors) {
       << timeframe.err;
 }
 
+// A partition older than Gate's 10,000 candles is out of reach at 1m: the run stops before
+// fetching, with a line naming the cap, and stores nothing; at 1h the same day is fine.
+TEST(ExchangeHistoryCaps, APartitionBeyondTheVenuesCapIsAUsageErrorNamingIt) {
+  Simulator sim;
+  PipelineHarness harness(sim.base_url("gateio"), "gateio");
+  harness.write_config({"BTC/USDT"}, {"1h", "1m"});
+  const std::string day = utc_day_ago(8);
+  const ProcessResult run =
+      harness.cryptopipe({"materialize", "--select", "*", "--partition", day});
+  EXPECT_EQ(run.exit_code, 2) << run.out << run.err;
+  EXPECT_NE(run.err.find("gateio serves only its 10000 most recent 1m candles"), std::string::npos)
+      << run.err;
+  EXPECT_NE(run.err.find("partition " + day + " is out of its reach"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(harness.lake_dir() / "bronze"));
+  EXPECT_EQ(sim.stats().at("routes").count("/gateio/spot/candlesticks"), 0u);
+
+  harness.write_config({"BTC/USDT"}, {"1h"});
+  const ProcessResult hourly = harness.cryptopipe(
+      {"materialize", "--select", "*load_ohlcv_to_postgres", "--partition", day});
+  ASSERT_EQ(hourly.exit_code, 0) << hourly.out << hourly.err;
+  EXPECT_EQ(harness.query("SELECT count(*) FROM ohlcv WHERE timeframe = '1h'")[0][0], "24");
+}
+
+// `cryptopipe exchanges` lists every venue of the registry with what it offers.
+TEST(ExchangeListing, EveryVenueWithItsDatasetsTimeframesDepthAndCaps) {
+  PipelineHarness harness("http://127.0.0.1:9", "bybit");
+  harness.write_config({"BTC/USDT"}, {"1m"});
+  const ProcessResult run = harness.cryptopipe({"exchanges", "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const nlohmann::json venues = nlohmann::json::parse(run.out);
+  std::map<std::string, nlohmann::json> by_name;
+  for (const nlohmann::json& venue : venues) by_name[venue.at("name")] = venue;
+  ASSERT_TRUE(by_name.contains("binance") && by_name.contains("bybit") && by_name.contains("gateio"));
+  const nlohmann::json& gate = by_name.at("gateio");
+  EXPECT_EQ(gate.at("datasets"), nlohmann::json({"ohlcv", "tickers", "orderbook"}));
+  EXPECT_EQ(gate.at("timeframes").at("1w"), "7d");
+  EXPECT_FALSE(gate.at("timeframes").contains("3m"));
+  EXPECT_EQ(gate.at("candles_per_request"), 1000);
+  EXPECT_EQ(gate.at("ohlcv_history_candles"), 10000);
+  EXPECT_EQ(gate.at("max_depth"), 1000);
+  EXPECT_EQ(gate.at("default_base_url"), "https://api.gateio.ws/api/v4");
+  EXPECT_TRUE(by_name.at("bybit").at("configured"));
+  EXPECT_FALSE(by_name.at("binance").at("configured"));
+  for (const auto& [name, venue] : by_name) {
+    EXPECT_FALSE(venue.at("timeframes").empty()) << name;
+    EXPECT_GT(venue.at("candles_per_request").get<int>(), 0) << name;
+  }
+
+  const ProcessResult text = harness.cryptopipe({"exchanges"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("bybit  (configured)"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("the 10000 most recent candles per timeframe"), std::string::npos);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     BybitAndGateIo, ExchangesE2E,
     ::testing::Values(ExchangeCase{.exchange = "bybit",

@@ -14,10 +14,12 @@
 #include <stdexcept>
 
 #include "cryptopipe/app/pipes_run.h"
+#include "cryptopipe/app/venues.h"
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/pipeline/asset_graph.h"
 #include "cryptopipe/pipeline/config.h"
 #include "cryptopipe/pipeline/executor.h"
+#include "cryptopipe/pipeline/ohlcv_assets.h"
 #include "cryptopipe/pipeline/run_context.h"
 #include "cryptopipe/pipes/session.h"
 
@@ -171,6 +173,19 @@ void check_symbols(pipeline::RunContext& context, const pipeline::AssetGraph& gr
   }
 }
 
+// Partitions older than a venue's history cap fail fast too: no request could reach them.
+void check_history_caps(const pipeline::RunContext& context, const pipeline::AssetGraph& graph,
+                        const std::vector<std::string>& selection,
+                        const std::vector<UtcDay>& days, TimestampMs now) {
+  for (const std::string& key : selection) {
+    const pipeline::AssetSpec& asset = graph.get(key);
+    if (asset.kind != pipeline::AssetKind::kExtractOhlcv) continue;
+    for (const UtcDay& day : days) {
+      pipeline::require_within_history(context.exchange_config(*asset.exchange), day, now);
+    }
+  }
+}
+
 lake::LakeOptions lake_options(const pipeline::Config& config, const pipeline::Environment& env) {
   lake::LakeOptions options;
   options.env = [&env](const std::string& name) { return env.get(name); };
@@ -211,6 +226,7 @@ int run_materialize(const pipeline::Config& config, const pipeline::Environment&
   const std::string warehouse = context.open_warehouse()->describe();
 
   check_symbols(context, graph, selection);
+  check_history_caps(context, graph, selection, days, clock.now_ms());
   logger.info("run started", {{"select", options.select},
                               {"assets", selection},
                               {"partitions", days.size()},
@@ -262,6 +278,11 @@ int run_cli(int argc, char** argv) {
   CLI::App* assets = app.add_subcommand("assets", "List the asset graph generated from the configuration");
   assets->add_flag("--json", assets_json, "machine-readable output (the Dagster code location reads it)");
 
+  bool exchanges_json = false;
+  CLI::App* exchanges = app.add_subcommand(
+      "exchanges", "List the venues the engine supports: datasets, timeframes, depths, caps");
+  exchanges->add_flag("--json", exchanges_json, "machine-readable output");
+
   MaterializeOptions options;
   CLI::App* materialize = app.add_subcommand(
       "materialize", "Materialize selected assets for UTC-day partitions, in dependency order");
@@ -277,6 +298,7 @@ int run_cli(int argc, char** argv) {
 
   // Global options are accepted after the subcommand too (cryptopipe materialize --config x).
   assets->fallthrough();
+  exchanges->fallthrough();
   materialize->fallthrough();
 
   try {
@@ -306,6 +328,13 @@ int run_cli(int argc, char** argv) {
     const pipeline::Environment env = pipeline::Environment::from_process(".env");
     const pipeline::Config config = pipeline::load_config(flags, env);
     if (*assets) return run_assets(config, assets_json);
+    if (*exchanges) {
+      std::set<std::string> configured;
+      for (const pipeline::ExchangeConfig& exchange : config.exchanges) {
+        configured.insert(exchange.name);
+      }
+      return run_exchanges(configured, exchanges_json);
+    }
     return run_materialize(config, env, options, pipes.get());
   } catch (const Error& e) {
     std::cerr << "cryptopipe: error: " << e.what() << "\n";

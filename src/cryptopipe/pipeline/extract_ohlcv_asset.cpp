@@ -4,6 +4,7 @@
 
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/core/workers.h"
+#include "cryptopipe/exchanges/registry.h"
 #include "cryptopipe/lake/keys.h"
 #include "cryptopipe/pipeline/bronze.h"
 #include "cryptopipe/pipeline/ohlcv_assets.h"
@@ -102,9 +103,28 @@ SeriesRecord extract_and_record(RunContext& context, exchanges::Exchange& exchan
 
 }  // namespace
 
+void require_within_history(const ExchangeConfig& exchange, const UtcDay& day, TimestampMs now) {
+  const int cap = exchanges::find_exchange(exchange.name).ohlcv_history_candles;
+  if (cap <= 0) return;
+  for (const Timeframe& timeframe : exchange.timeframes) {
+    const TimestampMs step = timeframe.duration_ms();
+    const TimestampMs aligned = timeframe.align(day.start_ms());
+    const TimestampMs first = aligned < day.start_ms() ? aligned + step : aligned;
+    // The cap counts the candle still open now.
+    const TimestampMs earliest = timeframe.align(now) - static_cast<TimestampMs>(cap - 1) * step;
+    if (first >= earliest) continue;
+    throw Error(ErrorKind::kInvalidInput,
+                exchange.name + " serves only its " + std::to_string(cap) + " most recent " +
+                    std::string(timeframe.name()) + " candles (from " + format_iso8601(earliest) +
+                    " on): partition " + day.to_string() +
+                    " is out of its reach; choose a later day or a longer timeframe");
+  }
+}
+
 AssetResult extract_ohlcv(RunContext& context, const std::string& exchange_name,
                           const UtcDay& day) {
   const ExchangeConfig& settings = context.exchange_config(exchange_name);
+  require_within_history(settings, day, context.clock().now_ms());
   std::vector<std::pair<lake::SeriesId, Timeframe>> series;
   for (const Symbol& symbol : settings.symbols) {
     for (const Timeframe& timeframe : settings.timeframes) {

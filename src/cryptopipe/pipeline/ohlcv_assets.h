@@ -8,6 +8,11 @@
 
 namespace cryptopipe::pipeline {
 
+// Throws Error(kInvalidInput) naming the venue's cap when the exchange serves too few recent
+// candles (ExchangeDescriptor::ohlcv_history_candles) for a configured timeframe to reach the
+// first candle of `day` at time `now` (ms): such a partition can never be extracted.
+void require_within_history(const ExchangeConfig& exchange, const UtcDay& day, TimestampMs now);
+
 // bronze: pages through the exchange's candles for every configured symbol and timeframe of
 // the day, stores each response byte for byte with its provenance, then an extraction manifest
 // per series naming the pages. A series without its manifest is an incomplete extraction and

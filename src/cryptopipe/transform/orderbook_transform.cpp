@@ -1,5 +1,7 @@
 #include "cryptopipe/transform/orderbook_transform.h"
 
+#include <algorithm>
+
 #include "cryptopipe/core/decimal.h"
 
 namespace cryptopipe::transform {
@@ -71,7 +73,10 @@ void OrderBookTransformer::run(const BookSnapshot& snapshot, SilverParquetWriter
           .text(to_string(reason))
           .end_row();
     };
-    for (std::size_t index = 0; index < levels.size(); ++index) {
+    // Venues that answer only fixed book sizes (Bitfinex 25 or 100, KuCoin 20 or 100) send more
+    // levels than were asked for: the snapshot is the asked depth, what lies beyond is not kept.
+    const std::size_t kept = std::min(levels.size(), static_cast<std::size_t>(snapshot.depth));
+    for (std::size_t index = 0; index < kept; ++index) {
       const exchanges::RawLevel& level = levels[index];
       if (const auto reason = validate_level(level)) {
         reject(index, *reason);

@@ -34,7 +34,7 @@ struct BookSnapshot {
   Symbol symbol;
   std::string bronze_key;
   TimestampMs requested_at = 0;  // the book time where the exchange stamps none
-  int depth = 0;                 // levels asked for per side
+  int depth = 0;                 // levels asked for per side; levels past it are not kept
 };
 
 // Data-quality findings, reported as checks: a crossed or unsorted book is kept as it came.

@@ -105,7 +105,7 @@ TEST_F(OrderBookTransform, ALevelWhoseDecimalsDoNotFitItsColumnIsRejectedNotRoun
                           R"(["99.500000000000000000","2.0000000000000000000000"]],)"
                           R"("asks":[["101","0.0000000000000000001"],)"
                           R"(["12345678901234567","1"],["102","1"]]})"},
-                         2);
+                         3);
   EXPECT_EQ(out.stats.rows, 2);
   EXPECT_EQ(out.stats.rejects_by_reason[static_cast<std::size_t>(
                 LevelRejectReason::kDecimalOutOfRange)],
@@ -119,6 +119,19 @@ TEST_F(OrderBookTransform, ALevelWhoseDecimalsDoNotFitItsColumnIsRejectedNotRoun
   EXPECT_EQ(out.rows[0][7], "99.5");
   EXPECT_EQ(out.rows[0][8], "2");
   EXPECT_EQ(out.rows[1][6], "2") << "a level keeps its index in the book as sent";
+}
+
+TEST_F(OrderBookTransform, LevelsPastTheAskedDepthAreNotKept) {
+  // A venue that answers only fixed sizes (Bitfinex 25, KuCoin 20 or 100) for a depth of 2.
+  const Output out = run({R"({"lastUpdateId":4,"bids":[["100","1"],["99","1"],["98","1"]],)"
+                          R"("asks":[["101","1"],["102","1"],["103","1"],["104","x"]]})"},
+                         2);
+  EXPECT_EQ(out.stats.rows, 4);
+  EXPECT_EQ(out.stats.rejects, 0) << "the bad level lies beyond the depth";
+  EXPECT_EQ(out.stats.checks.short_books, 0);
+  ASSERT_EQ(out.rows.size(), 4u);
+  EXPECT_EQ(out.rows[1][7], "99");
+  EXPECT_EQ(out.rows[3][7], "102");
 }
 
 TEST_F(OrderBookTransform, ReasonsHaveStableNames) {
