@@ -21,6 +21,7 @@
 #include "support/simulator.h"
 #include "support/sockets.h"
 #include "support/temp_dir.h"
+#include "support/test_paths.h"
 
 namespace cryptopipe::testing {
 namespace {

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "support/sockets.h"
+#include "support/test_paths.h"
 
 namespace cryptopipe::testing {
 namespace {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "fuzz_targets.h"
+#include "support/test_paths.h"
 
 namespace cryptopipe::fuzz {
 namespace {

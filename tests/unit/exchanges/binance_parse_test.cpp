@@ -11,6 +11,7 @@
 #include "cryptopipe/exchanges/binance.h"
 #include "unit/exchange_for_tests.h"
 #include "unit/test_helpers.h"
+#include "support/test_paths.h"
 
 namespace cryptopipe::exchanges {
 namespace {

@@ -11,6 +11,7 @@
 #include "unit/exchange_for_tests.h"
 #include "unit/local_http_server.h"
 #include "unit/test_helpers.h"
+#include "support/test_paths.h"
 
 namespace cryptopipe::exchanges {
 namespace {

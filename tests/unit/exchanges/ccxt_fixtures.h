@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cryptopipe/core/decimal.h"
+#include "support/test_paths.h"
 
 namespace cryptopipe::unit {
 

@@ -19,6 +19,7 @@
 #include "cryptopipe/exchanges/bybit.h"
 #include "unit/exchange_for_tests.h"
 #include "unit/exchanges/ccxt_fixtures.h"
+#include "support/test_paths.h"
 
 namespace cryptopipe::exchanges {
 namespace {

@@ -20,6 +20,7 @@
 #include "cryptopipe/exchanges/gateio.h"
 #include "unit/exchange_for_tests.h"
 #include "unit/exchanges/ccxt_fixtures.h"
+#include "support/test_paths.h"
 
 namespace cryptopipe::exchanges {
 namespace {
