@@ -8,11 +8,14 @@
 #   5. one OHLCV partition through Dagster (materialize(), Pipes) vs cryptopipe materialize alone
 #   6. 2,000 objects of 100 KiB uploaded to an S3 server (SeaweedFS on loopback) by the S3 lake
 #      vs `aws s3 cp --recursive` of the same files to the same server (>= 1.0x)
+#   7. the same candles extracted from 4 venues at once vs curl --parallel over the same URLs
+#      (>= 0.8x, bench/venues_extract.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 source scripts/simulator.sh
 source scripts/s3-server.sh
+source bench/venues_extract.sh
 build=${BUILD_DIR:-build}
 days=${BENCH_DAYS:-30}
 symbols="BTC/USDT,ETH/USDT,BNB/USDT,SOL/USDT,XRP/USDT,ADA/USDT,DOGE/USDT,TRX/USDT,LTC/USDT,DOT/USDT"
@@ -67,6 +70,7 @@ awk -v ours="$((ours / 1000000))e-3" -v theirs="$((theirs / 1000000))e-3" -v c="
   printf "  curl --parallel, same URLs into files (the limit): %7.2f s  %10.0f candles/s\n", theirs, c / theirs;
   printf "  extract_binance_ohlcv (ours, bronze + manifests): %7.2f s  %10.0f candles/s\n", ours, c / ours;
   printf "  ratio ours/curl: %.2fx (target >= 0.70x) %s\n", theirs / ours, (theirs / ours >= 0.7 ? "PASS" : "MISS") }'
+venues_extract "$work"
 ./bench/postgres_load.sh
 
 # 5. The cost Dagster adds to one OHLCV partition, beside the engine alone.

@@ -151,11 +151,18 @@ void refuse_shared_ports(httplib::Server& server) {
   });
 }
 
+// cpp-httplib serves one connection per pool thread and keeps an idle keep-alive connection's
+// thread for 5 s: its default pool of 8 made a ninth client connection wait 5 s, where a venue's
+// servers take as many connections as its clients open (8 per venue, several venues in a run).
+constexpr std::size_t kServerThreads = 64;
+
 int serve(const Options& options) {
   const SimClock clock(options.now_ms);
   FaultInjector faults(options.faults, options.seed);
   RequestStats stats;
   httplib::Server server;
+  // httplib's API: the server owns and deletes the queue it is handed.
+  server.new_task_queue = [] { return new httplib::ThreadPool(kServerThreads); };
   const SimServices services{clock, faults};
   register_binance_routes(server, services, options.binance);
   register_bybit_routes(server, services, options.bybit);
