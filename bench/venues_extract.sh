@@ -31,7 +31,7 @@ venues_extract() {
   local start ours theirs requests candles
   start=$(date +%s%N)
   "$build/cryptopipe" --config "$work/venues.yaml" materialize --select "$select" \
-    --from "$from" --to "$to" >/dev/null 2>"$work/venues.log"; cp "$work/venues.log" /tmp/venues.log
+    --from "$from" --to "$to" >/dev/null 2>"$work/venues.log" || { cat "$work/venues.log" >&2; return 1; }
   ours=$(( $(date +%s%N) - start ))
   candles=$(python3 - "$work/venues-lake" <<'PY'
 import json, pathlib, sys
