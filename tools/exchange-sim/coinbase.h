@@ -1,0 +1,18 @@
+// Coinbase Exchange's public REST API under /coinbase: the real base URL
+// https://api.exchange.coinbase.com maps to http://127.0.0.1:PORT/coinbase.
+#pragma once
+
+#include <httplib.h>
+
+#include "exchange_route.h"
+
+namespace exchange_sim {
+
+struct CoinbaseOptions {
+  int requests_per_second = 10;  // Coinbase's public limit per IP, over every endpoint
+};
+
+void register_coinbase_routes(httplib::Server& server, const SimServices& services,
+                              const CoinbaseOptions& options);
+
+}  // namespace exchange_sim
