@@ -3,8 +3,10 @@
 // currencies ccxt loads, {"message"} errors, the shared per-IP limit, injected faults and gzip.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/exchange_json.h"
@@ -18,7 +20,7 @@ const std::string kNow = std::to_string(kNowMs);
 constexpr std::int64_t kOpenHourS = 1706637600;  // the hourly candle containing now
 const std::string kCandles = "/coinbase/products/BTC-USDT/candles?granularity=3600";
 // Enough for every test's requests within the frozen second.
-const std::vector<std::string> kArgs = {"--now-ms", kNow, "--coinbase-limit", "1000"};
+const std::vector<std::string> kArgs = {"--now-ms", kNow, "--coinbase-burst", "1000"};
 
 std::vector<std::int64_t> times_of(const nlohmann::ordered_json& rows) {
   std::vector<std::int64_t> times;
@@ -181,7 +183,7 @@ TEST(CoinbaseMarketData, ProductsAndCurrenciesAsCcxtLoadsThem) {
 }
 
 TEST(CoinbaseLimits, OneBudgetForEveryEndpointThen429) {
-  const Simulator simulator({"--now-ms", kNow, "--coinbase-limit", "3"});
+  const Simulator simulator({"--now-ms", kNow, "--coinbase-burst", "3"});
   EXPECT_EQ(simulator.get("/coinbase/products")->status, 200);
   EXPECT_EQ(simulator.get("/coinbase/products/stats")->status, 200);
   EXPECT_EQ(simulator.get("/coinbase/currencies")->status, 200);
@@ -191,10 +193,17 @@ TEST(CoinbaseLimits, OneBudgetForEveryEndpointThen429) {
   EXPECT_EQ(simulator.get("/gateio/spot/currency_pairs")->status, 200);
 }
 
-TEST(CoinbaseLimits, DefaultIsTenRequestsASecond) {
-  const Simulator simulator({"--now-ms", kNow});
-  for (int i = 0; i < 10; ++i) EXPECT_EQ(simulator.get("/coinbase/products")->status, 200) << i;
-  EXPECT_EQ(simulator.get("/coinbase/products")->status, 429);
+TEST(CoinbaseLimits, DefaultIsABurstOfFifteenRefilledTenASecond) {
+  // The clock stands still: the bucket holds 15 and nothing refills it.
+  const Simulator frozen({"--now-ms", kNow});
+  for (int i = 0; i < 15; ++i) EXPECT_EQ(frozen.get("/coinbase/products")->status, 200) << i;
+  EXPECT_EQ(frozen.get("/coinbase/products")->status, 429);
+  // On the wall clock a client pacing itself at 10 a second is never refused.
+  const Simulator live;
+  for (int i = 0; i < 40; ++i) {
+    EXPECT_EQ(live.get("/coinbase/currencies")->status, 200) << i;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
 }
 
 TEST(CoinbaseFaults, InjectedFailuresAreWordedAsCoinbase) {

@@ -1,6 +1,8 @@
 #include "coinbase.h"
 
+#include <algorithm>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -9,13 +11,11 @@
 #include "coinbase_candles.h"
 #include "coinbase_market_info.h"
 #include "coinbase_protocol.h"
-#include "request_count_limiter.h"
 
 namespace exchange_sim {
 namespace {
 
 constexpr const char* kPrefix = "/coinbase";
-constexpr std::int64_t kLimitWindowMs = 1'000;
 // A product id in a path: the first capture, read by coinbase::listed_product.
 constexpr const char* kProduct = "/products/([^/]+)";
 
@@ -33,14 +33,37 @@ InjectedFailureWording coinbase_wording() {
   };
 }
 
-// Coinbase's public budget counts every endpoint together, per IP, and its answers carry no
-// rate-limit headers. Its token bucket (10 a second, bursts of 15) is simulated as windows of
-// one second; over the limit the answer is 429 {"message":"Public rate limit exceeded"}.
-RouteHandler with_ip_limit(std::shared_ptr<RequestCountLimiter> limiter, const SimClock& clock,
+// Coinbase's public budget: a token bucket per IP over every endpoint ("10 requests per second,
+// up to 15 in bursts"). Its answers carry no rate-limit headers; over the limit the answer is
+// 429 {"message":"Public rate limit exceeded"}.
+class TokenBucket {
+ public:
+  TokenBucket(int per_second, int burst) : per_second_(per_second), burst_(burst), tokens_(burst) {}
+
+  bool admit(std::int64_t now_ms) {
+    std::lock_guard lock(mutex_);
+    if (last_ms_ >= 0 && now_ms > last_ms_) {
+      tokens_ = std::min<double>(burst_, tokens_ + (now_ms - last_ms_) * per_second_ / 1000.0);
+    }
+    last_ms_ = std::max(last_ms_, now_ms);
+    if (tokens_ < 1) return false;
+    tokens_ -= 1;
+    return true;
+  }
+
+ private:
+  const int per_second_;
+  const int burst_;
+  std::mutex mutex_;
+  double tokens_;
+  std::int64_t last_ms_ = -1;
+};
+
+RouteHandler with_ip_limit(std::shared_ptr<TokenBucket> bucket, const SimClock& clock,
                            RouteHandler handler) {
-  return [limiter = std::move(limiter), &clock, handler = std::move(handler)](
+  return [bucket = std::move(bucket), &clock, handler = std::move(handler)](
              const httplib::Request& request, httplib::Response& response) {
-    if (!limiter->admit(clock.now_ms()).admitted) {
+    if (!bucket->admit(clock.now_ms())) {
       coinbase::answer_error(response, coinbase::rate_limit_exceeded());
       return;
     }
@@ -65,7 +88,7 @@ RouteHandler answering_rejections(RouteHandler handler) {
 void register_coinbase_routes(httplib::Server& server, const SimServices& services,
                               const CoinbaseOptions& options) {
   const SimClock& clock = services.clock;
-  auto limiter = std::make_shared<RequestCountLimiter>(options.requests_per_second, kLimitWindowMs);
+  auto bucket = std::make_shared<TokenBucket>(options.requests_per_second, options.burst);
   // `candles`: the route answers candles, laid out so, and the candle switches apply.
   const auto route = [&](const std::string& path, ClockedAnswer answer,
                          std::optional<CandleRowsLayout> candles = std::nullopt) {
@@ -75,7 +98,7 @@ void register_coinbase_routes(httplib::Server& server, const SimServices& servic
     };
     if (candles) handler = with_candle_faults(services.faults, *candles, std::move(handler));
     server.Get(kPrefix + path,
-               with_gzip(with_ip_limit(limiter, clock,
+               with_gzip(with_ip_limit(bucket, clock,
                                        with_faults(services.faults, coinbase_wording(),
                                                    answering_rejections(std::move(handler))))));
   };

@@ -8,8 +8,11 @@
 
 namespace exchange_sim {
 
+// Coinbase's public limit per IP, over every endpoint: a token bucket refilled with
+// `requests_per_second` and holding at most `burst` requests.
 struct CoinbaseOptions {
-  int requests_per_second = 10;  // Coinbase's public limit per IP, over every endpoint
+  int requests_per_second = 10;
+  int burst = 15;
 };
 
 void register_coinbase_routes(httplib::Server& server, const SimServices& services,

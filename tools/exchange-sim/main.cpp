@@ -107,7 +107,11 @@ void add_options(CLI::App& app, Options& options) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   app.add_option("--coinbase-limit", options.coinbase.requests_per_second,
-                 "Coinbase Exchange requests allowed per second, over every endpoint (its IP limit)")
+                 "Coinbase Exchange requests per second, over every endpoint (its IP limit)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--coinbase-burst", options.coinbase.burst,
+                 "Coinbase Exchange requests allowed at once before --coinbase-limit paces them")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_option("--gate-limit", options.gate.requests_per_window,
