@@ -74,8 +74,9 @@ void answer(const httplib::Request& request, httplib::Response& response, const 
   const std::int64_t now_ms = clock.now_ms();
   std::int64_t first_open = before ? *before + 1 : std::numeric_limits<std::int64_t>::min();
   if (recent_only) {
-    first_open = std::max(first_open,
-                          interval->shifted_open(interval->open_containing(now_ms), 1 - kRecentBars));
+    const std::int64_t oldest_recent =
+        interval->shifted_open(interval->open_containing(now_ms), 1 - kRecentBars);
+    first_open = std::max(first_open, oldest_recent);
   }
   const std::int64_t last_open = after ? *after - 1 : std::numeric_limits<std::int64_t>::max();
   std::vector<Candle> candles =

@@ -30,7 +30,8 @@ std::string first_or_empty(const std::vector<BookLevel>& side, std::int64_t Book
 }
 
 // The price when a day began: sodUtc0 for the UTC day, sodUtc8 for Hong Kong's (UTC+8).
-std::string start_of_day_price(const Market& market, std::int64_t as_of_ms, std::int64_t offset_ms) {
+std::string start_of_day_price(const Market& market, std::int64_t as_of_ms,
+                               std::int64_t offset_ms) {
   const CandleInterval day = CandleInterval::fixed(kDayMs, -offset_ms);
   return format_units_trimmed(price_at(market, day.open_containing(as_of_ms)));
 }

@@ -23,7 +23,9 @@ ApiError parameter_empty(const std::string& name) {
   return {"50014", "Parameter " + name + " can not be empty."};
 }
 
-ApiError parameter_error(const std::string& name) { return {"51000", "Parameter " + name + " error"}; }
+ApiError parameter_error(const std::string& name) {
+  return {"51000", "Parameter " + name + " error"};
+}
 
 ApiError instrument_missing() { return {"51001", "Instrument ID does not exist"}; }
 
@@ -36,9 +38,9 @@ void answer_data(httplib::Response& response, const ordered_json& data) {
 }
 
 void answer_error(httplib::Response& response, int http_status, const ApiError& error) {
-  answer_json(response, http_status,
-              ordered_json{{"code", error.code}, {"data", ordered_json::array()}, {"msg", error.msg}}
-                  .dump());
+  const ordered_json body{
+      {"code", error.code}, {"data", ordered_json::array()}, {"msg", error.msg}};
+  answer_json(response, http_status, body.dump());
 }
 
 std::string instrument_id(const Market& market) {

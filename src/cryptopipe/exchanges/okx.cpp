@@ -61,7 +61,9 @@ void check_response(const RawResponse& raw, const net::HttpResponse&) {
   const auto envelope = read_envelope(copy, thread_dom_parser());
   if (raw.status == 200 && (!envelope || envelope->code == "0")) return;  // the parser judges
   std::string what = "okx: GET " + raw.url + " answered HTTP " + std::to_string(raw.status);
-  if (envelope) what += ", code " + std::string(envelope->code) + " (" + std::string(envelope->msg) + ")";
+  if (envelope) {
+    what += ", code " + std::string(envelope->code) + " (" + std::string(envelope->msg) + ")";
+  }
   const std::string_view code = envelope ? envelope->code : std::string_view();
   if (raw.status == 429 || code == "50011") {
     throw Error(ErrorKind::kRateLimited, what, kRateLimitWait);
@@ -215,7 +217,8 @@ RawResponse Okx::fetch_orderbook(const Symbol& symbol, int depth) {
                                               " levels is outside 1 to 400");
   }
   // Always sz: without it OKX sends the top level only.
-  return get("/api/v5/market/books", {{"instId", market_id(symbol)}, {"sz", std::to_string(depth)}});
+  return get("/api/v5/market/books",
+             {{"instId", market_id(symbol)}, {"sz", std::to_string(depth)}});
 }
 
 void Okx::parse_orderbook(std::string& body, RawBook& book) const {

@@ -101,7 +101,8 @@ TEST(OkxConformance, BooksMatchCcxt) {
     // ccxt's nonce is null: OKX's REST books carry no sequence, and neither do ours.
     EXPECT_TRUE(ccxt.at("nonce").is_null());
     EXPECT_FALSE(book.sequence.has_value());
-    for (const auto& [side, ours] : {std::pair{"bids", &book.bids}, std::pair{"asks", &book.asks}}) {
+    const auto sides = {std::pair{"bids", &book.bids}, std::pair{"asks", &book.asks}};
+    for (const auto& [side, ours] : sides) {
       const json& levels = ccxt.at(side);
       ASSERT_EQ(ours->size(), levels.size()) << side;
       for (std::size_t i = 0; i < levels.size(); ++i) {
