@@ -32,7 +32,7 @@ SIMULATOR_PATHS = {
             "/okx/api/v5/market/tickers?instType=SPOT",
             "/okx/api/v5/market/books?instId=BTC-USDT&sz=5",
             "/okx/api/v5/market/history-candles?instId=NOPE-USDT&bar=1m",
-            "/okx/api/v5/market/history-candles?instId=BTC-USDT&bar=1m&limit=101"],
+            "/okx/api/v5/market/history-candles?instId=BTC-USDT&bar=1m&limit=301"],
 }
 SELECTIONS = ["*", "extract_binance_ohlcv", "+load_ohlcv_to_postgres", "transform_ohlcv+",
               "*load_tickers_to_postgres", "group:bronze", "extract_bybit_tickers,transform_tickers++",

@@ -80,3 +80,15 @@ def test_order_book_at_depth(okx):
     assert [b[0] for b in book["bids"]] == sorted((b[0] for b in book["bids"]), reverse=True)
     full = okx.fetch_order_book("BTC/USDT", 1000)  # ccxt turns to books-full past 400
     assert len(full["asks"]) == 1000
+
+
+def test_old_candles_come_from_history_candles(okx, simulator):
+    minute = 60_000
+    since = (int(time.time() * 1000) // minute - 3 * 1440) * minute  # past candles' 1440 bars
+    candles = okx.fetch_ohlcv("BTC/USDT", "1m", since=since)
+    # ccxt switches to history-candles and sends limit=300 (a 51000 would raise BadRequest), but
+    # bounds the window (`after`) with its default of 100 candles: 100 come back.
+    assert [c[0] for c in candles] == [since + i * minute for i in range(100)]
+    with urllib.request.urlopen(f"http://{simulator.address}/_sim/stats", timeout=10) as answer:
+        history = json.load(answer)["routes"]["/okx/api/v5/market/history-candles"]
+    assert history["total"] >= 1

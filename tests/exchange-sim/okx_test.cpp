@@ -81,12 +81,14 @@ TEST_F(OkxSim, RecentCandlesReachBack1440BarsAndHistoryFurther) {
   EXPECT_EQ(get("/market/history-candles?instId=BTC-USDT" + window).at("data").size(), 10u);
 }
 
-TEST_F(OkxSim, PageLimitsAre300And100) {
+TEST_F(OkxSim, PagesDefaultTo100AndHoldUpTo300) {
   EXPECT_EQ(get("/market/candles?instId=BTC-USDT&limit=300").at("data").size(), 300u);
   EXPECT_EQ(get("/market/candles?instId=BTC-USDT").at("data").size(), 100u);
   EXPECT_EQ(get("/market/candles?instId=BTC-USDT&limit=301").at("code"), "51000");
-  EXPECT_EQ(get("/market/history-candles?instId=BTC-USDT&limit=100").at("data").size(), 100u);
-  const auto over = sim_.get(kApi + "/market/history-candles?instId=BTC-USDT&limit=101");
+  EXPECT_EQ(get("/market/history-candles?instId=BTC-USDT").at("data").size(), 100u);
+  EXPECT_EQ(get("/market/history-candles?instId=BTC-USDT&limit=300").at("data").size(), 300u);
+  EXPECT_EQ(get("/market/candles?instId=BTC-USDT&limit=0").at("code"), "51000");
+  const auto over = sim_.get(kApi + "/market/history-candles?instId=BTC-USDT&limit=301");
   ASSERT_TRUE(over);
   EXPECT_EQ(over->status, 200);
   EXPECT_EQ(over->body, R"({"code":"51000","data":[],"msg":"Parameter limit error"})");

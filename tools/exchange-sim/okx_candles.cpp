@@ -18,8 +18,9 @@ namespace {
 using nlohmann::ordered_json;
 
 constexpr std::int64_t kDefaultLimit = 100;
-constexpr std::int64_t kMaxRecentLimit = 300;
-constexpr std::int64_t kMaxHistoryLimit = 100;
+// Both 300: OKX raised history-candles' cap from 100 to 300 in 2025 (ccxt#26705, #26723), and
+// ccxt 4.5.90 asks history-candles for 300 by default.
+constexpr std::int64_t kMaxLimit = 300;
 constexpr std::int64_t kRecentBars = 1440;  // what /market/candles reaches back
 // 00:00 Hong Kong time (UTC+8) is 16:00 UTC: where OKX's plain 6H, 12H, 1D and 1W bars open.
 constexpr std::int64_t kHongKongMidnightMs = -8 * kHourMs;
@@ -62,14 +63,14 @@ ordered_json row(const Candle& candle, std::int64_t now_ms) {
 // after and before are exclusive: rows with before < ts < after. Of more than `limit` such
 // rows, the newest are sent (also with `before` alone, which pages forward from the latest).
 void answer(const httplib::Request& request, httplib::Response& response, const SimClock& clock,
-            std::int64_t max_limit, bool recent_only) {
+            bool recent_only) {
   const Market& market = listed_instrument(request);
   const std::string token = request.has_param("bar") ? request.get_param_value("bar") : "1m";
   const std::optional<CandleInterval> interval = interval_from_token(token);
   if (!interval) throw Rejection(parameter_error("bar"));
   const std::optional<std::int64_t> after = optional_unsigned_param(request, "after");
   const std::optional<std::int64_t> before = optional_unsigned_param(request, "before");
-  const std::size_t limit = bounded_param(request, "limit", kDefaultLimit, max_limit);
+  const std::size_t limit = bounded_param(request, "limit", kDefaultLimit, kMaxLimit);
 
   const std::int64_t now_ms = clock.now_ms();
   std::int64_t first_open = before ? *before + 1 : std::numeric_limits<std::int64_t>::min();
@@ -93,12 +94,12 @@ void answer(const httplib::Request& request, httplib::Response& response, const 
 
 void answer_candles(const httplib::Request& request, httplib::Response& response,
                     const SimClock& clock) {
-  answer(request, response, clock, kMaxRecentLimit, true);
+  answer(request, response, clock, true);
 }
 
 void answer_history_candles(const httplib::Request& request, httplib::Response& response,
                             const SimClock& clock) {
-  answer(request, response, clock, kMaxHistoryLimit, false);
+  answer(request, response, clock, false);
 }
 
 }  // namespace exchange_sim::okx

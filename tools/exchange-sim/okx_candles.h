@@ -11,7 +11,7 @@ namespace exchange_sim::okx {
 void answer_candles(const httplib::Request& request, httplib::Response& response,
                     const SimClock& clock);
 
-// GET /api/v5/market/history-candles: the same parameters, limit 1-100, every age since the
+// GET /api/v5/market/history-candles: the same parameters and limits, every age since the
 // listing.
 void answer_history_candles(const httplib::Request& request, httplib::Response& response,
                             const SimClock& clock);

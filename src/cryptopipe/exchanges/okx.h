@@ -16,8 +16,9 @@ class Okx final : public Exchange {
  public:
   static constexpr std::string_view kName = "okx";
   static constexpr std::string_view kDefaultBaseUrl = "https://www.okx.com";
-  // history-candles' documented page cap (candles allows 300, but only for about the last
-  // 1440 bars; history-candles serves every age, so one endpoint covers any window).
+  // Pages of history-candles, which serves every age (candles only about the last 1440 bars),
+  // so one endpoint covers any window. 100: its cap until 2025, and what it still sends for some
+  // start times by reports; OKX's page now says 300 (docs/exchanges/okx.md).
   static constexpr int kMaxCandlesPerRequest = 100;
 
   explicit Okx(std::unique_ptr<RestSession> session);
