@@ -168,14 +168,15 @@ RawResponse Okx::fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe, T
     throw Error(ErrorKind::kConfig, "okx has no " + std::string(timeframe.name()) + " candles");
   }
   // after and before are exclusive bounds on ts: rows older than `after` and newer than
-  // `before`, so [start, end_inclusive] is (start - 1, end_inclusive + 1). Of a wider window
-  // OKX keeps the newest rows; the caller keeps the window within `limit` candles, at most 100.
-  return get("/api/v5/market/history-candles",
-             {{"instId", market_id(symbol)},
-              {"bar", std::string(*token)},
-              {"after", std::to_string(end_inclusive + 1)},
-              {"before", std::to_string(start - 1)},
-              {"limit", std::to_string(std::min(limit, kMaxCandlesPerRequest))}});
+  // `before`, so [start, end_inclusive] is (start - 1, end_inclusive + 1); no `before` for a
+  // window from the epoch, as OKX takes no negative time. Of a wider window OKX keeps the
+  // newest rows; the caller keeps the window within `limit` candles, at most 100.
+  QueryParams params = {{"instId", market_id(symbol)},
+                        {"bar", std::string(*token)},
+                        {"after", std::to_string(end_inclusive + 1)}};
+  if (start > 0) params.emplace_back("before", std::to_string(start - 1));
+  params.emplace_back("limit", std::to_string(std::min(limit, kMaxCandlesPerRequest)));
+  return get("/api/v5/market/history-candles", params);
 }
 
 void Okx::parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const {

@@ -162,12 +162,16 @@ TEST(OkxRequests, AWindowIsAskedWithExclusiveBoundsAroundIt) {
                               1'700'005'980'000, 100);
   client.exchange.fetch_ohlcv(kBtc, Timeframe::parse("1d"), 1'699'920'000'000,
                               1'699'920'000'000, 1);
+  client.exchange.fetch_ohlcv(kBtc, Timeframe::parse("1h"), 0, 3'599'999, 1);
+  client.exchange.fetch_ohlcv(kBtc, Timeframe::parse("4h"), 0, 3'599'999, 300);
   EXPECT_EQ(server.targets(),
             (std::vector<std::string>{
                 "/api/v5/market/history-candles?instId=BTC-USDT&bar=1m&after=1700005980001"
                 "&before=1700000039999&limit=100",
                 "/api/v5/market/history-candles?instId=BTC-USDT&bar=1Dutc&after=1699920000001"
-                "&before=1699919999999&limit=1"}));
+                "&before=1699919999999&limit=1",
+                "/api/v5/market/history-candles?instId=BTC-USDT&bar=1H&after=3600000&limit=1",
+                "/api/v5/market/history-candles?instId=BTC-USDT&bar=4H&after=3600000&limit=100"}));
 }
 
 TEST(OkxRequests, TickersBooksAndInstrumentsAreOneRequestEach) {
