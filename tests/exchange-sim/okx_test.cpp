@@ -159,6 +159,24 @@ TEST_F(OkxSim, InstrumentsOfEveryTypeCcxtAsksFor) {
   EXPECT_EQ(get("/public/time").at("data")[0].at("ts"), kNow);
 }
 
+TEST_F(OkxSim, TheSameCandlesAsEveryOtherVenue) {
+  const std::int64_t start = kNowMs - kNowMs % kHour - 10 * kHour;
+  const auto okx = get("/market/history-candles?instId=ETH-USDT&bar=1H&before=" +
+                       std::to_string(start - 1) + "&after=" + std::to_string(start + 5 * kHour))
+                       .at("data");
+  const auto bybit = sim_.get_json("/bybit/v5/market/kline?category=spot&symbol=ETHUSDT&interval=60"
+                                   "&start=" + std::to_string(start) + "&end=" +
+                                   std::to_string(start + 4 * kHour))
+                         .at("result")
+                         .at("list");
+  ASSERT_EQ(okx.size(), 5u);
+  ASSERT_EQ(bybit.size(), 5u);
+  for (std::size_t i = 0; i < okx.size(); ++i) {  // both newest first
+    for (std::size_t field = 0; field < 6; ++field) EXPECT_EQ(okx[i][field], bybit[i][field]);
+    EXPECT_EQ(okx[i][7], bybit[i][6]) << "volCcyQuote is Bybit's turnover";
+  }
+}
+
 TEST(OkxSimRateLimit, EachEndpointHasItsBudgetThen429With50011) {
   const Simulator sim({"--now-ms", kNow, "--okx-history-limit", "2"});
   const std::string history = kApi + "/market/history-candles?instId=BTC-USDT&limit=1";

@@ -149,7 +149,10 @@ MarketList Okx::list_markets() {
   const simdjson::dom::array data = data_array(read_envelope(raw.body, parser), "instruments");
   Listing listing;
   for (const simdjson::dom::element instrument : data) {
-    std::string_view base, quote, state;
+    // OKX lists "preopen" placeholders without an instId (ccxt's fetch_markets_by_type skips
+    // them too): they are no market yet.
+    std::string_view id, base, quote, state;
+    if (instrument["instId"].get_string().get(id) || id.empty()) continue;
     if (instrument["baseCcy"].get_string().get(base) ||
         instrument["quoteCcy"].get_string().get(quote) ||
         instrument["state"].get_string().get(state)) {

@@ -247,10 +247,11 @@ class FakeOkx : public ::testing::Test {
   LocalHttpServer server_;
 };
 
-TEST_F(FakeOkx, UnknownAndSuspendedInstrumentsAreNamed) {
+TEST_F(FakeOkx, UnknownAndSuspendedInstrumentsAreNamedAndPlaceholdersSkipped) {
   answer(R"({"code":"0","msg":"","data":[)"
          R"({"instId":"BTC-USDT","baseCcy":"BTC","quoteCcy":"USDT","state":"live"},)"
-         R"({"instId":"LUNA-USDT","baseCcy":"LUNA","quoteCcy":"USDT","state":"suspend"}]})");
+         R"({"instId":"LUNA-USDT","baseCcy":"LUNA","quoteCcy":"USDT","state":"suspend"},)"
+         R"({"instId":"","baseCcy":"","quoteCcy":"","state":"preopen"},{"state":"preopen"}]})");
   TestExchange<Okx> client(server_.base_url());
   client.exchange.check_symbols({kBtc});
   EXPECT_TRUE(ThrowsError(
@@ -260,6 +261,13 @@ TEST_F(FakeOkx, UnknownAndSuspendedInstrumentsAreNamed) {
       },
       ErrorKind::kInvalidInput,
       {"unknown symbol ETH/USDT", "LUNA/USDT (status suspend)", "on okx", "instruments"}));
+}
+
+TEST_F(FakeOkx, AnInstrumentWithoutItsCurrenciesIsABadPayload) {
+  answer(R"({"code":"0","msg":"","data":[{"instId":"BTC-USDT","state":"live"}]})");
+  TestExchange<Okx> client(server_.base_url());
+  EXPECT_TRUE(ThrowsError([&] { client.exchange.list_markets(); }, ErrorKind::kBadPayload,
+                          {"lacks baseCcy, quoteCcy or state"}));
 }
 
 }  // namespace
