@@ -20,6 +20,7 @@
 #include "exchange_route.h"
 #include "faults.h"
 #include "gate.h"
+#include "okx.h"
 #include "request_stats.h"
 #include "sim_admin_routes.h"
 #include "sim_clock.h"
@@ -37,6 +38,7 @@ struct Options {
   BinanceOptions binance;
   BybitOptions bybit;
   GateOptions gate;
+  OkxOptions okx;
   std::optional<std::int64_t> now_ms;
 };
 
@@ -108,6 +110,10 @@ void add_options(CLI::App& app, Options& options) {
                  "Gate.io requests allowed per 10 s window, per endpoint")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  app.add_option("--okx-history-limit", options.okx.history_candles_per_window,
+                 "OKX history-candles requests allowed per 2 s window")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("--now-ms", options.now_ms,
                  "Freeze the clock at this UTC time in ms (default: wall clock)")
       ->check(CLI::NonNegativeNumber);
@@ -167,6 +173,7 @@ int serve(const Options& options) {
   register_binance_routes(server, services, options.binance);
   register_bybit_routes(server, services, options.bybit);
   register_gate_routes(server, services, options.gate);
+  register_okx_routes(server, services, options.okx);
   register_admin_routes(server, faults, stats);
   count_requests(server, stats);
   log_requests(server);
