@@ -21,6 +21,7 @@
 #include "exchange_route.h"
 #include "faults.h"
 #include "gate.h"
+#include "okx.h"
 #include "request_stats.h"
 #include "sim_admin_routes.h"
 #include "sim_clock.h"
@@ -39,6 +40,7 @@ struct Options {
   BybitOptions bybit;
   CoinbaseOptions coinbase;
   GateOptions gate;
+  OkxOptions okx;
   std::optional<std::int64_t> now_ms;
 };
 
@@ -118,6 +120,10 @@ void add_options(CLI::App& app, Options& options) {
                  "Gate.io requests allowed per 10 s window, per endpoint")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  app.add_option("--okx-history-limit", options.okx.history_candles_per_window,
+                 "OKX history-candles requests allowed per 2 s window")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("--now-ms", options.now_ms,
                  "Freeze the clock at this UTC time in ms (default: wall clock)")
       ->check(CLI::NonNegativeNumber);
@@ -178,6 +184,7 @@ int serve(const Options& options) {
   register_bybit_routes(server, services, options.bybit);
   register_coinbase_routes(server, services, options.coinbase);
   register_gate_routes(server, services, options.gate);
+  register_okx_routes(server, services, options.okx);
   register_admin_routes(server, faults, stats);
   count_requests(server, stats);
   log_requests(server);
@@ -221,8 +228,8 @@ int serve(const Options& options) {
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "Local exchange simulator: Binance, Bybit, Coinbase Exchange and Gate.io spot market data with "
-      "deterministic candles, tickers and order books, and switchable faults"};
+      "Local exchange simulator: Binance, Bybit, Coinbase Exchange, Gate.io and OKX spot market "
+      "data with deterministic candles, tickers and order books, and switchable faults"};
   Options options;
   add_options(app, options);
   CLI11_PARSE(app, argc, argv);

@@ -7,6 +7,7 @@
 #include "cryptopipe/exchanges/bybit.h"
 #include "cryptopipe/exchanges/coinbase.h"
 #include "cryptopipe/exchanges/gateio.h"
+#include "cryptopipe/exchanges/okx.h"
 
 namespace cryptopipe::exchanges {
 namespace {
@@ -60,6 +61,16 @@ const std::vector<ExchangeDescriptor>& exchange_registry() {
        // "Candlestick too long ago. Maximum 10000 points ago are allowed" (exchange-apis.md 3.2).
        .ohlcv_history_candles = 10000,
        .create = create<GateIo>},
+      {.name = Okx::kName,
+       .title = "OKX v5 spot",
+       .default_base_url = Okx::kDefaultBaseUrl,
+       // history-candles' 20 requests per 2 s, the tightest budget of the endpoints used.
+       .rate_capacity = 20,
+       .rate_window = milliseconds(2'000),
+       .interval_token = Okx::interval_token,
+       .accepts_depth = Okx::accepts_depth,
+       .max_depth = 400,
+       .create = create<Okx>},
   };
   return kRegistry;
 }
