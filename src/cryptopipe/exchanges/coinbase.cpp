@@ -101,7 +101,8 @@ Coinbase::Coinbase(std::unique_ptr<RestSession> session) : session_(std::move(se
 
 std::optional<std::string_view> Coinbase::interval_token(const Timeframe& timeframe) {
   static const std::vector<std::pair<std::string_view, std::string_view>> kTokens = {
-      {"1m", "60"}, {"5m", "300"}, {"15m", "900"}, {"1h", "3600"}, {"6h", "21600"}, {"1d", "86400"}};
+      {"1m", "60"},    {"5m", "300"},    {"15m", "900"},
+      {"1h", "3600"},  {"6h", "21600"},  {"1d", "86400"}};
   for (const auto& [canonical, token] : kTokens) {
     if (canonical == timeframe.name()) return token;
   }
