@@ -5,6 +5,7 @@
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/exchanges/binance.h"
 #include "cryptopipe/exchanges/bybit.h"
+#include "cryptopipe/exchanges/coinbase.h"
 #include "cryptopipe/exchanges/gateio.h"
 #include "cryptopipe/exchanges/okx.h"
 
@@ -39,6 +40,16 @@ const std::vector<ExchangeDescriptor>& exchange_registry() {
        .accepts_depth = Bybit::accepts_depth,
        .max_depth = 1000,
        .create = create<Bybit>},
+      {.name = Coinbase::kName,
+       .title = "Coinbase Exchange",
+       .default_base_url = Coinbase::kDefaultBaseUrl,
+       // Public endpoints: 10 requests a second per IP, bursts of up to 15 (docs/exchanges).
+       .rate_capacity = 10,
+       .rate_window = milliseconds(1'000),
+       .interval_token = Coinbase::interval_token,
+       .accepts_depth = Coinbase::accepts_depth,
+       .max_depth = Coinbase::kMaxDepth,
+       .create = create<Coinbase>},
       {.name = GateIo::kName,
        .title = "Gate.io v4 spot",
        .default_base_url = GateIo::kDefaultBaseUrl,
