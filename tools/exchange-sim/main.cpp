@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "binance.h"
+#include "bitfinex.h"
 #include "bybit.h"
 #include "exchange_route.h"
 #include "faults.h"
@@ -37,6 +38,7 @@ struct Options {
   BinanceOptions binance;
   BybitOptions bybit;
   GateOptions gate;
+  BitfinexOptions bitfinex;
   std::optional<std::int64_t> now_ms;
 };
 
@@ -108,6 +110,18 @@ void add_options(CLI::App& app, Options& options) {
                  "Gate.io requests allowed per 10 s window, per endpoint")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  app.add_option("--bitfinex-candle-limit", options.bitfinex.candle_requests_per_minute,
+                 "Bitfinex candle requests allowed per minute")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--bitfinex-limit", options.bitfinex.requests_per_minute,
+                 "Bitfinex requests allowed per minute on each other endpoint")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--bitfinex-block-seconds", options.bitfinex.block_seconds,
+                 "How long Bitfinex answers 429 to a client that went over a limit")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   app.add_option("--now-ms", options.now_ms,
                  "Freeze the clock at this UTC time in ms (default: wall clock)")
       ->check(CLI::NonNegativeNumber);
@@ -167,6 +181,7 @@ int serve(const Options& options) {
   register_binance_routes(server, services, options.binance);
   register_bybit_routes(server, services, options.bybit);
   register_gate_routes(server, services, options.gate);
+  register_bitfinex_routes(server, services, options.bitfinex);
   register_admin_routes(server, faults, stats);
   count_requests(server, stats);
   log_requests(server);

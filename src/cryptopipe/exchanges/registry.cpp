@@ -4,6 +4,7 @@
 
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/exchanges/binance.h"
+#include "cryptopipe/exchanges/bitfinex.h"
 #include "cryptopipe/exchanges/bybit.h"
 #include "cryptopipe/exchanges/gateio.h"
 
@@ -49,6 +50,16 @@ const std::vector<ExchangeDescriptor>& exchange_registry() {
        // "Candlestick too long ago. Maximum 10000 points ago are allowed" (exchange-apis.md 3.2).
        .ohlcv_history_candles = 10000,
        .create = create<GateIo>},
+      {.name = Bitfinex::kName,
+       .title = "Bitfinex v2 spot",
+       .default_base_url = Bitfinex::kDefaultBaseUrl,
+       // 90 requests a minute (tickers, book); candles weigh 3 for their 30 a minute.
+       .rate_capacity = 90,
+       .rate_window = milliseconds(60'000),
+       .interval_token = Bitfinex::interval_token,
+       .accepts_depth = Bitfinex::accepts_depth,
+       .max_depth = 100,
+       .create = create<Bitfinex>},
   };
   return kRegistry;
 }
