@@ -95,6 +95,10 @@ TEST_F(BitfinexSim, TickersOfAListOrAllWithFunding) {
   EXPECT_LT(some[0][1].get<double>(), some[0][3].get<double>());
   EXPECT_LE(some[0][10].get<double>(), some[0][7].get<double>());
   EXPECT_GE(some[0][9].get<double>(), some[0][7].get<double>());
+  const auto one = get("ticker/tBTCUST");
+  ASSERT_EQ(one.size(), 10u) << "the single ticker has no symbol";
+  EXPECT_EQ(one[6], some[0][7]);
+  EXPECT_EQ(fail("ticker/tNOPE").second, R"(["error",10020,"symbol: invalid"])");
   const auto all = get("tickers?symbols=ALL");
   ASSERT_EQ(all.size(), 22u) << "20 pairs and two funding tickers";
   EXPECT_EQ(all[20][0], "fUSD");

@@ -32,21 +32,26 @@ constexpr const char* kFundingTickers[] = {
 
 std::string signed_units(std::int64_t units) { return without_trailing_zeros(format_scaled(units, 8)); }
 
-// [SYMBOL, BID, BID_SIZE, ASK, ASK_SIZE, DAILY_CHANGE, DAILY_CHANGE_RELATIVE, LAST_PRICE,
-//  VOLUME, HIGH, LOW]: numbers; the relative change is a fraction with up to four decimals.
-std::string ticker(const Market& market, std::int64_t snapshot_ms) {
+// BID, BID_SIZE, ASK, ASK_SIZE, DAILY_CHANGE, DAILY_CHANGE_RELATIVE, LAST_PRICE, VOLUME, HIGH,
+// LOW: numbers, comma-separated; the relative change is a fraction with up to four decimals.
+std::string ticker_fields(const Market& market, std::int64_t snapshot_ms) {
   const DayStats stats = day_stats(market, snapshot_ms);
   const OrderBook top = order_book(market, snapshot_ms, 1);
   const std::int64_t relative =
       stats.open > 0 ? scaled_change(stats.open, stats.last, kFractionWithFourDecimals) : 0;
-  return "[\"t" + pair_id(market) + "\"," + format_units_trimmed(top.bids.front().price) + "," +
+  return format_units_trimmed(top.bids.front().price) + "," +
          format_units_trimmed(top.bids.front().quantity) + "," +
          format_units_trimmed(top.asks.front().price) + "," +
          format_units_trimmed(top.asks.front().quantity) + "," +
          signed_units(stats.last - stats.open) + "," +
          without_trailing_zeros(format_scaled(relative, 4)) + "," +
          format_units_trimmed(stats.last) + "," + format_units_trimmed(stats.volume) + "," +
-         format_units_trimmed(stats.high) + "," + format_units_trimmed(stats.low) + "]";
+         format_units_trimmed(stats.high) + "," + format_units_trimmed(stats.low);
+}
+
+// A ticker of /v2/tickers: [SYMBOL, then the fields above].
+std::string ticker(const Market& market, std::int64_t snapshot_ms) {
+  return "[\"t" + pair_id(market) + "\"," + ticker_fields(market, snapshot_ms) + "]";
 }
 
 std::vector<std::string> split(const std::string& text, char separator) {
@@ -159,6 +164,14 @@ void answer_tickers(const httplib::Request& request, httplib::Response& response
     }
   }
   answer_json(response, 200, body + "]");
+}
+
+void answer_ticker(const httplib::Request& request, httplib::Response& response,
+                   const SimClock& clock) {
+  const Market* market = find_trading_symbol(request.matches[1].str());
+  if (market == nullptr) throw Rejection(invalid("symbol"));
+  answer_json(response, 200,
+              "[" + ticker_fields(*market, snapshot_time_ms(clock.now_ms())) + "]");
 }
 
 void answer_book(const httplib::Request& request, httplib::Response& response,

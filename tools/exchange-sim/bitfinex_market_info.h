@@ -11,6 +11,11 @@ namespace exchange_sim::bitfinex {
 void answer_tickers(const httplib::Request& request, httplib::Response& response,
                     const SimClock& clock);
 
+// GET /v2/ticker/SYMBOL (the route's match): one trading ticker without its symbol, as ccxt's
+// fetchTicker asks for it.
+void answer_ticker(const httplib::Request& request, httplib::Response& response,
+                   const SimClock& clock);
+
 // GET /v2/book/SYMBOL/PRECISION (the route's matches): len 1, 25 (default) or 100; P0 answers
 // [PRICE, COUNT, AMOUNT] levels, R0 [ORDER_ID, PRICE, AMOUNT] orders (one per level); bids
 // first, amounts positive, then asks, amounts negative, each side best first.
