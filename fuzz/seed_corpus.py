@@ -14,7 +14,8 @@ import zlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = ROOT.parent / "shared" / "fixtures" / "ccxt-static"
-FIXTURE_DIRS = {"binance": "binance", "bybit": "bybit", "gateio": "gate"}
+# Bitfinex has no recorded cases: its folder is absent and only the simulator seeds it.
+FIXTURE_DIRS = {"binance": "binance", "bybit": "bybit", "gateio": "gate", "bitfinex": "bitfinex"}
 SIMULATOR_PATHS = {
     "binance": ["/binance/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=5",
                 "/binance/api/v3/ticker/24hr?symbols=%5B%22BTCUSDT%22%2C%22ETHUSDT%22%5D",
@@ -28,6 +29,11 @@ SIMULATOR_PATHS = {
                "/gateio/spot/tickers",
                "/gateio/spot/order_book?currency_pair=BTC_USDT&limit=5",
                "/gateio/spot/candlesticks?currency_pair=NOPE&interval=1m"],
+    "bitfinex": ["/bitfinex/v2/candles/trade:1m:tBTCUST/hist?limit=5&sort=1",
+                 "/bitfinex/v2/tickers?symbols=ALL",
+                 "/bitfinex/v2/book/tBTCUST/P0?len=25",
+                 "/bitfinex/v2/conf/pub:list:pair:exchange",
+                 "/bitfinex/v2/candles/trade:1m:tNOPE/hist"],
 }
 SELECTIONS = ["*", "extract_binance_ohlcv", "+load_ohlcv_to_postgres", "transform_ohlcv+",
               "*load_tickers_to_postgres", "group:bronze", "extract_bybit_tickers,transform_tickers++",

@@ -128,6 +128,33 @@ TEST_F(BitfinexParse, TheAmountsSignSplitsTheBook) {
   EXPECT_FALSE(out.sequence.has_value());
 }
 
+// Every prefix of good bodies (what a connection cut short leaves) through every parser: each
+// either parses or throws Error, never anything else.
+TEST_F(BitfinexParse, CutShortBodiesParseOrThrowError) {
+  const std::string bodies[] = {
+      "[[1552298400000,3870.1,3890,3890,3870.1,0.05],[1552302000000,3890,3891.5,3892,3889,1]]",
+      R"([["tBTCUST",1,2,3,4,5,0.5,7,8,9,10],["fUSD",1,2,3,4,5,6,7,8,9,10,11,12,13,null,null,1]])",
+      "[[33686.09,5,0.33818],[33686.14,2,-0.22036]]", R"(["error",10020,"symbol: invalid"])"};
+  for (const std::string& whole : bodies) {
+    for (std::size_t size = 0; size <= whole.size(); ++size) {
+      const std::string prefix = whole.substr(0, size);
+      try {
+        candles(prefix);
+      } catch (const Error&) {
+      }
+      try {
+        tickers(prefix);
+      } catch (const Error&) {
+      }
+      try {
+        book(prefix);
+      } catch (const Error&) {
+      }
+    }
+  }
+  EXPECT_EQ(candles(bodies[0]).size(), 2u);
+}
+
 TEST(BitfinexIds, UstAndTheColonForLongCodes) {
   const TestExchange<Bitfinex> client;
   EXPECT_EQ(client.exchange.market_id(Symbol::parse("BTC/USDT")), "tBTCUST");
