@@ -83,7 +83,7 @@ void register_bitfinex_routes(httplib::Server& server, const SimServices& servic
         CandleRowsLayout{nlohmann::ordered_json::json_pointer(""), 1});
   route("/v2/tickers", bitfinex::answer_tickers, options.requests_per_minute);
   route(R"(/v2/ticker/([^/]+))", bitfinex::answer_ticker, options.requests_per_minute);
-  route(R"(/v2/book/([^/]+)/([^/]+))", bitfinex::answer_book, options.requests_per_minute);
+  route(R"(/v2/book/([^/]+)/([^/]+))", bitfinex::answer_book, options.book_requests_per_minute);
   route(R"(/v2/conf/([^/]+))", bitfinex::answer_conf, options.requests_per_minute);
 }
 

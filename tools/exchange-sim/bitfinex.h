@@ -10,7 +10,8 @@ namespace exchange_sim {
 
 struct BitfinexOptions {
   int candle_requests_per_minute = 30;  // the candles endpoint's documented limit
-  int requests_per_minute = 90;         // tickers, book and conf: 90 a minute each
+  int book_requests_per_minute = 240;   // the book endpoint's documented limit
+  int requests_per_minute = 90;         // tickers, ticker and conf: 90 a minute each
   int block_seconds = 60;               // how long an IP over a limit is answered 429
 };
 

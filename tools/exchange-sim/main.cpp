@@ -114,6 +114,10 @@ void add_options(CLI::App& app, Options& options) {
                  "Bitfinex candle requests allowed per minute")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  app.add_option("--bitfinex-book-limit", options.bitfinex.book_requests_per_minute,
+                 "Bitfinex book requests allowed per minute")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("--bitfinex-limit", options.bitfinex.requests_per_minute,
                  "Bitfinex requests allowed per minute on each other endpoint")
       ->check(CLI::PositiveNumber)

@@ -346,7 +346,8 @@ RawResponse Bitfinex::fetch_orderbook(const Symbol& symbol, int depth) {
     if (candidate >= depth) break;
   }
   // P0: the finest price aggregation Bitfinex offers in its aggregated book (R0 is raw orders).
-  return get("/v2/book/" + market_id(symbol) + "/P0", {{"len", std::to_string(length)}}, 1);
+  return get("/v2/book/" + market_id(symbol) + "/P0", {{"len", std::to_string(length)}},
+             kBookWeight);
 }
 
 void Bitfinex::parse_orderbook(std::string& body, RawBook& book) const {

@@ -15,9 +15,10 @@ class Bitfinex final : public Exchange {
  public:
   static constexpr std::string_view kName = "bitfinex";
   static constexpr std::string_view kDefaultBaseUrl = "https://api-pub.bitfinex.com";
-  // Candles cost three times the other endpoints: 30 requests a minute against 90 (the one
-  // bucket of the registry is 90 a minute).
+  // The registry's one bucket holds 90 requests a minute (tickers, conf); candles are allowed
+  // 30 a minute and books 240, so they weigh 90/30 and 90/240.
   static constexpr double kCandleWeight = 3;
+  static constexpr double kBookWeight = 0.375;
 
   explicit Bitfinex(std::unique_ptr<RestSession> session);
 
