@@ -5,11 +5,11 @@
 #   venues_extract WORK_DIR
 # BENCH_VENUES picks the venues (default four whose pages hold 1000 candles or more, so that
 # their public rate limits do not bind: Binance, Bybit, Gate.io, KuCoin), BENCH_VENUE_DAYS the
-# days (default 3, within Gate's 10,000-candle history).
+# days (default 5, within Gate's 10,000-candle history).
 venues_extract() {
   local work=$1
   local venues=(${BENCH_VENUES:-binance bybit gateio kucoin})
-  local days=${BENCH_VENUE_DAYS:-3}
+  local days=${BENCH_VENUE_DAYS:-5}
   local from to
   from=$(date -u -d "$days days ago" +%F)
   to=$(date -u -d yesterday +%F)

@@ -15,7 +15,8 @@ import zlib
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = ROOT.parent / "shared" / "fixtures" / "ccxt-static"
 # Bitfinex has no recorded cases: its folder is absent and only the simulator seeds it.
-FIXTURE_DIRS = {"binance": "binance", "bybit": "bybit", "gateio": "gate", "bitfinex": "bitfinex"}
+FIXTURE_DIRS = {"binance": "binance", "bitfinex": "bitfinex", "bybit": "bybit",
+                "coinbase": "coinbaseexchange", "gateio": "gate", "okx": "okx"}
 SIMULATOR_PATHS = {
     "binance": ["/binance/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=5",
                 "/binance/api/v3/ticker/24hr?symbols=%5B%22BTCUSDT%22%2C%22ETHUSDT%22%5D",
@@ -25,10 +26,21 @@ SIMULATOR_PATHS = {
               "/bybit/v5/market/tickers?category=spot",
               "/bybit/v5/market/orderbook?category=spot&symbol=BTCUSDT&limit=5",
               "/bybit/v5/market/kline?category=spot&symbol=NOPE&interval=1"],
+    "coinbase": ["/coinbase/products/BTC-USDT/candles?granularity=60",
+                 "/coinbase/products/stats",
+                 "/coinbase/products/BTC-USDT/book?level=2",
+                 "/coinbase/products/NOPE-USDT/candles?granularity=60",
+                 "/coinbase/products/BTC-USDT/candles?granularity=120",
+                 "/coinbase/products"],
     "gateio": ["/gateio/spot/candlesticks?currency_pair=BTC_USDT&interval=1m&limit=5",
                "/gateio/spot/tickers",
                "/gateio/spot/order_book?currency_pair=BTC_USDT&limit=5",
                "/gateio/spot/candlesticks?currency_pair=NOPE&interval=1m"],
+    "okx": ["/okx/api/v5/market/history-candles?instId=BTC-USDT&bar=1m&limit=5",
+            "/okx/api/v5/market/tickers?instType=SPOT",
+            "/okx/api/v5/market/books?instId=BTC-USDT&sz=5",
+            "/okx/api/v5/market/history-candles?instId=NOPE-USDT&bar=1m",
+            "/okx/api/v5/market/history-candles?instId=BTC-USDT&bar=1m&limit=301"],
     "bitfinex": ["/bitfinex/v2/candles/trade:1m:tBTCUST/hist?limit=5&sort=1",
                  "/bitfinex/v2/tickers?symbols=ALL",
                  "/bitfinex/v2/book/tBTCUST/P0?len=25",

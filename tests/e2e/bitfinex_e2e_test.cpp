@@ -2,32 +2,14 @@
 // case.
 #include <gtest/gtest.h>
 
-#include <sstream>
 #include <stdexcept>
 
 #include "e2e/exchanges_e2e.h"
+#include "support/exchange_json.h"
 #include "support/pipeline_harness.h"
 
 namespace cryptopipe::testing {
 namespace {
-
-// The rows of a candles answer, [[MTS,OPEN,CLOSE,HIGH,LOW,VOLUME],...], as the numbers' text
-// as sent (a double would not keep every spelling).
-std::vector<std::vector<std::string>> rows_as_text(std::string body) {
-  std::vector<std::vector<std::string>> rows;
-  if (body.size() < 4) return rows;  // "[]"
-  body = body.substr(2, body.size() - 4);
-  std::size_t start = 0;
-  while (start <= body.size()) {
-    const std::size_t end = std::min(body.find("],[", start), body.size());
-    std::vector<std::string> fields;
-    std::stringstream row(body.substr(start, end - start));
-    for (std::string field; std::getline(row, field, ',');) fields.push_back(field);
-    rows.push_back(fields);
-    start = end + 3;
-  }
-  return rows;
-}
 
 // The simulator's candles for a day read through Bitfinex's own API: one request (a day of 1m
 // candles is 1440, under its 10000), both bounds inclusive in ms, oldest first with sort=1.
@@ -39,7 +21,7 @@ std::vector<CandleText> bitfinex_truth(const Simulator& sim, const DayOfCandles&
                             std::to_string(day_start) + "&end=" + std::to_string(day_end - 1));
   if (!page || page->status != 200) throw std::runtime_error("candles page failed");
   std::vector<CandleText> out;
-  for (const auto& row : rows_as_text(page->body)) {  // [MTS, OPEN, CLOSE, HIGH, LOW, VOLUME]
+  for (const auto& row : rows_as_sent(page->body)) {  // [MTS, OPEN, CLOSE, HIGH, LOW, VOLUME]
     out.push_back({iso_of(std::stoll(row.at(0))), row.at(1), row.at(3), row.at(4), row.at(2),
                    row.at(5), "NULL"});
   }

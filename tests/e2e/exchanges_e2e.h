@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <ostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,9 @@ struct ExchangeCase {
   std::function<std::vector<CandleText>(const Simulator& sim, const DayOfCandles& day,
                                         std::int64_t day_start)>
       truth;
+  // Ticker columns the venue's bulk tickers request does not give (Coinbase's /products/stats
+  // has no bid or ask): TickersLand expects them NULL instead of filled.
+  std::set<std::string> null_ticker_columns = {};
 };
 
 // Names the case in test listings, instead of gtest's byte dump.

@@ -76,4 +76,54 @@ nlohmann::ordered_json fixture_response(const std::string& case_file) {
   return nlohmann::ordered_json::parse(in).at("httpResponse");
 }
 
+namespace {
+
+// Collects scalars two arrays deep; nlohmann hands a float its original text.
+class RowsAsSent final : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  std::vector<std::vector<std::string>> rows;
+
+  bool null() override { return scalar("null"); }
+  bool boolean(bool value) override { return scalar(value ? "true" : "false"); }
+  bool number_integer(number_integer_t value) override { return scalar(std::to_string(value)); }
+  bool number_unsigned(number_unsigned_t value) override { return scalar(std::to_string(value)); }
+  bool number_float(number_float_t, const string_t& text) override { return scalar(text); }
+  bool string(string_t& value) override { return scalar(value); }
+  bool binary(binary_t&) override { return shape_error(); }
+  bool start_object(std::size_t) override { return shape_error(); }
+  bool key(string_t&) override { return shape_error(); }
+  bool end_object() override { return shape_error(); }
+  bool start_array(std::size_t) override {
+    if (++depth_ > 2) return shape_error();
+    if (depth_ == 2) rows.emplace_back();
+    return true;
+  }
+  bool end_array() override {
+    --depth_;
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& error)
+      override {
+    throw std::runtime_error(std::string("not JSON: ") + error.what());
+  }
+
+ private:
+  bool scalar(std::string text) {
+    if (depth_ != 2) return shape_error();
+    rows.back().push_back(std::move(text));
+    return true;
+  }
+  static bool shape_error() { throw std::runtime_error("not an array of arrays of scalars"); }
+
+  int depth_ = 0;
+};
+
+}  // namespace
+
+std::vector<std::vector<std::string>> rows_as_sent(const std::string& body) {
+  RowsAsSent rows;
+  nlohmann::json::sax_parse(body, &rows);
+  return std::move(rows.rows);
+}
+
 }  // namespace cryptopipe::testing

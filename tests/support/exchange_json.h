@@ -36,4 +36,10 @@ nlohmann::ordered_json get_ordered_json(const Simulator& simulator,
 // "gate/fetchTicker-1.json", with its key order kept. Throws std::runtime_error if unreadable.
 nlohmann::ordered_json fixture_response(const std::string& case_file);
 
+// The rows of a JSON array of arrays of scalars (Coinbase's candles, which are JSON numbers),
+// each element as its text on the wire: a number's own digits, never through a double (whose
+// printing can differ, 0.47122 coming back as 0.47122000000000003). Throws std::runtime_error
+// for any other shape.
+std::vector<std::vector<std::string>> rows_as_sent(const std::string& body);
+
 }  // namespace cryptopipe::testing

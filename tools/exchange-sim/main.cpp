@@ -18,9 +18,11 @@
 #include "binance.h"
 #include "bitfinex.h"
 #include "bybit.h"
+#include "coinbase.h"
 #include "exchange_route.h"
 #include "faults.h"
 #include "gate.h"
+#include "okx.h"
 #include "request_stats.h"
 #include "sim_admin_routes.h"
 #include "sim_clock.h"
@@ -37,7 +39,9 @@ struct Options {
   FaultSettings faults;
   BinanceOptions binance;
   BybitOptions bybit;
+  CoinbaseOptions coinbase;
   GateOptions gate;
+  OkxOptions okx;
   BitfinexOptions bitfinex;
   std::optional<std::int64_t> now_ms;
 };
@@ -106,8 +110,20 @@ void add_options(CLI::App& app, Options& options) {
                  "How long Bybit answers 403 to a client that went over --bybit-limit")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  app.add_option("--coinbase-limit", options.coinbase.requests_per_second,
+                 "Coinbase Exchange requests per second, over every endpoint (its IP limit)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--coinbase-burst", options.coinbase.burst,
+                 "Coinbase Exchange requests allowed at once before --coinbase-limit paces them")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("--gate-limit", options.gate.requests_per_window,
                  "Gate.io requests allowed per 10 s window, per endpoint")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--okx-history-limit", options.okx.history_candles_per_window,
+                 "OKX history-candles requests allowed per 2 s window")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_option("--bitfinex-candle-limit", options.bitfinex.candle_requests_per_minute,
@@ -184,7 +200,9 @@ int serve(const Options& options) {
   const SimServices services{clock, faults};
   register_binance_routes(server, services, options.binance);
   register_bybit_routes(server, services, options.bybit);
+  register_coinbase_routes(server, services, options.coinbase);
   register_gate_routes(server, services, options.gate);
+  register_okx_routes(server, services, options.okx);
   register_bitfinex_routes(server, services, options.bitfinex);
   register_admin_routes(server, faults, stats);
   count_requests(server, stats);
@@ -229,8 +247,8 @@ int serve(const Options& options) {
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "Local exchange simulator: Binance, Bybit and Gate.io spot market data with "
-      "deterministic candles, tickers and order books, and switchable faults"};
+      "Local exchange simulator: Binance, Bybit, Coinbase Exchange, Gate.io and OKX spot market "
+      "data with deterministic candles, tickers and order books, and switchable faults"};
   Options options;
   add_options(app, options);
   CLI11_PARSE(app, argc, argv);

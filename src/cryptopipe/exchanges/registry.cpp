@@ -6,7 +6,9 @@
 #include "cryptopipe/exchanges/binance.h"
 #include "cryptopipe/exchanges/bitfinex.h"
 #include "cryptopipe/exchanges/bybit.h"
+#include "cryptopipe/exchanges/coinbase.h"
 #include "cryptopipe/exchanges/gateio.h"
+#include "cryptopipe/exchanges/okx.h"
 
 namespace cryptopipe::exchanges {
 namespace {
@@ -39,6 +41,16 @@ const std::vector<ExchangeDescriptor>& exchange_registry() {
        .accepts_depth = Bybit::accepts_depth,
        .max_depth = 1000,
        .create = create<Bybit>},
+      {.name = Coinbase::kName,
+       .title = "Coinbase Exchange",
+       .default_base_url = Coinbase::kDefaultBaseUrl,
+       // Public endpoints: 10 requests a second per IP, bursts of up to 15 (docs/exchanges).
+       .rate_capacity = 10,
+       .rate_window = milliseconds(1'000),
+       .interval_token = Coinbase::interval_token,
+       .accepts_depth = Coinbase::accepts_depth,
+       .max_depth = Coinbase::kMaxDepth,
+       .create = create<Coinbase>},
       {.name = GateIo::kName,
        .title = "Gate.io v4 spot",
        .default_base_url = GateIo::kDefaultBaseUrl,
@@ -50,10 +62,20 @@ const std::vector<ExchangeDescriptor>& exchange_registry() {
        // "Candlestick too long ago. Maximum 10000 points ago are allowed" (exchange-apis.md 3.2).
        .ohlcv_history_candles = 10000,
        .create = create<GateIo>},
+      {.name = Okx::kName,
+       .title = "OKX v5 spot",
+       .default_base_url = Okx::kDefaultBaseUrl,
+       // history-candles' 20 requests per 2 s, the tightest budget of the endpoints used.
+       .rate_capacity = 20,
+       .rate_window = milliseconds(2'000),
+       .interval_token = Okx::interval_token,
+       .accepts_depth = Okx::accepts_depth,
+       .max_depth = 400,
+       .create = create<Okx>},
       {.name = Bitfinex::kName,
        .title = "Bitfinex v2 spot",
        .default_base_url = Bitfinex::kDefaultBaseUrl,
-       // 90 requests a minute (tickers, book); candles weigh 3 for their 30 a minute.
+       // 90 requests a minute (tickers, conf); candles weigh 3 (30 a minute), books 0.375 (240).
        .rate_capacity = 90,
        .rate_window = milliseconds(60'000),
        .interval_token = Bitfinex::interval_token,
