@@ -1,6 +1,7 @@
 // Bitfinex v2 in the simulator: candles as JSON numbers with inclusive ms bounds and both sort
 // orders, tickers and books in their array layouts, the conf lists ccxt loads markets and
-// currencies from, the ["error", 10020, ...] answers, and the per-endpoint limit with its block.
+// currencies from, the ["error", 10020, ...] answers, the per-endpoint limit with its block, the
+// injected faults in Bitfinex's words, the candle switches and gzip.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -181,6 +182,22 @@ TEST(BitfinexSimFaults, InjectedFailuresAreWordedAsBitfinex) {
   ASSERT_TRUE(error);
   EXPECT_EQ(error->status, 500);
   EXPECT_EQ(error->body, R"(["error",10000,"unknown error"])");
+}
+
+TEST(BitfinexSimFaults, CandleSwitchesAndGzip) {
+  const Simulator simulator({"--now-ms", kNow});
+  const std::int64_t start = kNowMs - 5 * 60'000;
+  simulator.set_faults({{"gap_from_ms", start + 60'000}, {"gap_to_ms", start + 3 * 60'000}});
+  const auto rows = simulator.get_json(kV2 + "candles/trade:1m:tBTCUST/hist?sort=1&start=" +
+                                       std::to_string(start) + "&end=" +
+                                       std::to_string(start + 4 * 60'000));
+  ASSERT_EQ(rows.size(), 3u) << rows.dump();
+  EXPECT_EQ(rows[0][0], start);
+  EXPECT_EQ(rows[1][0], start + 3 * 60'000) << "the two candles of the gap are left out";
+  const auto compressed = simulator.get(kV2 + "tickers?symbols=ALL", {{"Accept-Encoding", "gzip"}});
+  ASSERT_TRUE(compressed);
+  EXPECT_EQ(compressed->status, 200);
+  EXPECT_EQ(compressed->get_header_value("Content-Encoding"), "gzip");
 }
 
 }  // namespace
