@@ -44,19 +44,6 @@ void check_response(const RawResponse& raw, const net::HttpResponse& response) {
   throw Error(ErrorKind::kPermanent, what);
 }
 
-// A JSON number's exact text (On-Demand keeps it unparsed); empty for any other type, which
-// then fails decimal validation. The raw token may carry the whitespace that follows it.
-std::string_view number_text(simdjson::ondemand::value value) {
-  simdjson::ondemand::json_type type;
-  if (value.type().get(type) || type != simdjson::ondemand::json_type::number) return {};
-  std::string_view text = value.raw_json_token();
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\n' ||
-                           text.back() == '\r')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
 // Whole seconds as milliseconds; false for a fraction, an exponent or a time out of range.
 bool read_seconds(std::string_view text, TimestampMs& out_ms) {
   std::int64_t seconds = 0;

@@ -28,6 +28,11 @@ inline simdjson::padded_string_view padded_view(std::string& body) {
 // until that thread's next parse.
 std::string_view string_text(simdjson::dom::element value);
 
+// The exact text of a JSON number read with On-Demand (Coinbase's and Bitfinex's decimals are
+// numbers), without the whitespace that may follow it; empty for any other type, which then
+// fails decimal validation. A view into the parsed body.
+std::string_view number_text(simdjson::ondemand::value value);
+
 // An integer sent as a JSON number or as its digits in a JSON string: the live APIs send
 // numbers where ccxt's recorded fixtures have strings (Bybit's retCode and time, Binance's
 // closeTime). False for anything else, out untouched.
