@@ -125,6 +125,7 @@ TEST_F(BitgetSim, SymbolsAndCoinsForCcxtsLoadMarkets) {
   const auto coins = get("/public/coins").at("data");
   ASSERT_FALSE(coins.empty());
   EXPECT_TRUE(coins[0].at("chains").is_array());
+  EXPECT_TRUE(sim_.get_json("/bitget/api/v2/margin/currencies").at("data").empty());
 }
 
 TEST_F(BitgetSim, TheSameCandlesAsEveryOtherVenue) {

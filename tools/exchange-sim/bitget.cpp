@@ -86,6 +86,7 @@ void register_bitget_routes(httplib::Server& server, const SimServices& services
   route("/api/v2/spot/market/orderbook", bitget::answer_orderbook);
   route("/api/v2/spot/public/symbols", bitget::answer_symbols);
   route("/api/v2/spot/public/coins", bitget::answer_coins);
+  route("/api/v2/margin/currencies", bitget::answer_margin_currencies);
 }
 
 }  // namespace exchange_sim

@@ -242,8 +242,10 @@ void answer_candles(const httplib::Request& request, httplib::Response& response
   const std::int64_t now_ms = clock.now_ms();
   std::int64_t first = start.value_or(std::numeric_limits<std::int64_t>::min());
   if (granularity.candles_reach_ms > 0) first = std::max(first, now_ms - granularity.candles_reach_ms);
-  // The newest `limit` candles with open time in [startTime, endTime] (assumed inclusive).
-  const CandleWindow window{first, end.value_or(std::numeric_limits<std::int64_t>::max()), limit};
+  // The newest `limit` candles opening at or after startTime and before endTime, the same
+  // exclusive "before this time stamp" as history-candles (ccxt: "exchange aligns from endTime").
+  const CandleWindow window{first, end ? *end - 1 : std::numeric_limits<std::int64_t>::max(),
+                            limit};
   answer_candle_rows(response, latest_candles(market, granularity.interval, window, now_ms),
                      now_ms);
 }
@@ -299,6 +301,11 @@ void answer_coins(const httplib::Request&, httplib::Response& response, const Si
   ordered_json data = ordered_json::array();
   for (std::size_t i = 0; i < coins.size(); ++i) data.push_back(coin_entry(coins[i], i + 1));
   answer_data(response, std::move(data), clock.now_ms());
+}
+
+void answer_margin_currencies(const httplib::Request&, httplib::Response& response,
+                              const SimClock& clock) {
+  answer_data(response, ordered_json::array(), clock.now_ms());
 }
 
 }  // namespace exchange_sim::bitget

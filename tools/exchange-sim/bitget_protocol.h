@@ -56,5 +56,9 @@ void answer_symbols(const httplib::Request& request, httplib::Response& response
                     const SimClock& clock);
 void answer_coins(const httplib::Request& request, httplib::Response& response,
                   const SimClock& clock);
+// GET /api/v2/margin/currencies, which ccxt's fetchMarkets asks beside the spot symbols to mark
+// margin pairs: the simulator has none, an empty list.
+void answer_margin_currencies(const httplib::Request& request, httplib::Response& response,
+                              const SimClock& clock);
 
 }  // namespace exchange_sim::bitget
