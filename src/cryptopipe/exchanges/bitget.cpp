@@ -12,7 +12,10 @@ namespace cryptopipe::exchanges {
 namespace {
 
 constexpr std::string_view kSuccess = "00000";
-constexpr std::size_t kCandleFields = 8;
+// [ts, open, high, low, close, baseVol, usdtVol, quoteVol]; ccxt's own example row has only the
+// first seven (quote volume last), which is read as well.
+constexpr std::size_t kMinCandleFields = 7;
+constexpr std::size_t kQuoteVolumeField = 7;
 // "Frequency limit: 20 times/1s (IP)" on every endpoint used: a 429 clears within a second.
 constexpr std::chrono::seconds kRateWindow{1};
 
@@ -165,8 +168,8 @@ void Bitget::parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const 
     simdjson::dom::array fields;
     if (row_value.get_array().get(fields)) {
       row.malformed = "row is not an array";
-    } else if (fields.size() < kCandleFields) {
-      row.malformed = "row has fewer than 8 fields";
+    } else if (fields.size() < kMinCandleFields) {
+      row.malformed = "row has fewer than 7 fields";
     } else if (!read_integer(fields.at(0).value_unsafe(), row.open_time)) {
       row.malformed = "timestamp is not an integer";
     } else {
@@ -175,7 +178,8 @@ void Bitget::parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const 
       row.low = string_text(fields.at(3).value_unsafe());
       row.close = string_text(fields.at(4).value_unsafe());
       row.volume = string_text(fields.at(5).value_unsafe());
-      row.quote_volume = string_text(fields.at(7).value_unsafe());
+      const std::size_t quote = std::min(kQuoteVolumeField, fields.size() - 1);
+      row.quote_volume = string_text(fields.at(quote).value_unsafe());
     }
     rows.push_back(row);
   }

@@ -36,7 +36,8 @@ class Bitget final : public Exchange {
   RawResponse fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe, TimestampMs start,
                           TimestampMs end_inclusive, int limit) override;
   // data is [[ts, open, high, low, close, baseVol, usdtVol, quoteVol], ...], oldest first;
-  // quote_volume is index 7 (quoteVol), which is the USDT volume again on USDT markets.
+  // quote_volume is index 7 (quoteVol), which is the USDT volume again on USDT markets; a
+  // seven-field row (ccxt's example) has it at index 6.
   void parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const override;
   RawResponse fetch_tickers(const std::vector<Symbol>& symbols) override;
   // change24h is a fraction, scaled to percent; each ticker carries its own ts.

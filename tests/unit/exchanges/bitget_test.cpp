@@ -56,14 +56,19 @@ TEST_F(BitgetParse, CandlesKeepTheWireOrderAndTheQuoteVolumeOfIndexSeven) {
 
 TEST_F(BitgetParse, MalformedRowsAreFlaggedOneByOne) {
   const auto rows = candles(
-      R"({"code":"00000","msg":"success","requestTime":1,"data":[7,["1","2","3"],)"
-      R"(["x","1","1","1","1","1","1","1"],["60000","1","2","1","2","3","4","5"]]})");
-  ASSERT_EQ(rows.size(), 4u);
+      R"({"code":"00000","msg":"success","requestTime":1,"data":[7,["1","2","3","4","5","6"],)"
+      R"(["x","1","1","1","1","1","1","1"],["60000","1","2","1","2","3","4","5"],)"
+      R"(["1645911960000","39406","39407","39374.5","39379","35.526","1399132.341"]]})");
+  ASSERT_EQ(rows.size(), 5u);
   EXPECT_EQ(rows[0].malformed, "row is not an array");
-  EXPECT_EQ(rows[1].malformed, "row has fewer than 8 fields");
+  EXPECT_EQ(rows[1].malformed, "row has fewer than 7 fields");
   EXPECT_EQ(rows[2].malformed, "timestamp is not an integer");
   EXPECT_TRUE(rows[3].malformed.empty());
   EXPECT_EQ(rows[3].quote_volume, "5");
+  // ccxt's example row (bitget.py, parse_ohlcv) has seven fields, quote volume last.
+  EXPECT_TRUE(rows[4].malformed.empty());
+  EXPECT_EQ(rows[4].volume, "35.526");
+  EXPECT_EQ(rows[4].quote_volume, "1399132.341");
 }
 
 TEST_F(BitgetParse, ErrorEnvelopesAndBrokenBodiesAreBadPayloads) {
