@@ -109,8 +109,7 @@ RawResponse Mexc::fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe,
                               TimestampMs start, TimestampMs end_inclusive, int limit) {
   const auto token = interval_token(timeframe);
   if (!token) {
-    throw Error(ErrorKind::kInvalidInput,
-                "mexc: no " + std::string(timeframe.name()) + " candles on MEXC spot");
+    throw Error(ErrorKind::kConfig, "mexc has no " + std::string(timeframe.name()) + " candles");
   }
   // endTime is exclusive (ccxt adds 1 ms for the same reason); one past the last open time
   // keeps the window's last candle whichever way MEXC reads it, as no candle opens 1 ms later.
