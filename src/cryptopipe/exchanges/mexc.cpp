@@ -124,6 +124,11 @@ RawResponse Mexc::fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe,
 
 void Mexc::parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const {
   binance_family::parse_klines(kName, body, kKlineFields, rows);
+  // MEXC's closeTime is the next candle's open (Binance's is 1 ms earlier): the last
+  // millisecond of the candle, which RawCandle::close_time holds, is 1 ms before it.
+  for (RawCandle& row : rows) {
+    if (row.close_time) --*row.close_time;
+  }
 }
 
 RawResponse Mexc::fetch_tickers(const std::vector<Symbol>& symbols) {

@@ -36,6 +36,7 @@ class Mexc final : public Exchange {
   int max_ohlcv_limit() const override { return kMaxKlines; }
   RawResponse fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe, TimestampMs start,
                           TimestampMs end_inclusive, int limit) override;
+  // close_time is MEXC's closeTime less 1 ms (MEXC sends the next candle's open).
   void parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const override;
   // One market: `symbol=`; otherwise every market (MEXC takes no list of symbols).
   RawResponse fetch_tickers(const std::vector<Symbol>& symbols) override;

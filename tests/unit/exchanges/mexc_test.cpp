@@ -60,7 +60,8 @@ TEST_F(MexcParse, CandlesOfEightFieldsKeepTheirExactText) {
   EXPECT_EQ(rows[0].low, "73238.69");
   EXPECT_EQ(rows[0].close, "73414.21");
   EXPECT_EQ(rows[0].volume, "49.560236");
-  EXPECT_EQ(rows[0].close_time, 1'710'331'200'000);  // the next open, not Binance's 1 ms less
+  // MEXC sends the next open; the candle's last millisecond is 1 ms before it.
+  EXPECT_EQ(rows[0].close_time, 1'710'331'199'999);
   EXPECT_EQ(rows[0].quote_volume, "3633995.45");
   EXPECT_FALSE(rows[0].trade_count.has_value());  // MEXC sends no trade count
   EXPECT_TRUE(rows[0].malformed.empty());
