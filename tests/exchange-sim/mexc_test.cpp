@@ -111,8 +111,9 @@ TEST_F(MexcSim, WhatCcxtLoadsMarketsFrom) {
   for (const auto& market : symbols) {
     EXPECT_EQ(market.at("status"), "1");
     EXPECT_EQ(market.at("isSpotTradingAllowed"), true);
-    EXPECT_EQ(market.at("symbol").get<std::string>(),
-              market.at("baseAsset").get<std::string>() + market.at("quoteAsset").get<std::string>());
+    const std::string base = market.at("baseAsset");
+    const std::string quote = market.at("quoteAsset");
+    EXPECT_EQ(market.at("symbol"), base + quote);
   }
   const auto defaults = get("/defaultSymbols");
   EXPECT_EQ(defaults.at("data").size(), symbols.size());

@@ -6,7 +6,6 @@
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/exchanges/binance_family.h"
 #include "cryptopipe/exchanges/bybit.h"
-#include "cryptopipe/exchanges/listing.h"
 
 namespace cryptopipe::exchanges {
 namespace {
