@@ -124,21 +124,23 @@ TEST_F(MexcSim, WhatCcxtLoadsMarketsFrom) {
   EXPECT_TRUE(get("/ping").empty());
 }
 
-TEST(MexcRateLimit, WeightPerTenSecondsThen429ThenA418Ban) {
+TEST(MexcRateLimit, WeightPerEndpointPerTenSecondsThen429ThenA418Ban) {
   const Simulator sim({"--now-ms", kNow, "--mexc-limit", "41", "--mexc-ban-seconds", "60"});
   const auto all = sim.get(kApi + "/ticker/24hr");  // weight 40
   ASSERT_TRUE(all);
   EXPECT_EQ(all->status, 200);
   EXPECT_FALSE(all->has_header("X-MBX-USED-WEIGHT-1M")) << "MEXC reports no used weight";
-  EXPECT_EQ(sim.get(kApi + "/depth?symbol=BTCUSDT&limit=5")->status, 200);  // weight 1: 41
+  EXPECT_EQ(sim.get(kApi + "/ticker/24hr?symbol=BTCUSDT")->status, 200);  // weight 1: 41
+  EXPECT_EQ(sim.get(kApi + "/depth?symbol=BTCUSDT&limit=5")->status, 200)
+      << "each endpoint has a budget of its own";
   for (int refused = 0; refused < 3; ++refused) {
-    const auto limited = sim.get(kApi + "/ping");
+    const auto limited = sim.get(kApi + "/ticker/24hr?symbol=BTCUSDT");
     ASSERT_TRUE(limited);
     EXPECT_EQ(limited->status, 429);
-    EXPECT_EQ(limited->body, R"({"code":429,"msg":"Too Many Requests"})");
+    EXPECT_EQ(limited->body, R"({"code":429,"msg":"Too many requests"})");
     EXPECT_EQ(limited->get_header_value("Retry-After"), "10") << "to the end of the 10 s window";
   }
-  const auto banned = sim.get(kApi + "/ping");
+  const auto banned = sim.get(kApi + "/ticker/24hr?symbol=BTCUSDT");
   ASSERT_TRUE(banned);
   EXPECT_EQ(banned->status, 418);
   EXPECT_EQ(banned->get_header_value("Retry-After"), "60");

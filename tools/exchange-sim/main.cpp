@@ -123,7 +123,7 @@ void add_options(CLI::App& app, Options& options) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_option("--mexc-limit", options.mexc.weight_limit,
-                 "MEXC request weight allowed per 10 s window (its IP limit)")
+                 "MEXC request weight allowed per endpoint per 10 s window (its IP limit)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_option("--mexc-ban-seconds", options.mexc.ban_seconds,

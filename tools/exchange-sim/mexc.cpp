@@ -32,8 +32,8 @@ RequestWeight fixed_weight(int weight) {
   return [weight](const httplib::Request&) { return weight; };
 }
 
-// MEXC's over-limit body; its wording is an assumption (docs/exchanges/mexc.md).
-binance::ApiError too_many_requests() { return {429, 429, "Too Many Requests"}; }
+// MEXC's over-limit answer: "code 429: Too many requests" (docs/exchanges/mexc.md).
+binance::ApiError too_many_requests() { return {429, 429, "Too many requests"}; }
 
 InjectedFailureWording mexc_wording(const SimClock& clock) {
   return {
@@ -55,8 +55,9 @@ InjectedFailureWording mexc_wording(const SimClock& clock) {
   };
 }
 
-// Charges the request's weight to the current 10 s window. MEXC reports no used weight in its
-// headers: over the limit the answer is 429 with Retry-After, and persisting earns a 418 ban.
+// Charges the request's weight to the endpoint's current 10 s window (each IP-limited endpoint
+// has its own budget). MEXC reports no used weight in its headers: over the limit the answer is
+// 429 with Retry-After, and persisting earns a 418 ban.
 RouteHandler with_weight(std::shared_ptr<RequestWeightLimiter> limiter, const SimClock& clock,
                          RequestWeight weight, RouteHandler handler) {
   return
@@ -95,8 +96,6 @@ RouteHandler answering_rejections(RouteHandler handler) {
 
 void register_mexc_routes(httplib::Server& server, const SimServices& services,
                           const MexcOptions& options) {
-  auto limiter = std::make_shared<RequestWeightLimiter>(
-      options.weight_limit, std::chrono::seconds(options.ban_seconds), kLimitWindowMs);
   const SimClock& clock = services.clock;
   const auto route = [&](const std::string& path, RequestWeight weight, ClockedAnswer answer,
                          bool candles = false) {
@@ -108,8 +107,10 @@ void register_mexc_routes(httplib::Server& server, const SimServices& services,
       handler = with_candle_faults(services.faults, {nlohmann::ordered_json::json_pointer(""), 1},
                                    std::move(handler));
     }
+    auto limiter = std::make_shared<RequestWeightLimiter>(
+        options.weight_limit, std::chrono::seconds(options.ban_seconds), kLimitWindowMs);
     server.Get(kPrefix + path,
-               with_gzip(with_weight(limiter, clock, std::move(weight),
+               with_gzip(with_weight(std::move(limiter), clock, std::move(weight),
                                      with_faults(services.faults, mexc_wording(clock),
                                                  answering_rejections(std::move(handler))))));
   };

@@ -65,8 +65,8 @@ const std::vector<ExchangeDescriptor>& exchange_registry() {
       {.name = Mexc::kName,
        .title = "MEXC spot v3",
        .default_base_url = Mexc::kDefaultBaseUrl,
-       // 500 weight per 10 s per IP by MEXC's docs; 300 by other readings (docs/exchanges/mexc.md):
-       // the lower one.
+       // 500 weight per endpoint per 10 s by MEXC's docs, 300 per IP by another reading
+       // (docs/exchanges/mexc.md): the lower, over all endpoints.
        .rate_capacity = 300,
        .rate_window = milliseconds(10'000),
        .interval_token = Mexc::interval_token,
