@@ -241,7 +241,9 @@ void answer_candles(const httplib::Request& request, httplib::Response& response
   const std::size_t limit = limit_param(request, kMaxCandlesLimit);
   const std::int64_t now_ms = clock.now_ms();
   std::int64_t first = start.value_or(std::numeric_limits<std::int64_t>::min());
-  if (granularity.candles_reach_ms > 0) first = std::max(first, now_ms - granularity.candles_reach_ms);
+  if (granularity.candles_reach_ms > 0) {
+    first = std::max(first, now_ms - granularity.candles_reach_ms);
+  }
   // The newest `limit` candles opening at or after startTime and before endTime, the same
   // exclusive "before this time stamp" as history-candles (ccxt: "exchange aligns from endTime").
   const CandleWindow window{first, end ? *end - 1 : std::numeric_limits<std::int64_t>::max(),

@@ -20,8 +20,10 @@ using unit::ThrowsError;
 // Get-History-Candle-Data): every field a string, oldest first, eight fields a row.
 constexpr std::string_view kCandles =
     R"({"code":"00000","msg":"success","requestTime":1695799900330,"data":[)"
-    R"(["1646064000000","43500.8","48207.2","38516","46451.9","2581.4668","118062073.82644","118062073.82644"],)"
-    R"(["1648742400000","46451.9","55199.6","15522.1","38892.5","42331329.5473","1726993402150.991724","1726993402150.991725"]]})";
+    R"(["1646064000000","43500.8","48207.2","38516","46451.9","2581.4668",)"
+    R"("118062073.82644","118062073.82644"],)"
+    R"(["1648742400000","46451.9","55199.6","15522.1","38892.5","42331329.5473",)"
+    R"("1726993402150.991724","1726993402150.991725"]]})";
 
 class BitgetParse : public ::testing::Test {
  protected:
@@ -219,7 +221,8 @@ TEST_F(FakeBitget, AnUnknownSymbolIsPermanent) {
 }
 
 TEST_F(FakeBitget, AnErrorCodeInsideHttp200IsAnError) {
-  answer(200, R"({"code":"40017","msg":"Parameter verification failed","requestTime":1,"data":null})");
+  answer(200,
+         R"({"code":"40017","msg":"Parameter verification failed","requestTime":1,"data":null})");
   EXPECT_TRUE(ThrowsError([&] { client().exchange.fetch_tickers({}); }, ErrorKind::kPermanent,
                           {"code 40017"}));
 }
