@@ -58,10 +58,16 @@ void check_response(const RawResponse& raw, const net::HttpResponse&) {
   const std::string what = where + " answered HTTP " + std::to_string(raw.status) +
                            (envelope ? " code " + code + " (" + std::string(envelope->msg) + ")"
                                      : std::string());
-  if (raw.status == 429 || code == "429") {
+  // Codes as ccxt's exceptions table words them: 429 "Too many requests", 1001 "The request is
+  // too frequent and has been throttled"; 500 "System busy", 40015 "System is abnormal, please
+  // try again later", 40200 "Server upgrade, please try again later", 40604 "Server is busy".
+  if (raw.status == 429 || code == "429" || code == "1001") {
     throw Error(ErrorKind::kRateLimited, what, kRateWindow);
   }
-  if (raw.status >= 500) throw Error(ErrorKind::kTransient, what);
+  if (raw.status >= 500 || code == "500" || code == "40015" || code == "40200" ||
+      code == "40604") {
+    throw Error(ErrorKind::kTransient, what);
+  }
   throw Error(ErrorKind::kPermanent, what);
 }
 

@@ -241,6 +241,21 @@ TEST_F(FakeBitget, ServerErrorsAreTransient) {
   EXPECT_EQ(targets().size(), 2u);
 }
 
+TEST_F(FakeBitget, TryAgainLaterCodesAreTransientWhateverTheStatus) {
+  answer(400, R"({"code":"40015","msg":"System is abnormal, please try again later",)"
+              R"("requestTime":1,"data":null})");
+  EXPECT_TRUE(ThrowsError([&] { client().exchange.fetch_tickers({}); }, ErrorKind::kTransient,
+                          {"code 40015"}));
+  EXPECT_EQ(targets().size(), 2u);
+}
+
+TEST_F(FakeBitget, ThrottledCode1001IsRateLimited) {
+  answer(200, R"({"code":"1001","msg":"The request is too frequent and has been throttled",)"
+              R"("requestTime":1,"data":null})");
+  EXPECT_TRUE(ThrowsError([&] { client().exchange.fetch_tickers({}); }, ErrorKind::kRateLimited,
+                          {"code 1001"}));
+}
+
 TEST_F(FakeBitget, OfflineSymbolsAreNamed) {
   answer(200, R"({"code":"00000","msg":"success","requestTime":1,"data":[)"
               R"({"symbol":"BTCUSDT","baseCoin":"BTC","quoteCoin":"USDT","status":"online"},)"
