@@ -21,6 +21,7 @@
 #include "exchange_route.h"
 #include "faults.h"
 #include "gate.h"
+#include "kraken.h"
 #include "okx.h"
 #include "request_stats.h"
 #include "sim_admin_routes.h"
@@ -40,6 +41,7 @@ struct Options {
   BybitOptions bybit;
   CoinbaseOptions coinbase;
   GateOptions gate;
+  KrakenOptions kraken;
   OkxOptions okx;
   std::optional<std::int64_t> now_ms;
 };
@@ -120,6 +122,19 @@ void add_options(CLI::App& app, Options& options) {
                  "Gate.io requests allowed per 10 s window, per endpoint")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  app.add_option("--kraken-limit", options.kraken.requests_per_window,
+                 "Kraken requests allowed per --kraken-window-ms, over every endpoint")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--kraken-window-ms", options.kraken.window_ms,
+                 "Length of Kraken's request-count window")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--kraken-lockout-seconds", options.kraken.lockout_seconds,
+                 "How long Kraken answers EGeneral:Temporary lockout to a client that went over "
+                 "--kraken-limit (0: only EGeneral:Too many requests until the window ends)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   app.add_option("--okx-history-limit", options.okx.history_candles_per_window,
                  "OKX history-candles requests allowed per 2 s window")
       ->check(CLI::PositiveNumber)
@@ -184,6 +199,7 @@ int serve(const Options& options) {
   register_bybit_routes(server, services, options.bybit);
   register_coinbase_routes(server, services, options.coinbase);
   register_gate_routes(server, services, options.gate);
+  register_kraken_routes(server, services, options.kraken);
   register_okx_routes(server, services, options.okx);
   register_admin_routes(server, faults, stats);
   count_requests(server, stats);
@@ -228,7 +244,7 @@ int serve(const Options& options) {
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "Local exchange simulator: Binance, Bybit, Coinbase Exchange, Gate.io and OKX spot market "
+      "Local exchange simulator: Binance, Bybit, Coinbase Exchange, Gate.io, Kraken and OKX spot market "
       "data with deterministic candles, tickers and order books, and switchable faults"};
   Options options;
   add_options(app, options);

@@ -1,7 +1,6 @@
 #include "cryptopipe/exchanges/coinbase.h"
 
 #include <algorithm>
-#include <charconv>
 
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/exchanges/json_text.h"
@@ -44,27 +43,6 @@ void check_response(const RawResponse& raw, const net::HttpResponse& response) {
   throw Error(ErrorKind::kPermanent, what);
 }
 
-// A JSON number's exact text (On-Demand keeps it unparsed); empty for any other type, which
-// then fails decimal validation. The raw token may carry the whitespace that follows it.
-std::string_view number_text(simdjson::ondemand::value value) {
-  simdjson::ondemand::json_type type;
-  if (value.type().get(type) || type != simdjson::ondemand::json_type::number) return {};
-  std::string_view text = value.raw_json_token();
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\n' ||
-                           text.back() == '\r')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
-// Whole seconds as milliseconds; false for a fraction, an exponent or a time out of range.
-bool read_seconds(std::string_view text, TimestampMs& out_ms) {
-  std::int64_t seconds = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-  if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return false;
-  return !__builtin_mul_overflow(seconds, kMillisPerSecond, &out_ms);
-}
-
 // One candle row [time, low, high, open, close, volume]; extra fields are ignored.
 RawCandle read_candle(simdjson::ondemand::value row_value) {
   RawCandle row;
@@ -78,12 +56,12 @@ RawCandle read_candle(simdjson::ondemand::value row_value) {
   for (auto field : fields) {
     simdjson::ondemand::value value;
     if (field.get(value)) throw bad_payload(Coinbase::kName, "candles response", field.error());
-    if (count < kCandleFields) texts[count] = number_text(value);
+    if (count < kCandleFields) texts[count] = json_number_text(value);
     ++count;
   }
   if (count < kCandleFields) {
     row.malformed = "row has fewer than 6 fields";
-  } else if (!read_seconds(texts[0], row.open_time)) {
+  } else if (!read_whole_seconds(texts[0], row.open_time)) {
     row.malformed = "time is not a whole number of seconds in range";
   } else {
     row.low = texts[1];

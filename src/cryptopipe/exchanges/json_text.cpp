@@ -133,4 +133,22 @@ std::optional<simdjson::dom::object> read_book_object(std::string& body,
   return object;
 }
 
+std::string_view json_number_text(simdjson::ondemand::value value) {
+  simdjson::ondemand::json_type type;
+  if (value.type().get(type) || type != simdjson::ondemand::json_type::number) return {};
+  std::string_view text = value.raw_json_token();
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\n' ||
+                           text.back() == '\r')) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+bool read_whole_seconds(std::string_view text, TimestampMs& out_ms) {
+  std::int64_t seconds = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return false;
+  return !__builtin_mul_overflow(seconds, kMillisPerSecond, &out_ms);
+}
+
 }  // namespace cryptopipe::exchanges

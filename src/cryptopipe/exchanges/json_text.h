@@ -33,6 +33,14 @@ std::string_view string_text(simdjson::dom::element value);
 // closeTime). False for anything else, out untouched.
 bool read_integer(simdjson::dom::element value, std::int64_t& out);
 
+// A JSON number's exact text (On-Demand keeps it unparsed, so no double is involved), without
+// the whitespace the raw token may carry; empty for any other type, which then fails decimal
+// validation. For the venues that send numbers: Coinbase's candles, Kraken's candle times.
+std::string_view json_number_text(simdjson::ondemand::value value);
+
+// Whole seconds as milliseconds; false for a fraction, an exponent or a time out of range.
+bool read_whole_seconds(std::string_view text, TimestampMs& out_ms);
+
 // Where one decimal text of a ticker comes from: the exchange's key and the RawTicker field.
 struct TickerTextField {
   std::string_view key;

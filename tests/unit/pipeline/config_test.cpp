@@ -229,8 +229,8 @@ TEST_F(LoadConfig, BadSymbolIsNamedWithItsPosition) {
 }
 
 TEST_F(LoadConfig, UnknownExchangeIsNamed) {
-  EXPECT_TRUE(ThrowsError([&] { load("exchanges:\n  kraken:\n    symbols: [BTC/USD]\n"); },
-                          ErrorKind::kConfig, {"kraken", "binance"}));
+  EXPECT_TRUE(ThrowsError([&] { load("exchanges:\n  nowhere:\n    symbols: [BTC/USD]\n"); },
+                          ErrorKind::kConfig, {"nowhere", "binance"}));
   EXPECT_TRUE(ThrowsError([&] { load("exchanges: {}\n"); }, ErrorKind::kConfig, {"exchanges"}));
 }
 
