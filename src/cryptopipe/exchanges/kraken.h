@@ -43,9 +43,10 @@ class Kraken final : public Exchange {
   MarketList list_markets() override;
   int max_ohlcv_limit() const override { return kMaxCandles; }
   // GET /0/public/OHLC from `start` on: Kraken has no end bound and no limit, so the answer runs
-  // to the candle still open (within its 720 most recent); the transform keeps the partition.
+  // to the candle still open (within its 720 most recent); the transform keeps the partition's.
   RawResponse fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe, TimestampMs start,
                           TimestampMs end_inclusive, int limit) override;
+  bool ohlcv_runs_to_now() const override { return true; }
   // Times are JSON numbers, read as their exact text with simdjson On-Demand. Rows come oldest
   // first; the last is always the candle still open (`closed` false). Kraken's vwap is not a
   // quote volume (vwap × volume is rounded), so quote_volume stays empty.
