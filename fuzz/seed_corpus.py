@@ -15,7 +15,7 @@ import zlib
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = ROOT.parent / "shared" / "fixtures" / "ccxt-static"
 FIXTURE_DIRS = {"binance": "binance", "bybit": "bybit", "coinbase": "coinbaseexchange",
-                "gateio": "gate", "okx": "okx"}
+                "gateio": "gate", "kraken": "kraken", "okx": "okx"}
 SIMULATOR_PATHS = {
     "binance": ["/binance/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=5",
                 "/binance/api/v3/ticker/24hr?symbols=%5B%22BTCUSDT%22%2C%22ETHUSDT%22%5D",
@@ -35,6 +35,12 @@ SIMULATOR_PATHS = {
                "/gateio/spot/tickers",
                "/gateio/spot/order_book?currency_pair=BTC_USDT&limit=5",
                "/gateio/spot/candlesticks?currency_pair=NOPE&interval=1m"],
+    "kraken": ["/kraken/0/public/OHLC?pair=XBTUSDT&interval=1",
+               "/kraken/0/public/Ticker?pair=XBTUSDT,ETHUSDT",
+               "/kraken/0/public/Depth?pair=XBTUSDT&count=5",
+               "/kraken/0/public/OHLC?pair=NOPE&interval=1",
+               "/kraken/0/public/OHLC?pair=XBTUSDT&interval=2",
+               "/kraken/0/public/AssetPairs"],
     "okx": ["/okx/api/v5/market/history-candles?instId=BTC-USDT&bar=1m&limit=5",
             "/okx/api/v5/market/tickers?instType=SPOT",
             "/okx/api/v5/market/books?instId=BTC-USDT&sz=5",
