@@ -232,7 +232,8 @@ TEST_F(LoadConfig, BadSymbolIsNamedWithItsPosition) {
 // (docs/exchanges/kraken.md): nothing reaches it unless the configuration names it, not even with
 // its URL variable set.
 TEST_F(LoadConfig, KrakenIsContactedOnlyWhenConfigured) {
-  const Config defaults = load_config({}, Environment({{"CRYPTOPIPE_KRAKEN_URL", "http://x"}}));
+  const Config defaults = load_config(
+      {}, Environment(std::map<std::string, std::string>{{"CRYPTOPIPE_KRAKEN_URL", "http://x"}}));
   for (const ExchangeConfig& exchange : defaults.exchanges) EXPECT_NE(exchange.name, "kraken");
   const Config chosen = load("exchanges:\n  kraken:\n    symbols: [BTC/USD]\n");
   ASSERT_EQ(chosen.exchanges.size(), 1u);
