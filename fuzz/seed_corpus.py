@@ -14,8 +14,9 @@ import zlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = ROOT.parent / "shared" / "fixtures" / "ccxt-static"
-FIXTURE_DIRS = {"binance": "binance", "bybit": "bybit", "coinbase": "coinbaseexchange",
-                "gateio": "gate", "kraken": "kraken", "okx": "okx"}
+# Bitfinex has no recorded cases: its folder is absent and only the simulator seeds it.
+FIXTURE_DIRS = {"binance": "binance", "bitfinex": "bitfinex", "bybit": "bybit",
+                "coinbase": "coinbaseexchange", "gateio": "gate", "kraken": "kraken", "okx": "okx"}
 SIMULATOR_PATHS = {
     "binance": ["/binance/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=5",
                 "/binance/api/v3/ticker/24hr?symbols=%5B%22BTCUSDT%22%2C%22ETHUSDT%22%5D",
@@ -46,6 +47,11 @@ SIMULATOR_PATHS = {
             "/okx/api/v5/market/books?instId=BTC-USDT&sz=5",
             "/okx/api/v5/market/history-candles?instId=NOPE-USDT&bar=1m",
             "/okx/api/v5/market/history-candles?instId=BTC-USDT&bar=1m&limit=301"],
+    "bitfinex": ["/bitfinex/v2/candles/trade:1m:tBTCUST/hist?limit=5&sort=1",
+                 "/bitfinex/v2/tickers?symbols=ALL",
+                 "/bitfinex/v2/book/tBTCUST/P0?len=25",
+                 "/bitfinex/v2/conf/pub:list:pair:exchange",
+                 "/bitfinex/v2/candles/trade:1m:tNOPE/hist"],
 }
 SELECTIONS = ["*", "extract_binance_ohlcv", "+load_ohlcv_to_postgres", "transform_ohlcv+",
               "*load_tickers_to_postgres", "group:bronze", "extract_bybit_tickers,transform_tickers++",

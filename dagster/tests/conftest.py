@@ -24,11 +24,13 @@ def days_ago(n: int) -> str:
     return (datetime.now(timezone.utc) - timedelta(days=n)).strftime("%Y-%m-%d")
 
 
-def write_config(work: Path, simulator: Simulator, max_attempts: int = 6) -> Path:
+def write_config(work: Path, simulator: Simulator, max_attempts: int = 6,
+                 venues: tuple[str, ...] = ("binance", "bybit", "gateio"),
+                 symbols: str = "[BTC/USDT, ETH/USDT]") -> Path:
     exchanges = "".join(
         f"  {name}:\n    base_url: {simulator.base_url(name)}\n"
-        "    symbols: [BTC/USDT, ETH/USDT]\n    timeframes: [1h]\n    depth: 5\n"
-        for name in ("binance", "bybit", "gateio")
+        f"    symbols: {symbols}\n    timeframes: [1h]\n    depth: 5\n"
+        for name in venues
     )
     config = work / "cryptopipe.yaml"
     config.write_text(

@@ -18,7 +18,7 @@ from dagster import (
     materialize,
 )
 
-from conftest import Simulator, days_ago, write_config, yesterday
+from conftest import BUILD, Simulator, days_ago, write_config, yesterday
 from cryptopipe_dagster.location import build_definitions
 from cryptopipe_dagster.sensors import run_failure_alert
 
@@ -72,6 +72,37 @@ def test_whole_graph_for_one_partition(engine_config, work):
         ).fetchone()
     assert rows == 144
     assert audit_run.endswith(result.run_id)
+
+
+def test_every_venue_the_engine_supports_materializes_through_dagster(work, monkeypatch):
+    """Each venue of `cryptopipe exchanges` gets its extract assets in the code location, and a
+    day of its hourly candles goes through bronze, silver and gold under Dagster."""
+    listed = subprocess.run([str(BUILD / "cryptopipe"), "exchanges", "--json"],
+                            capture_output=True, text=True, check=True)
+    venues = tuple(venue["name"] for venue in json.loads(listed.stdout))
+    assert len(venues) >= 3
+    sim = Simulator(work)
+    try:
+        config = write_config(work, sim, venues=venues, symbols="[BTC/USDT]")
+        monkeypatch.setenv("CRYPTOPIPE_CONFIG", str(config))
+        defs = build_definitions()
+        keys = {k.to_user_string() for a in defs.assets for k in a.keys}
+        for venue in venues:
+            assert {f"extract_{venue}_{d}" for d in ("ohlcv", "tickers", "orderbook")} <= keys
+        ohlcv_chain = [a for a in defs.assets
+                       if any("ohlcv" in k.to_user_string() for k in a.keys)]
+        day = yesterday()
+        with DagsterInstance.ephemeral() as instance:
+            result = materialize(ohlcv_chain, partition_key=day, resources=defs.resources,
+                                 instance=instance)
+            assert result.success
+    finally:
+        sim.stop()
+    with sqlite3.connect(work / "warehouse.db") as db:
+        counts = dict(db.execute(
+            "SELECT exchange, count(*) FROM ohlcv WHERE timeframe = '1h' AND is_closed = 1 "
+            "AND open_time >= ? AND open_time < ? GROUP BY exchange", (day, day + "~")))
+    assert counts == {venue: 24 for venue in venues}
 
 
 def test_a_failing_exchange_fails_the_run_with_the_engines_error(work, monkeypatch):

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "binance.h"
+#include "bitfinex.h"
 #include "bybit.h"
 #include "coinbase.h"
 #include "exchange_route.h"
@@ -43,6 +44,7 @@ struct Options {
   GateOptions gate;
   KrakenOptions kraken;
   OkxOptions okx;
+  BitfinexOptions bitfinex;
   std::optional<std::int64_t> now_ms;
 };
 
@@ -139,6 +141,22 @@ void add_options(CLI::App& app, Options& options) {
                  "OKX history-candles requests allowed per 2 s window")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  app.add_option("--bitfinex-candle-limit", options.bitfinex.candle_requests_per_minute,
+                 "Bitfinex candle requests allowed per minute")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--bitfinex-book-limit", options.bitfinex.book_requests_per_minute,
+                 "Bitfinex book requests allowed per minute")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--bitfinex-limit", options.bitfinex.requests_per_minute,
+                 "Bitfinex requests allowed per minute on each other endpoint")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--bitfinex-block-seconds", options.bitfinex.block_seconds,
+                 "How long Bitfinex answers 429 to a client that went over a limit")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   app.add_option("--now-ms", options.now_ms,
                  "Freeze the clock at this UTC time in ms (default: wall clock)")
       ->check(CLI::NonNegativeNumber);
@@ -201,6 +219,7 @@ int serve(const Options& options) {
   register_gate_routes(server, services, options.gate);
   register_kraken_routes(server, services, options.kraken);
   register_okx_routes(server, services, options.okx);
+  register_bitfinex_routes(server, services, options.bitfinex);
   register_admin_routes(server, faults, stats);
   count_requests(server, stats);
   log_requests(server);

@@ -56,7 +56,7 @@ RawCandle read_candle(simdjson::ondemand::value row_value) {
   for (auto field : fields) {
     simdjson::ondemand::value value;
     if (field.get(value)) throw bad_payload(Coinbase::kName, "candles response", field.error());
-    if (count < kCandleFields) texts[count] = json_number_text(value);
+    if (count < kCandleFields) texts[count] = number_text(value);
     ++count;
   }
   if (count < kCandleFields) {

@@ -10,6 +10,17 @@ std::string_view string_text(simdjson::dom::element value) {
   return text;
 }
 
+std::string_view number_text(simdjson::ondemand::value value) {
+  simdjson::ondemand::json_type type;
+  if (value.type().get(type) || type != simdjson::ondemand::json_type::number) return {};
+  std::string_view text = value.raw_json_token();
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\n' ||
+                           text.back() == '\r')) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
 bool read_integer(simdjson::dom::element value, std::int64_t& out) {
   std::int64_t parsed = 0;
   if (value.get_int64().get(parsed) == simdjson::SUCCESS) {
@@ -131,17 +142,6 @@ std::optional<simdjson::dom::object> read_book_object(std::string& body,
   simdjson::dom::element error_field;
   if (root.get_object().get(object) || !object[error_key].get(error_field)) return std::nullopt;
   return object;
-}
-
-std::string_view json_number_text(simdjson::ondemand::value value) {
-  simdjson::ondemand::json_type type;
-  if (value.type().get(type) || type != simdjson::ondemand::json_type::number) return {};
-  std::string_view text = value.raw_json_token();
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\n' ||
-                           text.back() == '\r')) {
-    text.remove_suffix(1);
-  }
-  return text;
 }
 
 bool read_whole_seconds(std::string_view text, TimestampMs& out_ms) {

@@ -28,15 +28,15 @@ inline simdjson::padded_string_view padded_view(std::string& body) {
 // until that thread's next parse.
 std::string_view string_text(simdjson::dom::element value);
 
+// The exact text of a JSON number read with On-Demand (Coinbase's and Bitfinex's decimals are
+// numbers), without the whitespace that may follow it; empty for any other type, which then
+// fails decimal validation. A view into the parsed body.
+std::string_view number_text(simdjson::ondemand::value value);
+
 // An integer sent as a JSON number or as its digits in a JSON string: the live APIs send
 // numbers where ccxt's recorded fixtures have strings (Bybit's retCode and time, Binance's
 // closeTime). False for anything else, out untouched.
 bool read_integer(simdjson::dom::element value, std::int64_t& out);
-
-// A JSON number's exact text (On-Demand keeps it unparsed, so no double is involved), without
-// the whitespace the raw token may carry; empty for any other type, which then fails decimal
-// validation. For the venues that send numbers: Coinbase's candles, Kraken's candle times.
-std::string_view json_number_text(simdjson::ondemand::value value);
 
 // Whole seconds as milliseconds; false for a fraction, an exponent or a time out of range.
 bool read_whole_seconds(std::string_view text, TimestampMs& out_ms);

@@ -105,7 +105,7 @@ RawCandle read_candle(simdjson::ondemand::value row_value) {
     simdjson::ondemand::value value;
     if (field.get(value)) throw bad_payload(Kraken::kName, "OHLC response", field.error());
     if (count == 0) {
-      texts[0] = json_number_text(value);
+      texts[0] = number_text(value);
     } else if (count == kCandleFields - 1) {
       trades_read = !value.get_int64().get(trades);
     } else if (count < kCandleFields && value.get_string().get(texts[count])) {

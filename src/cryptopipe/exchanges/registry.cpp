@@ -4,6 +4,7 @@
 
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/exchanges/binance.h"
+#include "cryptopipe/exchanges/bitfinex.h"
 #include "cryptopipe/exchanges/bybit.h"
 #include "cryptopipe/exchanges/coinbase.h"
 #include "cryptopipe/exchanges/gateio.h"
@@ -85,6 +86,16 @@ const std::vector<ExchangeDescriptor>& exchange_registry() {
        .accepts_depth = Okx::accepts_depth,
        .max_depth = 400,
        .create = create<Okx>},
+      {.name = Bitfinex::kName,
+       .title = "Bitfinex v2 spot",
+       .default_base_url = Bitfinex::kDefaultBaseUrl,
+       // 90 requests a minute (tickers, conf); candles weigh 3 (30 a minute), books 0.375 (240).
+       .rate_capacity = 90,
+       .rate_window = milliseconds(60'000),
+       .interval_token = Bitfinex::interval_token,
+       .accepts_depth = Bitfinex::accepts_depth,
+       .max_depth = 100,
+       .create = create<Bitfinex>},
   };
   return kRegistry;
 }
