@@ -4,6 +4,7 @@
 
 #include "cryptopipe/core/error.h"
 #include "unit/exchange_for_tests.h"
+#include "unit/exchanges/ccxt_fixtures.h"
 #include "unit/local_http_server.h"
 #include "unit/test_helpers.h"
 
@@ -202,6 +203,26 @@ TEST_F(FakeKraken, TickersAreOneRequestForTheAskedPairsAndBooksAskTheDepth) {
   EXPECT_EQ(last_target_, "/0/public/Depth?pair=ETHUSDT&count=25");
   EXPECT_TRUE(ThrowsError([&] { client_->exchange.fetch_orderbook(Symbol::parse("ETH/USDT"), 501); },
                           ErrorKind::kInvalidInput, {"kraken", "outside 1 to 500"}));
+}
+
+// ccxt's recorded requests (fixtures/ccxt-static/kraken/requests): the same paths and pair
+// names; our tickers request is ccxt's fetchTickers request to the byte.
+TEST_F(FakeKraken, RequestsMatchCcxtsRecordedOnes) {
+  answer(200, R"({"error":[],"result":{}})");
+  const auto recorded = [](const std::string& method) {
+    const nlohmann::json file = unit::read_json_file(
+        std::filesystem::path(CRYPTOPIPE_FIXTURES_DIR) / "ccxt-static/kraken/requests" /
+        (method + ".json"));
+    const std::string url = file.at("cases")[0].at("url");
+    return url.substr(std::string("https://api.kraken.com").size());
+  };
+  client_->exchange.fetch_tickers({Symbol::parse("BTC/USDT"), Symbol::parse("ETH/USDT")});
+  EXPECT_EQ(last_target_, recorded("fetchTickers"));
+  client_->exchange.fetch_orderbook(Symbol::parse("BTC/USDT"), 20);
+  EXPECT_EQ(last_target_, recorded("fetchOrderBook") + "&count=20");
+  client_->exchange.fetch_ohlcv(Symbol::parse("BTC/USDT"), Timeframe::parse("1m"), 60'000,
+                                119'999, 1);
+  EXPECT_EQ(last_target_, recorded("fetchOHLCV").substr(0, 37) + "1&since=59");
 }
 
 TEST_F(FakeKraken, AnUnknownPairInAnHttp200IsPermanent) {
