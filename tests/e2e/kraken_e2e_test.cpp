@@ -2,6 +2,7 @@
 // and its 720-candle history cap.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 
 #include "e2e/exchanges_e2e.h"
@@ -54,6 +55,28 @@ TEST(KrakenHistoryCap, YesterdaysMinuteCandlesAreOutOfReach) {
       << run.err;
   const nlohmann::json routes = sim.stats().at("routes");
   EXPECT_FALSE(routes.contains("/kraken/0/public/OHLC")) << routes.dump();
+}
+
+// `cryptopipe exchanges` lists Kraken from the registry, unconfigured unless named, with its
+// minute tokens, its 720-candle pages and cap and its 500-level books.
+TEST(KrakenListing, TheRegistrysKrakenEntry) {
+  PipelineHarness harness("http://127.0.0.1:9", "bybit");
+  harness.write_config({"BTC/USDT"}, {"1m"});
+  const ProcessResult run = harness.cryptopipe({"exchanges", "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  nlohmann::json kraken;
+  for (const nlohmann::json& venue : nlohmann::json::parse(run.out)) {
+    if (venue.at("name") == "kraken") kraken = venue;
+  }
+  ASSERT_FALSE(kraken.is_null()) << run.out;
+  EXPECT_FALSE(kraken.at("configured"));
+  EXPECT_EQ(kraken.at("default_base_url"), "https://api.kraken.com");
+  EXPECT_EQ(kraken.at("timeframes").at("1h"), "60");
+  EXPECT_EQ(kraken.at("timeframes").at("1w"), "10080");
+  EXPECT_FALSE(kraken.at("timeframes").contains("2h"));
+  EXPECT_EQ(kraken.at("candles_per_request"), 720);
+  EXPECT_EQ(kraken.at("ohlcv_history_candles"), 720);
+  EXPECT_EQ(kraken.at("max_depth"), 500);
 }
 
 }  // namespace
