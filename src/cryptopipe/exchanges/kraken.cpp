@@ -21,16 +21,22 @@ constexpr std::chrono::minutes kLockout{15};
 // ccxt charges OHLC and Depth 1.2 "because 1 triggers too many requests immediately".
 constexpr double kHeavyWeight = 1.2;
 
-// The E-prefixed entries of a response's "error" array, joined with "; " (W-prefixed entries are
-// warnings). Empty when there are none or the body has no such array.
+// Adds one entry of a response's "error" array to `joined` ("; " between them) when it is an
+// error: E-prefixed; W-prefixed entries are warnings.
+void add_error(std::string& joined, std::string_view entry) {
+  if (entry.empty() || entry.front() != 'E') return;
+  joined += (joined.empty() ? "" : "; ") + std::string(entry);
+}
+
+// The errors of a response's "error" array, joined; empty when there are none or the body has
+// no such array.
 std::string errors_of(simdjson::dom::object root) {
   simdjson::dom::array errors;
   std::string joined;
   if (root["error"].get_array().get(errors)) return joined;
   for (const simdjson::dom::element entry : errors) {
     std::string_view text;
-    if (entry.get_string().get(text) || text.empty() || text.front() != 'E') continue;
-    joined += (joined.empty() ? "" : "; ") + std::string(text);
+    if (!entry.get_string().get(text)) add_error(joined, text);
   }
   return joined;
 }
@@ -251,9 +257,7 @@ void Kraken::parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const 
     std::string joined;
     for (auto entry : errors) {
       std::string_view text;
-      if (!entry.get_string().get(text) && !text.empty() && text.front() == 'E') {
-        joined += (joined.empty() ? "" : "; ") + std::string(text);
-      }
+      if (!entry.get_string().get(text)) add_error(joined, text);
     }
     if (!joined.empty()) {
       throw Error(ErrorKind::kBadPayload, "kraken: OHLC response is an error (" + joined + ")");
