@@ -36,7 +36,8 @@ std::pair<int, std::string> error_answer(std::string_view code) {
 
 TEST(KrakenOhlc, RowsUnderThePairKeyOldestFirstSinceExclusiveTheOpenCandleLast) {
   const Simulator simulator(kArgs);
-  const auto body = get_ordered_json(simulator, kOhlc + "&since=" + std::to_string(kOpenHourS - 7200));
+  const auto body =
+      get_ordered_json(simulator, kOhlc + "&since=" + std::to_string(kOpenHourS - 7200));
   EXPECT_EQ(body.at("error"), nlohmann::ordered_json::array());
   const auto& result = body.at("result");
   EXPECT_EQ(key_types(result), (std::vector<std::pair<std::string, std::string>>{
@@ -52,7 +53,8 @@ TEST(KrakenOhlc, RowsUnderThePairKeyOldestFirstSinceExclusiveTheOpenCandleLast) 
         << row.dump();
   }
   // An unaligned since keeps the candles opening after it.
-  const auto unaligned = get_ordered_json(simulator, kOhlc + "&since=" + std::to_string(kOpenHourS - 5000));
+  const auto unaligned =
+      get_ordered_json(simulator, kOhlc + "&since=" + std::to_string(kOpenHourS - 5000));
   EXPECT_EQ(times_of(unaligned.at("result").at("XBTUSDT")),
             (std::vector<std::int64_t>{kOpenHourS - 3600, kOpenHourS}));
 }
@@ -86,22 +88,27 @@ TEST(KrakenOhlc, ErrorsComeInHttp200Envelopes) {
 
 TEST(KrakenOhlc, TheSameCandlesAsGateAtTheTicksDecimals) {
   const Simulator simulator(kArgs);
-  const auto rows = get_ordered_json(simulator, kOhlc + "&since=1706486399").at("result").at("XBTUSDT");
+  const auto rows =
+      get_ordered_json(simulator, kOhlc + "&since=1706486399").at("result").at("XBTUSDT");
   const auto gate = get_ordered_json(
       simulator, "/gateio/spot/candlesticks?currency_pair=BTC_USDT&interval=1h&from=1706486400"
                  "&to=1706569200");
   ASSERT_EQ(gate.size(), 24u);
   ASSERT_GE(rows.size(), 24u);
+  const auto units = [](const nlohmann::ordered_json& text) {
+    return decimal_text_units(text.get<std::string>());
+  };
   for (std::size_t i = 0; i < 24; ++i) {
     const auto& k = rows[i];  // [t, open, high, low, close, vwap, volume, count]
     const auto& g = gate[i];  // [t, quote volume, close, high, low, open, volume, closed]
     EXPECT_EQ(std::to_string(k[0].get<std::int64_t>()), g[0].get<std::string>());
-    EXPECT_EQ(decimal_text_units(k[1].get<std::string>()), decimal_text_units(g[5].get<std::string>()));
-    EXPECT_EQ(decimal_text_units(k[2].get<std::string>()), decimal_text_units(g[3].get<std::string>()));
-    EXPECT_EQ(decimal_text_units(k[3].get<std::string>()), decimal_text_units(g[4].get<std::string>()));
-    EXPECT_EQ(decimal_text_units(k[4].get<std::string>()), decimal_text_units(g[2].get<std::string>()));
-    EXPECT_EQ(decimal_text_units(k[6].get<std::string>()), decimal_text_units(g[6].get<std::string>()));
-    EXPECT_EQ(k[6].get<std::string>().size() - k[6].get<std::string>().find('.'), 9u);  // 8 decimals
+    EXPECT_EQ(units(k[1]), units(g[5]));
+    EXPECT_EQ(units(k[2]), units(g[3]));
+    EXPECT_EQ(units(k[3]), units(g[4]));
+    EXPECT_EQ(units(k[4]), units(g[2]));
+    EXPECT_EQ(units(k[6]), units(g[6]));
+    const std::string volume = k[6];
+    EXPECT_EQ(volume.size() - volume.find('.'), 9u);  // eight decimals
   }
 }
 

@@ -65,7 +65,8 @@ void append_row(std::string& out, const Market& market, const Candle& candle) {
 ordered_json ticker(const Market& market, std::int64_t snapshot_ms) {
   const DayStats day = day_stats(market, snapshot_ms);
   const CandleInterval utc_day = CandleInterval::fixed(kDayMs);
-  const Candle today = candle_at(market, utc_day, utc_day.open_containing(snapshot_ms), snapshot_ms);
+  const Candle today =
+      candle_at(market, utc_day, utc_day.open_containing(snapshot_ms), snapshot_ms);
   const OrderBook top = order_book(market, snapshot_ms, 1);
   const auto price = [&](std::int64_t units) { return format_at_step(units, market.tick_size); };
   const auto lot = [&](std::int64_t units) { return format_at_step(units, market.step_size); };

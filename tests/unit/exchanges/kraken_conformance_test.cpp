@@ -79,7 +79,8 @@ TEST(KrakenConformance, EveryRecordedTickerMatchesCcxt) {
     ASSERT_EQ(tickers.size(), 1u);
     const RawTicker& ticker = tickers[0];
     EXPECT_TRUE(ticker.malformed.empty()) << ticker.malformed;
-    EXPECT_EQ(ticker.market_id, Kraken::pair_name(Symbol::parse(parsed.at("symbol").get<std::string>())));
+    const Symbol symbol = Symbol::parse(parsed.at("symbol").get<std::string>());
+    EXPECT_EQ(ticker.market_id, Kraken::pair_name(symbol));
     EXPECT_TRUE(same_number(ticker.last, parsed.at("last")));
     EXPECT_TRUE(same_number(ticker.bid, parsed.at("bid")));
     EXPECT_TRUE(same_number(ticker.bid_size, parsed.at("bidVolume")));

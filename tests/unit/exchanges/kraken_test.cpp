@@ -47,7 +47,8 @@ TEST_F(KrakenParse, RowsUnderThePairsKeyWithTheLastOneStillOpen) {
   const auto rows = candles(
       R"({"error":[],"result":{"last":1706796000,"XXBTZUSD":[)"
       R"([1706792400 ,"43437.5","43593.7","43355.5","43361.1","43511.3","18.75430110",162],)"
-      R"([1706796000,"43366.30","43529.2","43234.2","43485.0","43435.3","0.000000012345678901",0]]}})");
+      R"([1706796000,"43366.30","43529.2","43234.2","43485.0","43435.3",)"
+      R"("0.000000012345678901",0]]}})");
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_TRUE(rows[0].malformed.empty()) << rows[0].malformed;
   EXPECT_EQ(rows[0].open_time, 1706792400000);
@@ -201,8 +202,9 @@ TEST_F(FakeKraken, TickersAreOneRequestForTheAskedPairsAndBooksAskTheDepth) {
   EXPECT_EQ(last_target_, "/0/public/Ticker");
   client_->exchange.fetch_orderbook(Symbol::parse("ETH/USDT"), 25);
   EXPECT_EQ(last_target_, "/0/public/Depth?pair=ETHUSDT&count=25");
-  EXPECT_TRUE(ThrowsError([&] { client_->exchange.fetch_orderbook(Symbol::parse("ETH/USDT"), 501); },
-                          ErrorKind::kInvalidInput, {"kraken", "outside 1 to 500"}));
+  EXPECT_TRUE(
+      ThrowsError([&] { client_->exchange.fetch_orderbook(Symbol::parse("ETH/USDT"), 501); },
+                  ErrorKind::kInvalidInput, {"kraken", "outside 1 to 500"}));
 }
 
 // ccxt's recorded requests (fixtures/ccxt-static/kraken/requests): the same paths and pair
