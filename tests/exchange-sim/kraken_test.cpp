@@ -68,6 +68,12 @@ TEST(KrakenOhlc, OnlyTheSevenHundredTwentyMostRecentCandlesExist) {
     EXPECT_EQ(rows.front().at(0), kOpenHourS - 719 * 3600) << since;
     EXPECT_EQ(rows.back().at(0), kOpenHourS) << since;
   }
+  // Weeks open on Monday 00:00 UTC (1706486400 is Monday 2024-01-29).
+  const auto weeks =
+      get_ordered_json(simulator, "/kraken/0/public/OHLC?pair=XBTUSDT&interval=10080")
+          .at("result")
+          .at("XBTUSDT");
+  EXPECT_EQ(weeks.back().at(0), 1706486400);
   // The interval defaults to a minute.
   const auto minutes =
       get_ordered_json(simulator, "/kraken/0/public/OHLC?pair=XBTUSDT").at("result").at("XBTUSDT");

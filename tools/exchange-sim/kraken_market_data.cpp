@@ -29,8 +29,11 @@ const Market& pair_param(const httplib::Request& request) {
   return *market;
 }
 
+// Weeks are taken to open on Monday, as the simulator's other venues' weeks do (unverified for
+// Kraken); 15-day candles are counted from the epoch.
 std::optional<CandleInterval> interval_from_minutes(const std::string& minutes) {
-  for (const std::int64_t allowed : {1, 5, 15, 30, 60, 240, 1440, 10080, 21600}) {
+  if (minutes == "10080") return CandleInterval::fixed(kWeekMs, kFirstMondayMs);
+  for (const std::int64_t allowed : {1, 5, 15, 30, 60, 240, 1440, 21600}) {
     if (minutes == std::to_string(allowed)) return CandleInterval::fixed(allowed * kMinuteMs);
   }
   return std::nullopt;
