@@ -1,5 +1,6 @@
 #include "cryptopipe/exchanges/kraken.h"
 
+#include <algorithm>
 #include <map>
 
 #include "cryptopipe/core/error.h"
@@ -290,7 +291,12 @@ void Kraken::parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const 
     break;
   }
   if (!found) throw Error(ErrorKind::kBadPayload, "kraken: OHLC response has no rows");
-  if (!rows.empty() && rows.back().malformed.empty()) rows.back().closed = false;
+  // The last row is the candle still open; flagged by its time, the newest, so that a page out
+  // of order flags the same candle.
+  const auto newest = std::max_element(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    return b.malformed.empty() && (!a.malformed.empty() || a.open_time < b.open_time);
+  });
+  if (newest != rows.end() && newest->malformed.empty()) newest->closed = false;
 }
 
 RawResponse Kraken::fetch_tickers(const std::vector<Symbol>& symbols) {

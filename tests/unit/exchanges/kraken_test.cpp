@@ -65,6 +65,16 @@ TEST_F(KrakenParse, RowsUnderThePairsKeyWithTheLastOneStillOpen) {
   EXPECT_EQ(rows[1].closed, false);  // the last row is always the candle still open
 }
 
+TEST_F(KrakenParse, TheNewestRowIsTheOpenOneWhereverItComes) {
+  const auto rows = candles(
+      R"({"error":[],"result":{"XBTUSDT":[[1706796000,"1","1","1","1","1","1",1],)"
+      R"([1706792400,"1","1","1","1","1","1",1],"row"],"last":1706792400}})");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].closed, false);
+  EXPECT_FALSE(rows[1].closed.has_value());
+  EXPECT_FALSE(rows[2].closed.has_value());
+}
+
 TEST_F(KrakenParse, MalformedRowsAreFlaggedOneByOne) {
   const auto rows = candles(
       R"({"error":[],"result":{"XBTUSDT":[)"
