@@ -48,8 +48,8 @@ class Kraken final : public Exchange {
                           TimestampMs end_inclusive, int limit) override;
   bool ohlcv_runs_to_now() const override { return true; }
   // Times are JSON numbers, read as their exact text with simdjson On-Demand. Rows come oldest
-  // first; the last, the newest, is always the candle still open (`closed` false). Kraken's vwap is not a
-  // quote volume (vwap × volume is rounded), so quote_volume stays empty.
+  // first; the last, the newest, is always the candle still open (`closed` false). Kraken's
+  // vwap is not a quote volume (vwap × volume is rounded), so quote_volume stays empty.
   void parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const override;
   // GET /0/public/Ticker: the asked pairs in one request (pair=a,b), every pair when none is
   // asked for.
