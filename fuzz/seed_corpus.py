@@ -17,7 +17,8 @@ FIXTURES = ROOT.parent / "shared" / "fixtures" / "ccxt-static"
 # Bitfinex, Bitget and MEXC have no recorded cases: their folders are absent and only the
 # simulator seeds them.
 FIXTURE_DIRS = {"binance": "binance", "bitfinex": "bitfinex", "bitget": "bitget",
-                "bybit": "bybit", "coinbase": "coinbaseexchange", "gateio": "gate", "mexc": "mexc",
+                "bybit": "bybit", "coinbase": "coinbaseexchange", "gateio": "gate",
+                "kraken": "kraken", "mexc": "mexc",
                 "okx": "okx"}
 SIMULATOR_PATHS = {
     "binance": ["/binance/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=5",
@@ -38,6 +39,12 @@ SIMULATOR_PATHS = {
                "/gateio/spot/tickers",
                "/gateio/spot/order_book?currency_pair=BTC_USDT&limit=5",
                "/gateio/spot/candlesticks?currency_pair=NOPE&interval=1m"],
+    "kraken": ["/kraken/0/public/OHLC?pair=XBTUSDT&interval=1",
+               "/kraken/0/public/Ticker?pair=XBTUSDT,ETHUSDT",
+               "/kraken/0/public/Depth?pair=XBTUSDT&count=5",
+               "/kraken/0/public/OHLC?pair=NOPE&interval=1",
+               "/kraken/0/public/OHLC?pair=XBTUSDT&interval=2",
+               "/kraken/0/public/AssetPairs"],
     "mexc": ["/mexc/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=5",
              "/mexc/api/v3/ticker/24hr",
              "/mexc/api/v3/ticker/24hr?symbol=BTCUSDT",

@@ -62,8 +62,13 @@ RouteHandler with_candle_faults(FaultInjector& faults, CandleRowsLayout layout,
     const CandleFaultPlan plan = faults.plan_candle_answer();
     if (response.status != 200 || !plan.active()) return;
     ordered_json body = ordered_json::parse(response.body);
-    ordered_json& rows = body.at(layout.rows);
-    rows = faulty_rows(rows, plan, layout.open_time_unit_ms, faults);
+    if (!body.contains(layout.rows)) return;  // an error answered with HTTP 200 (Kraken)
+    ordered_json* rows = &body.at(layout.rows);
+    if (layout.rows_under_first_key) {
+      if (!rows->is_object() || rows->empty()) return;
+      rows = &rows->front();
+    }
+    *rows = faulty_rows(*rows, plan, layout.open_time_unit_ms, faults);
     const std::string content_type = response.get_header_value("Content-Type");
     // set_content adds its own Content-Type header; two would be sent otherwise.
     response.headers.erase("Content-Type");

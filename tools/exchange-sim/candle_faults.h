@@ -15,6 +15,8 @@ namespace exchange_sim {
 struct CandleRowsLayout {
   nlohmann::ordered_json::json_pointer rows;  // "" for a top-level array
   std::int64_t open_time_unit_ms = 1;         // 1000 where the open time is in seconds
+  // The rows are the first member of the object at `rows` (Kraken keys them by pair name).
+  bool rows_under_first_key = false;
 };
 
 // Wraps a candle route: on a successful answer, leaves out the candles opening in the gap window,

@@ -23,6 +23,7 @@
 #include "exchange_route.h"
 #include "faults.h"
 #include "gate.h"
+#include "kraken.h"
 #include "mexc.h"
 #include "okx.h"
 #include "request_stats.h"
@@ -44,6 +45,7 @@ struct Options {
   BybitOptions bybit;
   CoinbaseOptions coinbase;
   GateOptions gate;
+  KrakenOptions kraken;
   MexcOptions mexc;
   OkxOptions okx;
   BitfinexOptions bitfinex;
@@ -129,6 +131,19 @@ void add_options(CLI::App& app, Options& options) {
   app.add_option("--gate-limit", options.gate.requests_per_window,
                  "Gate.io requests allowed per 10 s window, per endpoint")
       ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--kraken-limit", options.kraken.requests_per_window,
+                 "Kraken requests allowed per --kraken-window-ms, over every endpoint")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--kraken-window-ms", options.kraken.window_ms,
+                 "Length of Kraken's request-count window")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--kraken-lockout-seconds", options.kraken.lockout_seconds,
+                 "How long Kraken answers EGeneral:Temporary lockout to a client that went over "
+                 "--kraken-limit (0: only EGeneral:Too many requests until the window ends)")
+      ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   app.add_option("--mexc-limit", options.mexc.weight_limit,
                  "MEXC request weight allowed per endpoint per 10 s window (its IP limit)")
@@ -218,6 +233,7 @@ int serve(const Options& options) {
   register_bybit_routes(server, services, options.bybit);
   register_coinbase_routes(server, services, options.coinbase);
   register_gate_routes(server, services, options.gate);
+  register_kraken_routes(server, services, options.kraken);
   register_mexc_routes(server, services, options.mexc);
   register_okx_routes(server, services, options.okx);
   register_bitfinex_routes(server, services, options.bitfinex);
@@ -265,8 +281,9 @@ int serve(const Options& options) {
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "Local exchange simulator: Binance, Bybit, Coinbase Exchange, Gate.io and OKX spot market "
-      "data with deterministic candles, tickers and order books, and switchable faults"};
+      "Local exchange simulator: Binance, Bitfinex, Bybit, Coinbase Exchange, Gate.io, Kraken, MEXC "
+      "and OKX spot market data with deterministic candles, tickers and order books, and "
+      "switchable faults"};
   Options options;
   add_options(app, options);
   CLI11_PARSE(app, argc, argv);

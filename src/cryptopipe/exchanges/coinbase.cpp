@@ -1,7 +1,6 @@
 #include "cryptopipe/exchanges/coinbase.h"
 
 #include <algorithm>
-#include <charconv>
 
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/exchanges/json_text.h"
@@ -44,14 +43,6 @@ void check_response(const RawResponse& raw, const net::HttpResponse& response) {
   throw Error(ErrorKind::kPermanent, what);
 }
 
-// Whole seconds as milliseconds; false for a fraction, an exponent or a time out of range.
-bool read_seconds(std::string_view text, TimestampMs& out_ms) {
-  std::int64_t seconds = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-  if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return false;
-  return !__builtin_mul_overflow(seconds, kMillisPerSecond, &out_ms);
-}
-
 // One candle row [time, low, high, open, close, volume]; extra fields are ignored.
 RawCandle read_candle(simdjson::ondemand::value row_value) {
   RawCandle row;
@@ -70,7 +61,7 @@ RawCandle read_candle(simdjson::ondemand::value row_value) {
   }
   if (count < kCandleFields) {
     row.malformed = "row has fewer than 6 fields";
-  } else if (!read_seconds(texts[0], row.open_time)) {
+  } else if (!read_whole_seconds(texts[0], row.open_time)) {
     row.malformed = "time is not a whole number of seconds in range";
   } else {
     row.low = texts[1];

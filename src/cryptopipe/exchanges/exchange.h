@@ -115,6 +115,11 @@ class Exchange {
   // array, an error object); a row that cannot be read is returned with `malformed` set.
   virtual void parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const = 0;
 
+  // Whether a candle answer runs past the window asked for, on to the candle still open (Kraken's
+  // OHLC has no end bound): the transform then leaves the rows opening after the partition out
+  // instead of rejecting them. False for venues that answer the window.
+  virtual bool ohlcv_runs_to_now() const { return false; }
+
   // 24 h tickers of the given markets in one request (the exchange's bulk endpoint); every
   // spot market when `symbols` is empty. Retries and rate limits are handled inside.
   virtual RawResponse fetch_tickers(const std::vector<Symbol>& symbols) = 0;

@@ -157,4 +157,11 @@ std::optional<simdjson::dom::object> read_book_object(std::string& body,
   return object;
 }
 
+bool read_whole_seconds(std::string_view text, TimestampMs& out_ms) {
+  std::int64_t seconds = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return false;
+  return !__builtin_mul_overflow(seconds, kMillisPerSecond, &out_ms);
+}
+
 }  // namespace cryptopipe::exchanges

@@ -41,6 +41,9 @@ std::string_view number_text(simdjson::ondemand::value value);
 // closeTime). False for anything else, out untouched.
 bool read_integer(simdjson::dom::element value, std::int64_t& out);
 
+// Whole seconds as milliseconds; false for a fraction, an exponent or a time out of range.
+bool read_whole_seconds(std::string_view text, TimestampMs& out_ms);
+
 // Where one decimal text of a ticker comes from: the exchange's key and the RawTicker field.
 struct TickerTextField {
   std::string_view key;

@@ -9,6 +9,7 @@
 #include "cryptopipe/exchanges/bybit.h"
 #include "cryptopipe/exchanges/coinbase.h"
 #include "cryptopipe/exchanges/gateio.h"
+#include "cryptopipe/exchanges/kraken.h"
 #include "cryptopipe/exchanges/mexc.h"
 #include "cryptopipe/exchanges/okx.h"
 
@@ -64,6 +65,19 @@ const std::vector<ExchangeDescriptor>& exchange_registry() {
        // "Candlestick too long ago. Maximum 10000 points ago are allowed" (exchange-apis.md 3.2).
        .ohlcv_history_candles = 10000,
        .create = create<GateIo>},
+      {.name = Kraken::kName,
+       .title = "Kraken spot",
+       .default_base_url = Kraken::kDefaultBaseUrl,
+       // No public budget is published; ccxt paces public calls 1 s apart (docs/exchanges).
+       // A bucket of 2 per 2 s keeps that pace and admits OHLC's and Depth's weight of 1.2.
+       .rate_capacity = 2,
+       .rate_window = milliseconds(2'000),
+       .interval_token = Kraken::interval_token,
+       .accepts_depth = Kraken::accepts_depth,
+       .max_depth = Kraken::kMaxDepth,
+       // OHLC "returns up to 720 of the most recent entries" whatever `since` says.
+       .ohlcv_history_candles = Kraken::kMaxCandles,
+       .create = create<Kraken>},
       {.name = Mexc::kName,
        .title = "MEXC spot v3",
        .default_base_url = Mexc::kDefaultBaseUrl,

@@ -84,6 +84,10 @@ SeriesStats OhlcvSeriesTransformer::run(const SeriesInput& input, SilverParquetW
     page_order_.clear();
     for (std::size_t index = 0; index < page_rows_.size(); ++index) {
       const exchanges::RawCandle& row = page_rows_[index];
+      // Candles after the day that a venue sends unasked are not the day's, nor wrong.
+      if (row.malformed.empty() && row.open_time >= day_end && exchange_.ohlcv_runs_to_now()) {
+        continue;
+      }
       if (auto reason = validate_candle(row, input.timeframe, day_start, day_end)) {
         reject(input, page.key, index, row, *reason, stats, rejects);
         continue;

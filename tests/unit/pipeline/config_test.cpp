@@ -228,9 +228,22 @@ TEST_F(LoadConfig, BadSymbolIsNamedWithItsPosition) {
                           ErrorKind::kConfig, {"exchanges.binance.symbols"}));
 }
 
+// Kraken asks for permission before any non-personal commercial use of its public data
+// (docs/exchanges/kraken.md): nothing reaches it unless the configuration names it, not even with
+// its URL variable set.
+TEST_F(LoadConfig, KrakenIsContactedOnlyWhenConfigured) {
+  const Config defaults = load_config(
+      {}, Environment(std::map<std::string, std::string>{{"CRYPTOPIPE_KRAKEN_URL", "http://x"}}));
+  for (const ExchangeConfig& exchange : defaults.exchanges) EXPECT_NE(exchange.name, "kraken");
+  const Config chosen = load("exchanges:\n  kraken:\n    symbols: [BTC/USD]\n");
+  ASSERT_EQ(chosen.exchanges.size(), 1u);
+  EXPECT_EQ(chosen.exchanges[0].name, "kraken");
+  EXPECT_EQ(chosen.exchanges[0].base_url, "https://api.kraken.com");
+}
+
 TEST_F(LoadConfig, UnknownExchangeIsNamed) {
-  EXPECT_TRUE(ThrowsError([&] { load("exchanges:\n  kraken:\n    symbols: [BTC/USD]\n"); },
-                          ErrorKind::kConfig, {"kraken", "binance"}));
+  EXPECT_TRUE(ThrowsError([&] { load("exchanges:\n  nowhere:\n    symbols: [BTC/USD]\n"); },
+                          ErrorKind::kConfig, {"nowhere", "binance"}));
   EXPECT_TRUE(ThrowsError([&] { load("exchanges: {}\n"); }, ErrorKind::kConfig, {"exchanges"}));
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cryptopipe/exchanges/kraken.h"
 #include "cryptopipe/lake/file_store.h"
 #include "cryptopipe/transform/silver_parquet.h"
 #include "unit/transform/silver_table.h"
@@ -57,7 +58,8 @@ class OhlcvTransform : public ::testing::Test {
     std::vector<std::vector<std::string>> rejects;
   };
 
-  Output run(const std::vector<BronzePage>& pages, TimestampMs expected_until) {
+  Output run(const std::vector<BronzePage>& pages, TimestampMs expected_until,
+             OhlcvSeriesTransformer* transformer = nullptr) {
     const std::string prefix = "silver/ohlcv/dt=2024-01-30/run=r" + std::to_string(++runs_) + "/";
     SilverParquetWriter rows(store_, prefix + "ohlcv.parquet", ohlcv_schema(), 3);
     SilverParquetWriter rejects(store_, prefix + "rejects.parquet", ohlcv_reject_schema(), 3);
@@ -67,7 +69,7 @@ class OhlcvTransform : public ::testing::Test {
                       .pages = pages,
                       .expected_until = expected_until};
     Output out;
-    out.stats = transformer_.run(input, rows, rejects);
+    out.stats = (transformer ? *transformer : transformer_).run(input, rows, rejects);
     EXPECT_EQ(static_cast<std::int64_t>(rows.rows()), out.stats.rows);
     EXPECT_EQ(static_cast<std::int64_t>(rejects.rows()), out.stats.rejects);
     rows.finish();
@@ -295,6 +297,24 @@ TEST_F(OhlcvTransform, RejectsRowsOutsideThePartitionAndInvalidRows) {
   // The rejected 00:00 candle is a gap.
   ASSERT_EQ(out.stats.gaps.size(), 1u);
   EXPECT_EQ(out.stats.gaps[0].first, kStart);
+}
+
+// Kraken's answers run on to the candle still open: the rows after the day belong to the next
+// days and are left out without a reject; a row before the day is still rejected.
+TEST_F(OhlcvTransform, RowsAfterTheDayFromAVenueWhoseAnswersRunToNowAreLeftOut) {
+  unit::TestExchange<exchanges::Kraken> kraken;
+  OhlcvSeriesTransformer transformer{store_, kraken.exchange};
+  std::string rows;
+  for (const int hours : {-1, 22, 23, 24, 25}) {
+    rows += (rows.empty() ? "[" : ",[") + std::to_string((kStart + hours * kHour) / 1000) +
+            R"(,"1","1","1","1","1","1",1])";
+  }
+  const BronzePage p = add_page(R"({"error":[],"result":{"XBTUSDT":[)" + rows + "]}}",
+                                kStart + 25 * kHour + 60'000);
+  const Output out = run({p}, kDay.end_ms(), &transformer);
+  EXPECT_EQ(out.stats.rows, 2);
+  EXPECT_EQ(out.stats.rejects, 1);
+  EXPECT_EQ(out.stats.rejects_by_reason[static_cast<int>(RejectReason::kOutsidePartition)], 1);
 }
 
 TEST_F(OhlcvTransform, AMissingWeeklyCandleOnItsMondayIsOneMissingCandle) {
