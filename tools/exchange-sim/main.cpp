@@ -22,6 +22,7 @@
 #include "exchange_route.h"
 #include "faults.h"
 #include "gate.h"
+#include "kucoin.h"
 #include "okx.h"
 #include "request_stats.h"
 #include "sim_admin_routes.h"
@@ -41,6 +42,7 @@ struct Options {
   BybitOptions bybit;
   CoinbaseOptions coinbase;
   GateOptions gate;
+  KuCoinOptions kucoin;
   OkxOptions okx;
   BitfinexOptions bitfinex;
   std::optional<std::int64_t> now_ms;
@@ -120,6 +122,10 @@ void add_options(CLI::App& app, Options& options) {
       ->capture_default_str();
   app.add_option("--gate-limit", options.gate.requests_per_window,
                  "Gate.io requests allowed per 10 s window, per endpoint")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--kucoin-limit", options.kucoin.public_pool_weight,
+                 "KuCoin public-pool weight allowed per 30 s window")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_option("--okx-history-limit", options.okx.history_candles_per_window,
@@ -202,6 +208,7 @@ int serve(const Options& options) {
   register_bybit_routes(server, services, options.bybit);
   register_coinbase_routes(server, services, options.coinbase);
   register_gate_routes(server, services, options.gate);
+  register_kucoin_routes(server, services, options.kucoin);
   register_okx_routes(server, services, options.okx);
   register_bitfinex_routes(server, services, options.bitfinex);
   register_admin_routes(server, faults, stats);
@@ -247,7 +254,7 @@ int serve(const Options& options) {
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "Local exchange simulator: Binance, Bybit, Coinbase Exchange, Gate.io and OKX spot market "
+      "Local exchange simulator: Binance, Bybit, Coinbase Exchange, Gate.io, KuCoin and OKX spot market "
       "data with deterministic candles, tickers and order books, and switchable faults"};
   Options options;
   add_options(app, options);

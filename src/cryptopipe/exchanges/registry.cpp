@@ -8,6 +8,7 @@
 #include "cryptopipe/exchanges/bybit.h"
 #include "cryptopipe/exchanges/coinbase.h"
 #include "cryptopipe/exchanges/gateio.h"
+#include "cryptopipe/exchanges/kucoin.h"
 #include "cryptopipe/exchanges/okx.h"
 
 namespace cryptopipe::exchanges {
@@ -62,6 +63,16 @@ const std::vector<ExchangeDescriptor>& exchange_registry() {
        // "Candlestick too long ago. Maximum 10000 points ago are allowed" (exchange-apis.md 3.2).
        .ohlcv_history_candles = 10000,
        .create = create<GateIo>},
+      {.name = KuCoin::kName,
+       .title = "KuCoin spot",
+       .default_base_url = KuCoin::kDefaultBaseUrl,
+       // The public pool: 2000 weight per 30 s per IP; candles weigh 3, allTickers 15.
+       .rate_capacity = 2000,
+       .rate_window = milliseconds(30'000),
+       .interval_token = KuCoin::interval_token,
+       .accepts_depth = KuCoin::accepts_depth,
+       .max_depth = 100,
+       .create = create<KuCoin>},
       {.name = Okx::kName,
        .title = "OKX v5 spot",
        .default_base_url = Okx::kDefaultBaseUrl,
