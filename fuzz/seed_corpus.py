@@ -14,9 +14,11 @@ import zlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = ROOT.parent / "shared" / "fixtures" / "ccxt-static"
-# Bitfinex has no recorded cases: its folder is absent and only the simulator seeds it.
+# Bitfinex and KuCoin have no recorded cases: their folders are absent and only the simulator
+# seeds them.
 FIXTURE_DIRS = {"binance": "binance", "bitfinex": "bitfinex", "bybit": "bybit",
-                "coinbase": "coinbaseexchange", "gateio": "gate", "okx": "okx"}
+                "coinbase": "coinbaseexchange", "gateio": "gate", "kucoin": "kucoin",
+                "okx": "okx"}
 SIMULATOR_PATHS = {
     "binance": ["/binance/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=5",
                 "/binance/api/v3/ticker/24hr?symbols=%5B%22BTCUSDT%22%2C%22ETHUSDT%22%5D",
@@ -36,6 +38,13 @@ SIMULATOR_PATHS = {
                "/gateio/spot/tickers",
                "/gateio/spot/order_book?currency_pair=BTC_USDT&limit=5",
                "/gateio/spot/candlesticks?currency_pair=NOPE&interval=1m"],
+    "kucoin": ["/kucoin/api/v1/market/candles?symbol=BTC-USDT&type=1min&startAt=1700000000"
+               "&endAt=1700000300",
+               "/kucoin/api/v1/market/allTickers",
+               "/kucoin/api/v1/market/orderbook/level2_20?symbol=BTC-USDT",
+               "/kucoin/api/v1/market/candles?symbol=NOPE-USDT&type=1min",
+               "/kucoin/api/v1/market/candles?symbol=BTC-USDT&type=2min",
+               "/kucoin/api/v2/symbols"],
     "okx": ["/okx/api/v5/market/history-candles?instId=BTC-USDT&bar=1m&limit=5",
             "/okx/api/v5/market/tickers?instType=SPOT",
             "/okx/api/v5/market/books?instId=BTC-USDT&sz=5",

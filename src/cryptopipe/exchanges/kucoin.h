@@ -22,7 +22,7 @@ class KuCoin final : public Exchange {
 
   explicit KuCoin(std::unique_ptr<RestSession> session);
 
-  // 1min ... 1week; KuCoin has no 3 d or 1 M candles.
+  // 1min ... 1week: every timeframe the engine knows.
   static std::optional<std::string_view> interval_token(const Timeframe& timeframe);
   // 1 to 100 levels a side: the public level2_20 and level2_100 (the full book needs a key).
   static bool accepts_depth(int depth);

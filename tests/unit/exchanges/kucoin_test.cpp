@@ -163,7 +163,11 @@ TEST(KuCoinIntervals, TokensAndDepths) {
   EXPECT_EQ(KuCoin::interval_token(Timeframe::parse("8h")), "8hour");
   EXPECT_EQ(KuCoin::interval_token(Timeframe::parse("1d")), "1day");
   EXPECT_EQ(KuCoin::interval_token(Timeframe::parse("1w")), "1week");
-  EXPECT_FALSE(KuCoin::interval_token(Timeframe::parse("3d")).has_value());
+  // Every timeframe the engine knows: KuCoin lacks none of them.
+  for (const char* name : {"1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h",
+                           "1d", "1w"}) {
+    EXPECT_TRUE(KuCoin::interval_token(Timeframe::parse(name)).has_value()) << name;
+  }
   EXPECT_TRUE(KuCoin::accepts_depth(1));
   EXPECT_TRUE(KuCoin::accepts_depth(100));
   EXPECT_FALSE(KuCoin::accepts_depth(101));
@@ -205,13 +209,6 @@ TEST(KuCoinRequests, TickersBooksAndSymbolsAreOneRequestEach) {
                                   "/api/v2/symbols"}));
   EXPECT_TRUE(ThrowsError([&] { client.exchange.fetch_orderbook(kBtc, 101); },
                           ErrorKind::kInvalidInput, {"101", "1 to 100"}));
-}
-
-TEST(KuCoinRequests, AMissingTimeframeIsAConfigError) {
-  TestExchange<KuCoin> client;
-  EXPECT_TRUE(ThrowsError(
-      [&] { client.exchange.fetch_ohlcv(kBtc, Timeframe::parse("3d"), 0, 1, 1); },
-      ErrorKind::kConfig, {"kucoin has no 3d candles"}));
 }
 
 // Each answer KuCoin gives and the error kind it becomes.
