@@ -14,11 +14,11 @@ import zlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = ROOT.parent / "shared" / "fixtures" / "ccxt-static"
-# Bitfinex and KuCoin have no recorded cases: their folders are absent and only the simulator
-# seeds them.
+# Bitfinex, KuCoin and MEXC have no recorded cases: their folders are absent and only the
+# simulator seeds them.
 FIXTURE_DIRS = {"binance": "binance", "bitfinex": "bitfinex", "bybit": "bybit",
                 "coinbase": "coinbaseexchange", "gateio": "gate", "kucoin": "kucoin",
-                "okx": "okx"}
+                "mexc": "mexc", "okx": "okx"}
 SIMULATOR_PATHS = {
     "binance": ["/binance/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=5",
                 "/binance/api/v3/ticker/24hr?symbols=%5B%22BTCUSDT%22%2C%22ETHUSDT%22%5D",
@@ -45,6 +45,12 @@ SIMULATOR_PATHS = {
                "/kucoin/api/v1/market/candles?symbol=NOPE-USDT&type=1min",
                "/kucoin/api/v1/market/candles?symbol=BTC-USDT&type=2min",
                "/kucoin/api/v2/symbols"],
+    "mexc": ["/mexc/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=5",
+             "/mexc/api/v3/ticker/24hr",
+             "/mexc/api/v3/ticker/24hr?symbol=BTCUSDT",
+             "/mexc/api/v3/depth?symbol=BTCUSDT&limit=5",
+             "/mexc/api/v3/klines?symbol=NOPE&interval=1m",
+             "/mexc/api/v3/klines?symbol=BTCUSDT&interval=1h"],
     "okx": ["/okx/api/v5/market/history-candles?instId=BTC-USDT&bar=1m&limit=5",
             "/okx/api/v5/market/tickers?instType=SPOT",
             "/okx/api/v5/market/books?instId=BTC-USDT&sz=5",

@@ -17,13 +17,13 @@ namespace {
 constexpr std::int64_t kDefaultLimit = 100;
 constexpr std::int64_t kMaxLimit = 5000;
 
-void append_levels(std::string& out, const std::vector<BookLevel>& levels) {
+void append_levels(std::string& out, const std::vector<BookLevel>& levels, UnitsFormat format) {
   out += '[';
   for (const BookLevel& level : levels) {
     if (out.back() != '[') {
       out += ',';
     }
-    out += "[\"" + format_units(level.price) + "\",\"" + format_units(level.quantity) + "\"]";
+    out += "[\"" + format(level.price) + "\",\"" + format(level.quantity) + "\"]";
   }
   out += ']';
 }
@@ -35,12 +35,18 @@ void answer_depth(const httplib::Request& request, httplib::Response& response,
   const Market& market = listed_market(required_param(request, "symbol"), "symbol");
   const std::size_t limit = limit_param(request, kDefaultLimit, kMaxLimit);
   const OrderBook book = order_book(market, snapshot_time_ms(clock.now_ms()), limit);
+  answer_json(response, 200, depth_body(book, format_units, std::nullopt));
+}
+
+std::string depth_body(const OrderBook& book, UnitsFormat format,
+                       std::optional<std::int64_t> timestamp_ms) {
   std::string out = "{\"lastUpdateId\":" + std::to_string(book.update_id) + ",\"bids\":";
-  append_levels(out, book.bids);
+  append_levels(out, book.bids, format);
   out += ",\"asks\":";
-  append_levels(out, book.asks);
+  append_levels(out, book.asks, format);
+  if (timestamp_ms) out += ",\"timestamp\":" + std::to_string(*timestamp_ms);
   out += '}';
-  answer_json(response, 200, std::move(out));
+  return out;
 }
 
 int depth_weight(const httplib::Request& request) {

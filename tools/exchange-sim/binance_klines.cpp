@@ -66,13 +66,13 @@ void append_row(std::string& out, const Candle& candle) {
   out += "\"0\"]";
 }
 
-std::string klines_json(const std::vector<Candle>& candles) {
+std::string klines_json(const std::vector<Candle>& candles, const KlinesDialect& dialect) {
   std::string out = "[";
   for (const Candle& candle : candles) {
     if (out.size() > 1) {
       out += ',';
     }
-    append_row(out, candle);
+    dialect.append_row(out, candle);
   }
   out += ']';
   return out;
@@ -81,19 +81,22 @@ std::string klines_json(const std::vector<Candle>& candles) {
 }  // namespace
 
 void answer_klines(const httplib::Request& request, httplib::Response& response,
-                   const SimClock& clock) {
+                   const SimClock& clock, const KlinesDialect& dialect) {
   const std::string symbol = required_param(request, "symbol");
   const std::string interval_token = required_param(request, "interval");
   const std::optional<std::int64_t> start_time = optional_unsigned_param(request, "startTime");
-  const std::optional<std::int64_t> end_time = optional_unsigned_param(request, "endTime");
+  std::optional<std::int64_t> end_time = optional_unsigned_param(request, "endTime");
   const Market& market = listed_market(symbol, "symbol");
-  const std::optional<CandleInterval> interval = interval_from_token(interval_token);
+  const std::optional<CandleInterval> interval = dialect.interval_from_token(interval_token);
   if (!interval) {
     throw Rejection(invalid_interval());
   }
-  const std::size_t limit = limit_param(request, kDefaultLimit, kMaxLimit);
+  const std::size_t limit = limit_param(request, dialect.default_limit, dialect.max_limit);
   if (start_time && end_time && *start_time > *end_time) {
     throw Rejection({400, -1023, "Start time is greater than end time."});
+  }
+  if (end_time && dialect.end_time_exclusive) {
+    *end_time -= 1;  // the last open time the window takes
   }
 
   // startTime picks the earliest candles opening at or after it (so a startTime inside a candle
@@ -104,7 +107,17 @@ void answer_klines(const httplib::Request& request, httplib::Response& response,
   const std::vector<Candle> candles = start_time
                                           ? earliest_candles(market, *interval, window, now_ms)
                                           : latest_candles(market, *interval, window, now_ms);
-  answer_json(response, 200, klines_json(candles));
+  answer_json(response, 200, klines_json(candles, dialect));
+}
+
+void answer_klines(const httplib::Request& request, httplib::Response& response,
+                   const SimClock& clock) {
+  static constexpr KlinesDialect kBinance{.interval_from_token = interval_from_token,
+                                          .append_row = append_row,
+                                          .default_limit = kDefaultLimit,
+                                          .max_limit = kMaxLimit,
+                                          .end_time_exclusive = false};
+  answer_klines(request, response, clock, kBinance);
 }
 
 }  // namespace exchange_sim::binance

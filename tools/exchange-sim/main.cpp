@@ -23,6 +23,7 @@
 #include "faults.h"
 #include "gate.h"
 #include "kucoin.h"
+#include "mexc.h"
 #include "okx.h"
 #include "request_stats.h"
 #include "sim_admin_routes.h"
@@ -43,6 +44,7 @@ struct Options {
   CoinbaseOptions coinbase;
   GateOptions gate;
   KuCoinOptions kucoin;
+  MexcOptions mexc;
   OkxOptions okx;
   BitfinexOptions bitfinex;
   std::optional<std::int64_t> now_ms;
@@ -128,6 +130,14 @@ void add_options(CLI::App& app, Options& options) {
                  "KuCoin public-pool weight allowed per 30 s window")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  app.add_option("--mexc-limit", options.mexc.weight_limit,
+                 "MEXC request weight allowed per endpoint per 10 s window (its IP limit)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--mexc-ban-seconds", options.mexc.ban_seconds,
+                 "Length of MEXC's 418 ban for clients that keep going after a 429")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   app.add_option("--okx-history-limit", options.okx.history_candles_per_window,
                  "OKX history-candles requests allowed per 2 s window")
       ->check(CLI::PositiveNumber)
@@ -209,6 +219,7 @@ int serve(const Options& options) {
   register_coinbase_routes(server, services, options.coinbase);
   register_gate_routes(server, services, options.gate);
   register_kucoin_routes(server, services, options.kucoin);
+  register_mexc_routes(server, services, options.mexc);
   register_okx_routes(server, services, options.okx);
   register_bitfinex_routes(server, services, options.bitfinex);
   register_admin_routes(server, faults, stats);
@@ -254,8 +265,8 @@ int serve(const Options& options) {
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "Local exchange simulator: Binance, Bybit, Coinbase Exchange, Gate.io, KuCoin and OKX spot market "
-      "data with deterministic candles, tickers and order books, and switchable faults"};
+      "Local exchange simulator: Binance, Bybit, Coinbase Exchange, Gate.io, KuCoin and OKX spot "
+      "market data with deterministic candles, tickers and order books, and switchable faults"};
   Options options;
   add_options(app, options);
   CLI11_PARSE(app, argc, argv);

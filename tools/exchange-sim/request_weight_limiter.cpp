@@ -5,22 +5,21 @@
 namespace exchange_sim {
 namespace {
 
-constexpr std::int64_t kMinuteMs = 60'000;
-
 int whole_seconds_until(std::int64_t from_ms, std::int64_t until_ms) {
   return static_cast<int>((until_ms - from_ms + 999) / 1000);
 }
 
 }  // namespace
 
-RequestWeightLimiter::RequestWeightLimiter(int weight_limit, std::chrono::seconds ban_duration)
-    : weight_limit_(weight_limit), ban_duration_(ban_duration) {}
+RequestWeightLimiter::RequestWeightLimiter(int weight_limit, std::chrono::seconds ban_duration,
+                                           std::int64_t window_ms)
+    : weight_limit_(weight_limit), ban_duration_(ban_duration), window_ms_(window_ms) {}
 
 RequestWeightLimiter::Verdict RequestWeightLimiter::admit(int weight, std::int64_t now_ms) {
   const std::lock_guard lock(mutex_);
-  const std::int64_t minute = now_ms / kMinuteMs;
-  if (minute != minute_) {
-    minute_ = minute;
+  const std::int64_t window = now_ms / window_ms_;
+  if (window != window_) {
+    window_ = window;
     used_weight_ = 0;
     rejected_ = 0;
   }
@@ -39,7 +38,7 @@ RequestWeightLimiter::Verdict RequestWeightLimiter::admit(int weight, std::int64
             banned_until_ms_};
   }
   return {Outcome::kLimited, used_weight_,
-          std::max(1, whole_seconds_until(now_ms, (minute + 1) * kMinuteMs)), 0};
+          std::max(1, whole_seconds_until(now_ms, (window + 1) * window_ms_)), 0};
 }
 
 }  // namespace exchange_sim

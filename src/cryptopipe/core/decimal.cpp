@@ -1,6 +1,7 @@
 #include "cryptopipe/core/decimal.h"
 
 #include <array>
+#include <string>
 
 namespace cryptopipe {
 namespace {
@@ -131,6 +132,49 @@ int compare_decimal(std::string_view a, std::string_view b) {
   if (pa.negative != pb.negative) return pa.negative ? -1 : 1;
   const int magnitude = compare_magnitude(pa, pb);
   return pa.negative ? -magnitude : magnitude;
+}
+
+std::optional<std::string> plain_decimal_from_exponent(std::string_view text) {
+  constexpr int kMaxExponent = 400;
+  const std::size_t e = text.find_first_of("eE");
+  if (e == std::string_view::npos) return std::nullopt;
+  const std::string_view mantissa = text.substr(0, e);
+  std::string_view exponent_text = text.substr(e + 1);
+  if (!is_decimal(mantissa)) return std::nullopt;
+  bool negative_exponent = false;
+  if (!exponent_text.empty() && (exponent_text.front() == '+' || exponent_text.front() == '-')) {
+    negative_exponent = exponent_text.front() == '-';
+    exponent_text.remove_prefix(1);
+  }
+  if (exponent_text.empty() || exponent_text.size() > 3) return std::nullopt;
+  int exponent = 0;
+  for (const char c : exponent_text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    exponent = exponent * 10 + (c - '0');
+  }
+  if (exponent > kMaxExponent) return std::nullopt;
+  if (negative_exponent) exponent = -exponent;
+
+  const bool negative = mantissa.front() == '-';
+  const std::string_view unsigned_mantissa = negative ? mantissa.substr(1) : mantissa;
+  const std::size_t dot = unsigned_mantissa.find('.');
+  std::string digits(unsigned_mantissa.substr(0, dot));
+  if (dot != std::string_view::npos) digits += unsigned_mantissa.substr(dot + 1);
+  // The point sits after `point` digits of `digits`; the exponent moves it.
+  long point = static_cast<long>(dot == std::string_view::npos ? unsigned_mantissa.size() : dot) +
+               exponent;
+  if (point <= 0) {
+    digits.insert(0, static_cast<std::size_t>(1 - point), '0');
+    point = 1;
+  } else if (static_cast<std::size_t>(point) > digits.size()) {
+    digits.append(static_cast<std::size_t>(point) - digits.size(), '0');
+  }
+  std::string plain = negative ? "-" : "";
+  plain.append(digits, 0, static_cast<std::size_t>(point));
+  if (static_cast<std::size_t>(point) < digits.size()) {
+    plain.append(".").append(digits, static_cast<std::size_t>(point));
+  }
+  return plain;
 }
 
 bool is_negative_decimal(std::string_view text) { return split(text).negative; }

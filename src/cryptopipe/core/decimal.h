@@ -18,6 +18,13 @@ bool is_decimal(std::string_view text);
 // "1.50" == "1.5", "-0" == "0". Precondition: both satisfy is_decimal().
 int compare_decimal(std::string_view a, std::string_view b);
 
+// The plain decimal text of a number in JSON's exponent form ("1.5e-7" → "0.00000015",
+// "2E+3" → "2000", "-1.25e1" → "-12.5"), exactly, digits moved rather than computed; nullopt
+// when the text is not a JSON number with an exponent, or its exponent is beyond ±400 (no
+// market quantity is, and the text would be huge). Venues whose JSON serializer writes small
+// or huge numbers this way (JavaScript's does below 1e-6) send such text as prices and volumes.
+std::optional<std::string> plain_decimal_from_exponent(std::string_view text);
+
 bool is_negative_decimal(std::string_view text);  // strictly below zero
 bool is_zero_decimal(std::string_view text);
 

@@ -1,9 +1,7 @@
 #include "cryptopipe/exchanges/binance.h"
 
-#include <charconv>
-
 #include "cryptopipe/core/error.h"
-#include "cryptopipe/exchanges/json_text.h"
+#include "cryptopipe/exchanges/binance_family.h"
 #include "cryptopipe/exchanges/listing.h"
 
 namespace cryptopipe::exchanges {
@@ -11,7 +9,7 @@ namespace {
 
 constexpr double kKlinesWeight = 2;
 constexpr double kExchangeInfoWeight = 20;
-constexpr std::size_t kKlineMinFields = 9;
+constexpr std::size_t kKlineFields = 9;  // through the trade count
 
 // 24hr ticker weights by the number of symbols asked for (no symbols: every market).
 constexpr std::size_t kFewTickers = 20;
@@ -44,37 +42,6 @@ constexpr TickerTextField kTickerFields[] = {
     {"priceChangePercent", &RawTicker::change_percent},  // already in percent units
 };
 
-// "code -1121: Invalid symbol." from Binance's {code, msg} body, or the raw body.
-std::string describe_error_body(const std::string& body) {
-  std::string copy = body;
-  simdjson::ondemand::document doc;
-  std::int64_t code = 0;
-  std::string_view msg;
-  if (thread_parser().iterate(padded_view(copy)).get(doc) == simdjson::SUCCESS &&
-      doc["code"].get_int64().get(code) == simdjson::SUCCESS &&
-      doc["msg"].get_string().get(msg) == simdjson::SUCCESS) {
-    return "code " + std::to_string(code) + ": " + std::string(msg);
-  }
-  return body.size() > 200 ? body.substr(0, 200) + "..." : body;
-}
-
-void check_response(const RawResponse& raw, const net::HttpResponse& response) {
-  if (raw.status == 200) return;
-  const std::string what = "binance: GET " + raw.url + " answered HTTP " +
-                           std::to_string(raw.status) + " (" + describe_error_body(raw.body) + ")";
-  const auto retry_after_s = header_int(response, "retry-after");
-  const auto retry_after = std::chrono::milliseconds(retry_after_s.value_or(1) * 1000);
-  if (raw.status == 429) throw Error(ErrorKind::kRateLimited, what, retry_after);
-  if (raw.status == 418) {
-    throw Error(ErrorKind::kBanned,
-                what + "; the IP is banned for " + std::to_string(retry_after.count() / 1000) +
-                    " s, stopping binance",
-                retry_after);
-  }
-  if (raw.status >= 500) throw Error(ErrorKind::kTransient, what);
-  throw Error(ErrorKind::kPermanent, what);
-}
-
 // The weight of a 24hr ticker request for `symbol_count` symbols (0: every market).
 double ticker_weight(std::size_t symbol_count) {
   if (symbol_count == 0 || symbol_count > kSomeTickers) return kManyTickersWeight;
@@ -88,20 +55,6 @@ double depth_weight(int depth) {
   return depth <= kLargeDepth ? kLargeDepthWeight : kHugeDepthWeight;
 }
 
-// One ticker of the 24hr response. closeTime, the end of the 24 h window, is its timestamp.
-RawTicker read_ticker(simdjson::dom::element entry) {
-  RawTicker ticker = read_ticker_texts(entry, "symbol", kTickerFields);
-  simdjson::dom::element close_time;
-  if (!ticker.malformed.empty() || entry["closeTime"].get(close_time)) return ticker;
-  std::int64_t ms = 0;
-  if (read_integer(close_time, ms)) {
-    ticker.ts = ms;
-  } else {
-    ticker.malformed = "closeTime is not an integer";
-  }
-  return ticker;
-}
-
 }  // namespace
 
 Binance::Binance(std::unique_ptr<RestSession> session) : session_(std::move(session)) {}
@@ -111,8 +64,11 @@ std::string Binance::market_id(const Symbol& symbol) const {
 }
 
 RawResponse Binance::get(const std::string& path, const QueryParams& params, double weight) {
+  const auto check = [](const RawResponse& raw, const net::HttpResponse& response) {
+    binance_family::check_response(kName, raw, response);
+  };
   net::RateLimiter& limiter = session_->limiter();
-  return session_->get(path, params, weight, check_response,
+  return session_->get(path, params, weight, check,
                        [&limiter](const net::HttpResponse& response) {
                          if (const auto used = header_int(response, "x-mbx-used-weight-1m")) {
                            limiter.observe_used(static_cast<double>(*used));
@@ -158,61 +114,7 @@ RawResponse Binance::fetch_ohlcv(const Symbol& symbol, const Timeframe& timefram
 }
 
 void Binance::parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const {
-  rows.clear();
-  const simdjson::padded_string_view padded = padded_view(body);
-  simdjson::dom::array array;
-  if (const auto error = thread_dom_parser().parse(padded.data(), padded.length(), false)
-                             .get_array()
-                             .get(array)) {
-    throw bad_payload(kName, "klines response", error);
-  }
-  for (const simdjson::dom::element row_value : array) {
-    RawCandle row;
-    simdjson::dom::array fields;
-    if (row_value.get_array().get(fields)) {
-      row.malformed = "row is not an array";
-      rows.push_back(row);
-      continue;
-    }
-    std::size_t index = 0;
-    for (const simdjson::dom::element field : fields) {
-      switch (index) {
-        case 0:
-          if (field.get_int64().get(row.open_time)) row.malformed = "open time is not an integer";
-          break;
-        case 1: row.open = string_text(field); break;
-        case 2: row.high = string_text(field); break;
-        case 3: row.low = string_text(field); break;
-        case 4: row.close = string_text(field); break;
-        case 5: row.volume = string_text(field); break;
-        case 6: {
-          std::int64_t close_time = 0;
-          if (field.get_int64().get(close_time)) {
-            row.malformed = "close time is not an integer";
-          } else {
-            row.close_time = close_time;
-          }
-          break;
-        }
-        case 7: row.quote_volume = string_text(field); break;
-        case 8: {
-          std::int64_t trades = 0;
-          if (field.get_int64().get(trades)) {
-            row.malformed = "trade count is not an integer";
-          } else {
-            row.trade_count = trades;
-          }
-          break;
-        }
-        default: break;
-      }
-      ++index;
-    }
-    if (index < kKlineMinFields && row.malformed.empty()) {
-      row.malformed = "row has fewer than 9 fields";
-    }
-    rows.push_back(row);
-  }
+  binance_family::parse_klines(kName, body, kKlineFields, rows);
 }
 
 RawResponse Binance::fetch_tickers(const std::vector<Symbol>& symbols) {
@@ -232,25 +134,7 @@ RawResponse Binance::fetch_tickers(const std::vector<Symbol>& symbols) {
 }
 
 void Binance::parse_tickers(std::string& body, std::vector<RawTicker>& tickers) const {
-  tickers.clear();
-  const simdjson::padded_string_view padded = padded_view(body);
-  simdjson::dom::element root;
-  if (const auto error = thread_dom_parser().parse(padded.data(), padded.length(), false)
-                             .get(root)) {
-    throw bad_payload(kName, "24hr ticker response", error);
-  }
-  simdjson::dom::array array;
-  if (!root.get_array().get(array)) {
-    for (const simdjson::dom::element entry : array) tickers.push_back(read_ticker(entry));
-    return;
-  }
-  // A lone object is the answer to `symbol=`; one without a symbol is an error body.
-  simdjson::dom::element symbol;
-  if (!root.is_object() || root["symbol"].get(symbol)) {
-    throw Error(ErrorKind::kBadPayload, "binance: 24hr ticker response is neither an array nor "
-                                        "a ticker object (" + describe_error_body(body) + ")");
-  }
-  tickers.push_back(read_ticker(root));
+  binance_family::parse_tickers(kName, body, kTickerFields, {}, tickers);
 }
 
 bool Binance::accepts_depth(int depth) { return depth >= 1 && depth <= kMaxDepth; }
@@ -266,15 +150,7 @@ RawResponse Binance::fetch_orderbook(const Symbol& symbol, int depth) {
 }
 
 void Binance::parse_orderbook(std::string& body, RawBook& book) const {
-  book.clear();
-  const auto object = read_book_object(body, kName, "depth response", "code");
-  if (!object) {
-    throw Error(ErrorKind::kBadPayload, "binance: depth response is not a book object (" +
-                                            describe_error_body(body) + ")");
-  }
-  read_book_sides(*object, "bids", "asks", kName, "depth response", book);
-  // A number live, a string in ccxt's recording: read_integer takes both.
-  book.sequence = optional_integer(*object, "lastUpdateId", kName, "depth response");
+  binance_family::parse_depth(kName, body, book);
 }
 
 }  // namespace cryptopipe::exchanges

@@ -1,6 +1,9 @@
 #include "cryptopipe/exchanges/json_text.h"
 
 #include <charconv>
+#include <deque>
+
+#include "cryptopipe/core/decimal.h"
 
 namespace cryptopipe::exchanges {
 
@@ -17,6 +20,9 @@ std::string_view number_text(simdjson::ondemand::value value) {
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\n' ||
                            text.back() == '\r')) {
     text.remove_suffix(1);
+  }
+  if (auto plain = plain_decimal_from_exponent(text)) {
+    return thread_expanded_numbers().emplace_back(std::move(*plain));
   }
   return text;
 }
@@ -118,7 +124,14 @@ std::optional<std::int64_t> optional_integer(simdjson::dom::object object, std::
   return out;
 }
 
+std::deque<std::string>& thread_expanded_numbers() {
+  thread_local std::deque<std::string> numbers;
+  return numbers;
+}
+
 simdjson::ondemand::parser& thread_parser() {
+  // A new document on this thread: the previous one's views, expanded numbers included, die.
+  thread_expanded_numbers().clear();
   thread_local simdjson::ondemand::parser parser;
   return parser;
 }

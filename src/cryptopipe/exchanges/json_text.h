@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <span>
 #include <string>
@@ -30,7 +31,9 @@ std::string_view string_text(simdjson::dom::element value);
 
 // The exact text of a JSON number read with On-Demand (Coinbase's and Bitfinex's decimals are
 // numbers), without the whitespace that may follow it; empty for any other type, which then
-// fails decimal validation. A view into the parsed body.
+// fails decimal validation. A view into the parsed body; a number in exponent form ("1.2e-7",
+// as JavaScript writes small numbers) comes back as its exact plain text ("0.00000012"), kept
+// in thread_expanded_numbers() until the thread's next thread_parser() call.
 std::string_view number_text(simdjson::ondemand::value value);
 
 // An integer sent as a JSON number or as its digits in a JSON string: the live APIs send
@@ -80,6 +83,9 @@ std::optional<std::int64_t> optional_integer(simdjson::dom::object object, std::
 // nothing once warm. The DOM parser dispatches at run time to the best kernel of the CPU; it
 // reads whole documents such as candle pages. On-Demand suits picking a few fields.
 simdjson::ondemand::parser& thread_parser();
+// The plain texts number_text() made of exponent forms since this thread last called
+// thread_parser() (which clears them): a deque keeps each string in place as it grows.
+std::deque<std::string>& thread_expanded_numbers();
 simdjson::dom::parser& thread_dom_parser();
 
 inline Error bad_payload(std::string_view exchange, std::string_view what,

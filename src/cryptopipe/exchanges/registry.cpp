@@ -9,6 +9,7 @@
 #include "cryptopipe/exchanges/coinbase.h"
 #include "cryptopipe/exchanges/gateio.h"
 #include "cryptopipe/exchanges/kucoin.h"
+#include "cryptopipe/exchanges/mexc.h"
 #include "cryptopipe/exchanges/okx.h"
 
 namespace cryptopipe::exchanges {
@@ -73,6 +74,17 @@ const std::vector<ExchangeDescriptor>& exchange_registry() {
        .accepts_depth = KuCoin::accepts_depth,
        .max_depth = 100,
        .create = create<KuCoin>},
+      {.name = Mexc::kName,
+       .title = "MEXC spot v3",
+       .default_base_url = Mexc::kDefaultBaseUrl,
+       // 500 weight per endpoint per 10 s by MEXC's docs, 300 per IP by another reading
+       // (docs/exchanges/mexc.md): the lower, over all endpoints.
+       .rate_capacity = 300,
+       .rate_window = milliseconds(10'000),
+       .interval_token = Mexc::interval_token,
+       .accepts_depth = Mexc::accepts_depth,
+       .max_depth = Mexc::kMaxDepth,
+       .create = create<Mexc>},
       {.name = Okx::kName,
        .title = "OKX v5 spot",
        .default_base_url = Okx::kDefaultBaseUrl,

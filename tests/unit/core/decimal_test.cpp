@@ -120,5 +120,35 @@ TEST(ScaledDecimal, ShortestTextOfEveryMagnitude) {
   EXPECT_EQ(text_of(ten19 * 10, 18), "100");
 }
 
+TEST(PlainDecimalFromExponent, MovesThePointExactly) {
+  EXPECT_EQ(plain_decimal_from_exponent("1e-8"), "0.00000001");
+  EXPECT_EQ(plain_decimal_from_exponent("1.5e-7"), "0.00000015");
+  EXPECT_EQ(plain_decimal_from_exponent("-1.25e1"), "-12.5");
+  EXPECT_EQ(plain_decimal_from_exponent("2E+3"), "2000");
+  EXPECT_EQ(plain_decimal_from_exponent("1.2345e2"), "123.45");
+  EXPECT_EQ(plain_decimal_from_exponent("12.5e-1"), "1.25");
+  EXPECT_EQ(plain_decimal_from_exponent("3e0"), "3");
+  EXPECT_EQ(plain_decimal_from_exponent("1.7976931348623157e21"), "1797693134862315700000");
+  // Digits a double would not keep stay.
+  EXPECT_EQ(plain_decimal_from_exponent("1.00000000000000000001e-3"),
+            "0.00100000000000000000001");
+  const auto plain = plain_decimal_from_exponent("9.99e-7");
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_TRUE(is_decimal(*plain));
+  EXPECT_EQ(compare_decimal(*plain, "0.000000999"), 0);
+}
+
+TEST(PlainDecimalFromExponent, RefusesWhatIsNotAnExponentForm) {
+  EXPECT_FALSE(plain_decimal_from_exponent("123.45"));  // no exponent: nothing to do
+  EXPECT_FALSE(plain_decimal_from_exponent("e5"));
+  EXPECT_FALSE(plain_decimal_from_exponent("1e"));
+  EXPECT_FALSE(plain_decimal_from_exponent("1e+"));
+  EXPECT_FALSE(plain_decimal_from_exponent("1.e5"));
+  EXPECT_FALSE(plain_decimal_from_exponent("1e5x"));
+  EXPECT_FALSE(plain_decimal_from_exponent("1e401"));
+  EXPECT_FALSE(plain_decimal_from_exponent("1e-9999"));
+  EXPECT_FALSE(plain_decimal_from_exponent("--1e5"));
+}
+
 }  // namespace
 }  // namespace cryptopipe

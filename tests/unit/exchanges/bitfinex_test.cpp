@@ -60,12 +60,13 @@ TEST_F(BitfinexParse, CandleNumbersKeepTheirExactTextInBitfinexsFieldOrder) {
   EXPECT_EQ(rows[0].volume, "0.05000000");
   EXPECT_TRUE(rows[0].quote_volume.empty()) << "Bitfinex sends no quote volume";
   EXPECT_FALSE(rows[0].closed.has_value()) << "Bitfinex flags no open candle";
-  EXPECT_EQ(rows[1].volume, "1e-8");  // kept as sent: the decimal check downstream refuses it
+  // JavaScript writes numbers below 1e-6 in exponent form: the same value as plain text.
+  EXPECT_EQ(rows[1].volume, "0.00000001");
 }
 
 TEST_F(BitfinexParse, MalformedRowsAreFlaggedAndTheRestKept) {
   const auto rows = candles(
-      R"([[1552298400000,1,2,3,0.5,7],[1552298400000,1,2],[1.5e12,1,2,3,0.5,7],)"
+      R"([[1552298400000,1,2,3,0.5,7],[1552298400000,1,2],[1552298400000.5,1,2,3,0.5,7],)"
       R"([1552302000000,"1",2,3,0.5,7],{"a":1}])");
   ASSERT_EQ(rows.size(), 5u);
   EXPECT_TRUE(rows[0].malformed.empty());
