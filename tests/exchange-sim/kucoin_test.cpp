@@ -147,11 +147,14 @@ TEST(KuCoinSimRateLimit, ThePublicPoolIsWeightedAndSaysSoInItsHeaders) {
 }
 
 TEST(KuCoinSimFaults, InjectedFailuresAreWordedAsKuCoin) {
-  const Simulator sim({"--now-ms", kNow, "--rate-limit-every", "1"});
+  const Simulator sim({"--now-ms", kNow, "--rate-limit-every", "1", "--retry-after", "2"});
   const auto limited = sim.get(kApi + "/v1/market/allTickers");
   ASSERT_TRUE(limited);
   EXPECT_EQ(limited->status, 429);
   EXPECT_EQ(nlohmann::json::parse(limited->body).at("code"), "429000");
+  EXPECT_EQ(limited->get_header_value_count("gw-ratelimit-reset"), 1u);
+  EXPECT_EQ(limited->get_header_value("gw-ratelimit-remaining"), "0");
+  EXPECT_EQ(limited->get_header_value("gw-ratelimit-reset"), "2000");  // --retry-after, in ms
   sim.set_faults({{"rate_limit_every", 0}, {"error_rate", 1.0}});
   const auto failed = sim.get(kApi + "/v1/market/allTickers");
   ASSERT_TRUE(failed);

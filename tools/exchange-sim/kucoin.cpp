@@ -310,10 +310,16 @@ void answer_status(const httplib::Request&, httplib::Response& response, const S
   answer_data(response, ordered_json{{"status", "open"}, {"msg", ""}});
 }
 
+// An injected 429 says, as KuCoin's own does, that nothing is left and when to come back: its
+// headers replace the pool's (set before the faults are applied).
 InjectedFailureWording kucoin_wording() {
   return {
       .rate_limited =
-          [](httplib::Response& response, int) {
+          [](httplib::Response& response, int retry_after_s) {
+            response.headers.erase("gw-ratelimit-remaining");
+            response.headers.erase("gw-ratelimit-reset");
+            response.set_header("gw-ratelimit-remaining", "0");
+            response.set_header("gw-ratelimit-reset", std::to_string(retry_after_s * kSecondMs));
             answer_error(response, 429, too_many_requests());
           },
       .internal_error =
