@@ -14,11 +14,11 @@ import zlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = ROOT.parent / "shared" / "fixtures" / "ccxt-static"
-# Bitfinex, KuCoin and MEXC have no recorded cases: their folders are absent and only the
-# simulator seeds them.
-FIXTURE_DIRS = {"binance": "binance", "bitfinex": "bitfinex", "bybit": "bybit",
-                "coinbase": "coinbaseexchange", "gateio": "gate", "kucoin": "kucoin",
-                "mexc": "mexc", "okx": "okx"}
+# Bitfinex, Bitget, KuCoin and MEXC have no recorded cases: their folders are absent and only
+# the simulator seeds them.
+FIXTURE_DIRS = {"binance": "binance", "bitfinex": "bitfinex", "bitget": "bitget",
+                "bybit": "bybit", "coinbase": "coinbaseexchange", "gateio": "gate",
+                "kucoin": "kucoin", "mexc": "mexc", "okx": "okx"}
 SIMULATOR_PATHS = {
     "binance": ["/binance/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=5",
                 "/binance/api/v3/ticker/24hr?symbols=%5B%22BTCUSDT%22%2C%22ETHUSDT%22%5D",
@@ -61,6 +61,14 @@ SIMULATOR_PATHS = {
                  "/bitfinex/v2/book/tBTCUST/P0?len=25",
                  "/bitfinex/v2/conf/pub:list:pair:exchange",
                  "/bitfinex/v2/candles/trade:1m:tNOPE/hist"],
+    "bitget": ["/bitget/api/v2/spot/market/history-candles?symbol=BTCUSDT&granularity=1min"
+               "&endTime=1706630400000&limit=5",
+               "/bitget/api/v2/spot/market/tickers",
+               "/bitget/api/v2/spot/market/orderbook?symbol=BTCUSDT&type=step0&limit=5",
+               "/bitget/api/v2/spot/public/symbols",
+               "/bitget/api/v2/spot/market/history-candles?symbol=NOPE&granularity=1min&endTime=1",
+               "/bitget/api/v2/spot/market/history-candles?symbol=BTCUSDT&granularity=1min"
+               "&endTime=1706630400000&limit=201"],
 }
 SELECTIONS = ["*", "extract_binance_ohlcv", "+load_ohlcv_to_postgres", "transform_ohlcv+",
               "*load_tickers_to_postgres", "group:bronze", "extract_bybit_tickers,transform_tickers++",

@@ -17,6 +17,7 @@
 
 #include "binance.h"
 #include "bitfinex.h"
+#include "bitget.h"
 #include "bybit.h"
 #include "coinbase.h"
 #include "exchange_route.h"
@@ -40,6 +41,7 @@ struct Options {
   std::uint64_t seed = 1;
   FaultSettings faults;
   BinanceOptions binance;
+  BitgetOptions bitget;
   BybitOptions bybit;
   CoinbaseOptions coinbase;
   GateOptions gate;
@@ -105,6 +107,10 @@ void add_options(CLI::App& app, Options& options) {
   app.add_option("--ban-seconds", options.binance.ban_seconds,
                  "Length of the 418 ban for clients that keep going after a 429")
       ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--bitget-limit", options.bitget.requests_per_second,
+                 "Bitget requests allowed per second, per endpoint (past it: 429)")
+      ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_option("--bybit-limit", options.bybit.requests_per_window,
                  "Bybit requests allowed per 5 s window (its IP limit)")
@@ -222,6 +228,7 @@ int serve(const Options& options) {
   register_mexc_routes(server, services, options.mexc);
   register_okx_routes(server, services, options.okx);
   register_bitfinex_routes(server, services, options.bitfinex);
+  register_bitget_routes(server, services, options.bitget);
   register_admin_routes(server, faults, stats);
   count_requests(server, stats);
   log_requests(server);

@@ -5,6 +5,7 @@
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/exchanges/binance.h"
 #include "cryptopipe/exchanges/bitfinex.h"
+#include "cryptopipe/exchanges/bitget.h"
 #include "cryptopipe/exchanges/bybit.h"
 #include "cryptopipe/exchanges/coinbase.h"
 #include "cryptopipe/exchanges/gateio.h"
@@ -105,6 +106,16 @@ const std::vector<ExchangeDescriptor>& exchange_registry() {
        .accepts_depth = Bitfinex::accepts_depth,
        .max_depth = 100,
        .create = create<Bitfinex>},
+      {.name = Bitget::kName,
+       .title = "Bitget v2 spot",
+       .default_base_url = Bitget::kDefaultBaseUrl,
+       // "Frequency limit: 20 times/1s (IP)" on history-candles, tickers, orderbook, symbols.
+       .rate_capacity = 20,
+       .rate_window = milliseconds(1'000),
+       .interval_token = Bitget::interval_token,
+       .accepts_depth = Bitget::accepts_depth,
+       .max_depth = Bitget::kMaxDepth,
+       .create = create<Bitget>},
   };
   return kRegistry;
 }
