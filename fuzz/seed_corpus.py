@@ -14,12 +14,11 @@ import zlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = ROOT.parent / "shared" / "fixtures" / "ccxt-static"
-# Bitfinex, Bitget and MEXC have no recorded cases: their folders are absent and only the
-# simulator seeds them.
+# Bitfinex, Bitget, KuCoin and MEXC have no recorded cases: their folders are absent and only
+# the simulator seeds them.
 FIXTURE_DIRS = {"binance": "binance", "bitfinex": "bitfinex", "bitget": "bitget",
                 "bybit": "bybit", "coinbase": "coinbaseexchange", "gateio": "gate",
-                "kraken": "kraken", "mexc": "mexc",
-                "okx": "okx"}
+                "kraken": "kraken", "kucoin": "kucoin", "mexc": "mexc", "okx": "okx"}
 SIMULATOR_PATHS = {
     "binance": ["/binance/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=5",
                 "/binance/api/v3/ticker/24hr?symbols=%5B%22BTCUSDT%22%2C%22ETHUSDT%22%5D",
@@ -45,6 +44,13 @@ SIMULATOR_PATHS = {
                "/kraken/0/public/OHLC?pair=NOPE&interval=1",
                "/kraken/0/public/OHLC?pair=XBTUSDT&interval=2",
                "/kraken/0/public/AssetPairs"],
+    "kucoin": ["/kucoin/api/v1/market/candles?symbol=BTC-USDT&type=1min&startAt=1700000000"
+               "&endAt=1700000300",
+               "/kucoin/api/v1/market/allTickers",
+               "/kucoin/api/v1/market/orderbook/level2_20?symbol=BTC-USDT",
+               "/kucoin/api/v1/market/candles?symbol=NOPE-USDT&type=1min",
+               "/kucoin/api/v1/market/candles?symbol=BTC-USDT&type=2min",
+               "/kucoin/api/v2/symbols"],
     "mexc": ["/mexc/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=5",
              "/mexc/api/v3/ticker/24hr",
              "/mexc/api/v3/ticker/24hr?symbol=BTCUSDT",

@@ -35,7 +35,7 @@ struct DayOfCandles {
 struct ExchangeCase {
   std::string exchange;                // the configuration key: okx, kraken
   std::vector<DayOfCandles> days;      // two timeframes, yesterday reachable for both
-  std::string missing_timeframe;       // a canonical timeframe the venue does not offer
+  std::string missing_timeframe;       // a canonical timeframe the venue lacks; empty: none
   std::string tickers_path;            // the route of the bulk tickers request, e.g. /okx/api/v5/market/tickers
   // The simulator's BTC/USDT candles of the UTC day starting at day_start (ms) for the
   // timeframe, read through the venue's own API as it is (its paths, units and row order),

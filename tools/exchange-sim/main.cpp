@@ -24,6 +24,7 @@
 #include "faults.h"
 #include "gate.h"
 #include "kraken.h"
+#include "kucoin.h"
 #include "mexc.h"
 #include "okx.h"
 #include "request_stats.h"
@@ -46,6 +47,7 @@ struct Options {
   CoinbaseOptions coinbase;
   GateOptions gate;
   KrakenOptions kraken;
+  KuCoinOptions kucoin;
   MexcOptions mexc;
   OkxOptions okx;
   BitfinexOptions bitfinex;
@@ -145,6 +147,10 @@ void add_options(CLI::App& app, Options& options) {
                  "--kraken-limit (0: only EGeneral:Too many requests until the window ends)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  app.add_option("--kucoin-limit", options.kucoin.public_pool_weight,
+                 "KuCoin public-pool weight allowed per 30 s window")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("--mexc-limit", options.mexc.weight_limit,
                  "MEXC request weight allowed per endpoint per 10 s window (its IP limit)")
       ->check(CLI::PositiveNumber)
@@ -234,6 +240,7 @@ int serve(const Options& options) {
   register_coinbase_routes(server, services, options.coinbase);
   register_gate_routes(server, services, options.gate);
   register_kraken_routes(server, services, options.kraken);
+  register_kucoin_routes(server, services, options.kucoin);
   register_mexc_routes(server, services, options.mexc);
   register_okx_routes(server, services, options.okx);
   register_bitfinex_routes(server, services, options.bitfinex);
@@ -281,9 +288,9 @@ int serve(const Options& options) {
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "Local exchange simulator: Binance, Bitfinex, Bybit, Coinbase Exchange, Gate.io, Kraken, MEXC "
-      "and OKX spot market data with deterministic candles, tickers and order books, and "
-      "switchable faults"};
+      "Local exchange simulator: Binance, Bitfinex, Bitget, Bybit, Coinbase Exchange, Gate.io, "
+      "Kraken, KuCoin, MEXC and OKX spot market data with deterministic candles, tickers and "
+      "order books, and switchable faults"};
   Options options;
   add_options(app, options);
   CLI11_PARSE(app, argc, argv);

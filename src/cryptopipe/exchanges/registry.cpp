@@ -10,6 +10,7 @@
 #include "cryptopipe/exchanges/coinbase.h"
 #include "cryptopipe/exchanges/gateio.h"
 #include "cryptopipe/exchanges/kraken.h"
+#include "cryptopipe/exchanges/kucoin.h"
 #include "cryptopipe/exchanges/mexc.h"
 #include "cryptopipe/exchanges/okx.h"
 
@@ -78,6 +79,16 @@ const std::vector<ExchangeDescriptor>& exchange_registry() {
        // OHLC "returns up to 720 of the most recent entries" whatever `since` says.
        .ohlcv_history_candles = Kraken::kMaxCandles,
        .create = create<Kraken>},
+      {.name = KuCoin::kName,
+       .title = "KuCoin spot",
+       .default_base_url = KuCoin::kDefaultBaseUrl,
+       // The public pool: 2000 weight per 30 s per IP; candles weigh 3, allTickers 15.
+       .rate_capacity = 2000,
+       .rate_window = milliseconds(30'000),
+       .interval_token = KuCoin::interval_token,
+       .accepts_depth = KuCoin::accepts_depth,
+       .max_depth = 100,
+       .create = create<KuCoin>},
       {.name = Mexc::kName,
        .title = "MEXC spot v3",
        .default_base_url = Mexc::kDefaultBaseUrl,
