@@ -27,32 +27,10 @@ constexpr TickerTextField kTickerFields[] = {
     {"baseVolume", &RawTicker::base_volume}, {"quoteVolume", &RawTicker::quote_volume},
 };
 
-struct Envelope {
-  std::string_view code;
-  std::string_view msg;
-  bool has_data = false;  // a default element must not be read
-  simdjson::dom::element data;
-};
-
-// Reads {code, msg, requestTime, data}; nullopt when the body is not that envelope. The code is
-// a string: "00000", "40034", "429".
-std::optional<Envelope> read_envelope(std::string& body, simdjson::dom::parser& parser) {
-  const simdjson::padded_string_view padded = padded_view(body);
-  simdjson::dom::object root;
-  if (parser.parse(padded.data(), padded.length(), false).get_object().get(root)) {
-    return std::nullopt;
-  }
-  Envelope envelope;
-  if (root["code"].get_string().get(envelope.code)) return std::nullopt;
-  if (root["msg"].get_string().get(envelope.msg)) envelope.msg = {};
-  envelope.has_data = !root["data"].get(envelope.data);
-  return envelope;
-}
-
 void check_response(const RawResponse& raw, const net::HttpResponse&) {
   const std::string where = "bitget: GET " + raw.url;
   std::string copy = raw.body;  // the stored body stays untouched
-  const auto envelope = read_envelope(copy, thread_dom_parser());
+  const auto envelope = read_code_envelope(copy, thread_dom_parser());
   const std::string code = envelope ? std::string(envelope->code) : std::string();
   if (raw.status == 200 && (!envelope || code == kSuccess)) return;  // parser judges the rest
   const std::string what = where + " answered HTTP " + std::to_string(raw.status) +
@@ -73,7 +51,7 @@ void check_response(const RawResponse& raw, const net::HttpResponse&) {
 
 // The data of a successful `what` response; throws Error(kBadPayload) for anything else, an
 // error envelope included.
-simdjson::dom::element response_data(const std::optional<Envelope>& envelope,
+simdjson::dom::element response_data(const std::optional<CodeEnvelope>& envelope,
                                      std::string_view what) {
   const std::string where = "bitget: " + std::string(what) + " response";
   if (!envelope) {
@@ -88,7 +66,7 @@ simdjson::dom::element response_data(const std::optional<Envelope>& envelope,
   return envelope->data;
 }
 
-simdjson::dom::array data_array(const std::optional<Envelope>& envelope, std::string_view what) {
+simdjson::dom::array data_array(const std::optional<CodeEnvelope>& envelope, std::string_view what) {
   simdjson::dom::array data;
   if (response_data(envelope, what).get_array().get(data)) {
     throw Error(ErrorKind::kBadPayload, "bitget: " + std::string(what) +
@@ -134,7 +112,7 @@ RawResponse Bitget::get(const std::string& path, const QueryParams& params) {
 MarketList Bitget::list_markets() {
   RawResponse raw = get("/api/v2/spot/public/symbols", {});
   simdjson::dom::parser parser;
-  const simdjson::dom::array data = data_array(read_envelope(raw.body, parser), "symbols");
+  const simdjson::dom::array data = data_array(read_code_envelope(raw.body, parser), "symbols");
   Listing listing;
   for (const simdjson::dom::element market : data) {
     std::string_view base, quote, status;
@@ -168,7 +146,7 @@ RawResponse Bitget::fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe
 
 void Bitget::parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const {
   rows.clear();
-  const simdjson::dom::array data = data_array(read_envelope(body, thread_dom_parser()), "candles");
+  const simdjson::dom::array data = data_array(read_code_envelope(body, thread_dom_parser()), "candles");
   for (const simdjson::dom::element row_value : data) {
     RawCandle row;
     simdjson::dom::array fields;
@@ -202,7 +180,7 @@ void Bitget::parse_tickers(std::string& body, std::vector<RawTicker>& tickers) c
   tickers.clear();
   std::deque<std::string>& percents = thread_percent_texts();
   percents.clear();
-  const simdjson::dom::array data = data_array(read_envelope(body, thread_dom_parser()), "tickers");
+  const simdjson::dom::array data = data_array(read_code_envelope(body, thread_dom_parser()), "tickers");
   for (const simdjson::dom::element entry : data) {
     RawTicker ticker = read_ticker_texts(entry, "symbol", kTickerFields);
     if (ticker.malformed.empty()) {
@@ -233,7 +211,7 @@ RawResponse Bitget::fetch_orderbook(const Symbol& symbol, int depth) {
 void Bitget::parse_orderbook(std::string& body, RawBook& book) const {
   book.clear();
   simdjson::dom::object data;
-  if (response_data(read_envelope(body, thread_dom_parser()), "orderbook").get_object().get(data)) {
+  if (response_data(read_code_envelope(body, thread_dom_parser()), "orderbook").get_object().get(data)) {
     throw Error(ErrorKind::kBadPayload, "bitget: orderbook response's data is not an object");
   }
   read_book_sides(data, "bids", "asks", kName, "orderbook response", book);

@@ -124,6 +124,19 @@ std::optional<std::int64_t> optional_integer(simdjson::dom::object object, std::
   return out;
 }
 
+std::optional<CodeEnvelope> read_code_envelope(std::string& body, simdjson::dom::parser& parser) {
+  const simdjson::padded_string_view padded = padded_view(body);
+  simdjson::dom::object root;
+  if (parser.parse(padded.data(), padded.length(), false).get_object().get(root)) {
+    return std::nullopt;
+  }
+  CodeEnvelope envelope;
+  if (root["code"].get_string().get(envelope.code)) return std::nullopt;
+  if (root["msg"].get_string().get(envelope.msg)) envelope.msg = {};
+  envelope.has_data = !root["data"].get(envelope.data);
+  return envelope;
+}
+
 std::deque<std::string>& thread_expanded_numbers() {
   thread_local std::deque<std::string> numbers;
   return numbers;

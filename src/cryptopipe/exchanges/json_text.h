@@ -82,6 +82,19 @@ std::optional<simdjson::dom::object> read_book_object(std::string& body,
 std::optional<std::int64_t> optional_integer(simdjson::dom::object object, std::string_view key,
                                              std::string_view exchange, std::string_view what);
 
+// The {"code": "...", "msg": "...", "data": ...} envelope of OKX ("0"), Bitget ("00000") and
+// KuCoin ("200000"), whose code is a string and whose errors may come inside HTTP 200.
+struct CodeEnvelope {
+  std::string_view code;
+  std::string_view msg;   // empty where absent
+  bool has_data = false;  // a default element must not be read
+  simdjson::dom::element data;
+};
+
+// Reads the envelope with `parser` (views into its buffers); nullopt when the body is not JSON,
+// not an object or has no string code.
+std::optional<CodeEnvelope> read_code_envelope(std::string& body, simdjson::dom::parser& parser);
+
 // One parser of each kind per thread, reused: they own their buffers, so parsing allocates
 // nothing once warm. The DOM parser dispatches at run time to the best kernel of the CPU; it
 // reads whole documents such as candle pages. On-Demand suits picking a few fields.

@@ -34,32 +34,11 @@ constexpr TickerTextField kTickerFields[] = {
     {"volValue", &RawTicker::quote_volume},
 };
 
-// {"code": "200000", "data": ...} or {"code": "400100", "msg": "..."}: code is a string.
-struct Envelope {
-  std::string_view code;
-  std::string_view msg;
-  bool has_data = false;  // a default element must not be read
-  simdjson::dom::element data;
-};
-
-std::optional<Envelope> read_envelope(std::string& body, simdjson::dom::parser& parser) {
-  const simdjson::padded_string_view padded = padded_view(body);
-  simdjson::dom::object root;
-  if (parser.parse(padded.data(), padded.length(), false).get_object().get(root)) {
-    return std::nullopt;
-  }
-  Envelope envelope;
-  if (root["code"].get_string().get(envelope.code)) return std::nullopt;
-  if (root["msg"].get_string().get(envelope.msg)) envelope.msg = {};
-  envelope.has_data = !root["data"].get(envelope.data);
-  return envelope;
-}
-
 constexpr std::string_view kSuccess = "200000";
 
 void check_response(const RawResponse& raw, const net::HttpResponse& response) {
   std::string copy = raw.body;  // the stored body stays untouched
-  const auto envelope = read_envelope(copy, thread_dom_parser());
+  const auto envelope = read_code_envelope(copy, thread_dom_parser());
   if (raw.status == 200 && (!envelope || envelope->code == kSuccess)) return;  // parser judges
   std::string what = "kucoin: GET " + raw.url + " answered HTTP " + std::to_string(raw.status);
   if (envelope) {
@@ -80,7 +59,7 @@ void check_response(const RawResponse& raw, const net::HttpResponse& response) {
 
 // The data of a successful `what` response; throws Error(kBadPayload) for anything else, an
 // error envelope included.
-simdjson::dom::element data_of(const std::optional<Envelope>& envelope, std::string_view what) {
+simdjson::dom::element data_of(const std::optional<CodeEnvelope>& envelope, std::string_view what) {
   const std::string where = "kucoin: " + std::string(what) + " response";
   if (!envelope) {
     throw Error(ErrorKind::kBadPayload,
@@ -94,7 +73,7 @@ simdjson::dom::element data_of(const std::optional<Envelope>& envelope, std::str
   return envelope->data;
 }
 
-simdjson::dom::array data_array(const std::optional<Envelope>& envelope, std::string_view what) {
+simdjson::dom::array data_array(const std::optional<CodeEnvelope>& envelope, std::string_view what) {
   simdjson::dom::array data;
   if (data_of(envelope, what).get_array().get(data)) {
     throw Error(ErrorKind::kBadPayload, "kucoin: " + std::string(what) + " data is not an array");
@@ -102,7 +81,7 @@ simdjson::dom::array data_array(const std::optional<Envelope>& envelope, std::st
   return data;
 }
 
-simdjson::dom::object data_object(const std::optional<Envelope>& envelope,
+simdjson::dom::object data_object(const std::optional<CodeEnvelope>& envelope,
                                   std::string_view what) {
   simdjson::dom::object data;
   if (data_of(envelope, what).get_object().get(data)) {
@@ -170,7 +149,7 @@ RawResponse KuCoin::get(const std::string& path, const QueryParams& params, doub
 MarketList KuCoin::list_markets() {
   RawResponse raw = get("/api/v2/symbols", {}, kSymbolsWeight);
   const simdjson::dom::array data =
-      data_array(read_envelope(raw.body, thread_dom_parser()), "symbols");
+      data_array(read_code_envelope(raw.body, thread_dom_parser()), "symbols");
   Listing listing;
   for (const simdjson::dom::element symbol : data) {
     std::string_view base, quote;
@@ -209,7 +188,7 @@ RawResponse KuCoin::fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe
 void KuCoin::parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const {
   rows.clear();
   const simdjson::dom::array data =
-      data_array(read_envelope(body, thread_dom_parser()), "candles");
+      data_array(read_code_envelope(body, thread_dom_parser()), "candles");
   for (const simdjson::dom::element value : data) rows.push_back(read_candle(value));
   std::reverse(rows.begin(), rows.end());  // newest first on the wire, oldest first for us
 }
@@ -221,7 +200,7 @@ RawResponse KuCoin::fetch_tickers(const std::vector<Symbol>&) {
 void KuCoin::parse_tickers(std::string& body, std::vector<RawTicker>& tickers) const {
   tickers.clear();
   const simdjson::dom::object data =
-      data_object(read_envelope(body, thread_dom_parser()), "allTickers");
+      data_object(read_code_envelope(body, thread_dom_parser()), "allTickers");
   const std::optional<TimestampMs> time = optional_integer(data, "time", kName, "allTickers");
   simdjson::dom::array list;
   if (data["ticker"].get_array().get(list)) {
@@ -249,7 +228,7 @@ RawResponse KuCoin::fetch_orderbook(const Symbol& symbol, int depth) {
 void KuCoin::parse_orderbook(std::string& body, RawBook& book) const {
   book.clear();
   const simdjson::dom::object data =
-      data_object(read_envelope(body, thread_dom_parser()), "orderbook");
+      data_object(read_code_envelope(body, thread_dom_parser()), "orderbook");
   read_book_sides(data, "bids", "asks", kName, "orderbook response", book);
   book.ts = optional_integer(data, "time", kName, "orderbook response");
   book.sequence = optional_integer(data, "sequence", kName, "orderbook response");

@@ -28,28 +28,6 @@ constexpr TickerTextField kTickerFields[] = {
     {"volCcy24h", &RawTicker::quote_volume},  // quote currency on spot
 };
 
-// {"code": "0", "msg": "", "data": ...}: code is a string, "0" alone meaning success.
-struct Envelope {
-  std::string_view code;
-  std::string_view msg;
-  bool has_data = false;  // a default element must not be read
-  simdjson::dom::element data;
-};
-
-// Reads the envelope; nullopt when the body is not one.
-std::optional<Envelope> read_envelope(std::string& body, simdjson::dom::parser& parser) {
-  const simdjson::padded_string_view padded = padded_view(body);
-  simdjson::dom::object root;
-  if (parser.parse(padded.data(), padded.length(), false).get_object().get(root)) {
-    return std::nullopt;
-  }
-  Envelope envelope;
-  if (root["code"].get_string().get(envelope.code)) return std::nullopt;
-  if (root["msg"].get_string().get(envelope.msg)) envelope.msg = {};
-  envelope.has_data = !root["data"].get(envelope.data);
-  return envelope;
-}
-
 // Codes ccxt maps to OnMaintenance, RequestTimeout or ExchangeNotAvailable: worth a retry.
 bool is_busy_code(std::string_view code) {
   return code == "50001" || code == "50004" || code == "50005" || code == "50013" ||
@@ -58,7 +36,7 @@ bool is_busy_code(std::string_view code) {
 
 void check_response(const RawResponse& raw, const net::HttpResponse&) {
   std::string copy = raw.body;  // the stored body stays untouched
-  const auto envelope = read_envelope(copy, thread_dom_parser());
+  const auto envelope = read_code_envelope(copy, thread_dom_parser());
   if (raw.status == 200 && (!envelope || envelope->code == "0")) return;  // the parser judges
   std::string what = "okx: GET " + raw.url + " answered HTTP " + std::to_string(raw.status);
   if (envelope) {
@@ -74,7 +52,7 @@ void check_response(const RawResponse& raw, const net::HttpResponse&) {
 
 // The data array of a successful `what` response; throws Error(kBadPayload) for anything else,
 // an error envelope included.
-simdjson::dom::array data_array(const std::optional<Envelope>& envelope, std::string_view what) {
+simdjson::dom::array data_array(const std::optional<CodeEnvelope>& envelope, std::string_view what) {
   const std::string where = "okx: " + std::string(what) + " response";
   if (!envelope) {
     throw Error(ErrorKind::kBadPayload,
@@ -146,7 +124,7 @@ RawResponse Okx::get(const std::string& path, const QueryParams& params) {
 MarketList Okx::list_markets() {
   RawResponse raw = get("/api/v5/public/instruments", {{"instType", "SPOT"}});
   simdjson::dom::parser parser;
-  const simdjson::dom::array data = data_array(read_envelope(raw.body, parser), "instruments");
+  const simdjson::dom::array data = data_array(read_code_envelope(raw.body, parser), "instruments");
   Listing listing;
   for (const simdjson::dom::element instrument : data) {
     // OKX lists "preopen" placeholders without an instId (ccxt's fetch_markets_by_type skips
@@ -184,7 +162,7 @@ RawResponse Okx::fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe, T
 
 void Okx::parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const {
   rows.clear();
-  const simdjson::dom::array data = data_array(read_envelope(body, thread_dom_parser()), "candles");
+  const simdjson::dom::array data = data_array(read_code_envelope(body, thread_dom_parser()), "candles");
   for (const simdjson::dom::element value : data) rows.push_back(read_candle(value));
   std::reverse(rows.begin(), rows.end());  // newest first on the wire, oldest first for us
 }
@@ -197,7 +175,7 @@ RawResponse Okx::fetch_tickers(const std::vector<Symbol>&) {
 
 void Okx::parse_tickers(std::string& body, std::vector<RawTicker>& tickers) const {
   tickers.clear();
-  const simdjson::dom::array data = data_array(read_envelope(body, thread_dom_parser()), "tickers");
+  const simdjson::dom::array data = data_array(read_code_envelope(body, thread_dom_parser()), "tickers");
   for (const simdjson::dom::element entry : data) {
     RawTicker ticker = read_ticker_texts(entry, "instId", kTickerFields);
     simdjson::dom::element ts;
@@ -227,7 +205,7 @@ RawResponse Okx::fetch_orderbook(const Symbol& symbol, int depth) {
 
 void Okx::parse_orderbook(std::string& body, RawBook& book) const {
   book.clear();
-  const simdjson::dom::array data = data_array(read_envelope(body, thread_dom_parser()), "books");
+  const simdjson::dom::array data = data_array(read_code_envelope(body, thread_dom_parser()), "books");
   simdjson::dom::object object;
   if (data.size() != 1 || data.at(0).get_object().get(object)) {
     throw Error(ErrorKind::kBadPayload, "okx: books response does not hold exactly one book");
