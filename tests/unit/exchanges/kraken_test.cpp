@@ -102,6 +102,17 @@ TEST_F(KrakenParse, AnErrorEnvelopeInsteadOfCandlesIsABadPayload) {
   EXPECT_EQ(candles(R"({"error":["WGeneral:Note"],"result":{"XBTUSDT":[],"last":1}})").size(), 0u);
 }
 
+// Regression (fuzz/regressions/kraken_responses): a body whose object breaks after its error
+// array, read as it went, reached undefined behaviour inside simdjson; now the whole document is
+// validated first and such a body is a bad payload.
+TEST_F(KrakenParse, ABodyBrokenAfterItsErrorFieldIsABadPayload) {
+  EXPECT_TRUE(ThrowsError([&] { candles(R"({"errrror":["E", "1", 162], [1706630400, "4"]})"); },
+                          ErrorKind::kBadPayload, {"kraken", "OHLC response"}));
+  const std::string cut_short =
+      R"({"error":[],"result":{"XBTUSDT":[[1706630400,"1","1","1","1","1","1",3]],)";
+  EXPECT_TRUE(ThrowsError([&] { candles(cut_short); }, ErrorKind::kBadPayload, {"kraken"}));
+}
+
 TEST_F(KrakenParse, TickersMapLegacyKeysToAltnamesAndTakeTheTwentyFourHourFields) {
   const auto out = tickers(
       R"({"error":[],"result":{"XXBTZUSD":{"a":["73380.70000","1","1.000"],)"
