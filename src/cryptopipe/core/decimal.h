@@ -25,6 +25,12 @@ int compare_decimal(std::string_view a, std::string_view b);
 // or huge numbers this way (JavaScript's does below 1e-6) send such text as prices and volumes.
 std::optional<std::string> plain_decimal_from_exponent(std::string_view text);
 
+// A 24 h change sent as a fraction (Bybit's price24hPcnt, Bitget's change24h, MEXC's
+// priceChangePercent, Bitfinex's DAILY_CHANGE_RELATIVE) in percent, as RawTicker wants it: the
+// decimal text times 100, exactly, by moving the point: "0.025861" -> "2.5861", "-0.0068" ->
+// "-0.68", "1.5" -> "150". Empty for text that is not a decimal (an empty field stays empty).
+std::string percent_from_fraction(std::string_view fraction);
+
 bool is_negative_decimal(std::string_view text);  // strictly below zero
 bool is_zero_decimal(std::string_view text);
 

@@ -4,8 +4,8 @@
 #include <charconv>
 #include <deque>
 
+#include "cryptopipe/core/decimal.h"
 #include "cryptopipe/core/error.h"
-#include "cryptopipe/exchanges/bybit.h"
 #include "cryptopipe/exchanges/json_text.h"
 #include "cryptopipe/exchanges/listing.h"
 
@@ -307,7 +307,7 @@ void Bitfinex::parse_tickers(std::string& body, std::vector<RawTicker>& tickers)
       ticker.bid_size = texts[2];
       ticker.ask = texts[3];
       ticker.ask_size = texts[4];
-      ticker.change_percent = percents.emplace_back(Bybit::percent_from_fraction(texts[6]));
+      ticker.change_percent = percents.emplace_back(percent_from_fraction(texts[6]));
       ticker.last = texts[7];
       ticker.base_volume = texts[8];
       ticker.high = texts[9];

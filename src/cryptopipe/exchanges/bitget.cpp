@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <deque>
 
+#include "cryptopipe/core/decimal.h"
 #include "cryptopipe/core/error.h"
-#include "cryptopipe/exchanges/bybit.h"
 #include "cryptopipe/exchanges/json_text.h"
 #include "cryptopipe/exchanges/listing.h"
 
@@ -66,7 +66,8 @@ simdjson::dom::element response_data(const std::optional<CodeEnvelope>& envelope
   return envelope->data;
 }
 
-simdjson::dom::array data_array(const std::optional<CodeEnvelope>& envelope, std::string_view what) {
+simdjson::dom::array data_array(const std::optional<CodeEnvelope>& envelope,
+                                std::string_view what) {
   simdjson::dom::array data;
   if (response_data(envelope, what).get_array().get(data)) {
     throw Error(ErrorKind::kBadPayload, "bitget: " + std::string(what) +
@@ -146,7 +147,8 @@ RawResponse Bitget::fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe
 
 void Bitget::parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const {
   rows.clear();
-  const simdjson::dom::array data = data_array(read_code_envelope(body, thread_dom_parser()), "candles");
+  const simdjson::dom::array data =
+      data_array(read_code_envelope(body, thread_dom_parser()), "candles");
   for (const simdjson::dom::element row_value : data) {
     RawCandle row;
     simdjson::dom::array fields;
@@ -180,7 +182,8 @@ void Bitget::parse_tickers(std::string& body, std::vector<RawTicker>& tickers) c
   tickers.clear();
   std::deque<std::string>& percents = thread_percent_texts();
   percents.clear();
-  const simdjson::dom::array data = data_array(read_code_envelope(body, thread_dom_parser()), "tickers");
+  const simdjson::dom::array data =
+      data_array(read_code_envelope(body, thread_dom_parser()), "tickers");
   for (const simdjson::dom::element entry : data) {
     RawTicker ticker = read_ticker_texts(entry, "symbol", kTickerFields);
     if (ticker.malformed.empty()) {
@@ -189,7 +192,7 @@ void Bitget::parse_tickers(std::string& body, std::vector<RawTicker>& tickers) c
       if (!entry["ts"].get(value) && read_integer(value, ts)) ticker.ts = ts;
       if (!entry["change24h"].get(value)) {
         ticker.change_percent =
-            percents.emplace_back(Bybit::percent_from_fraction(string_text(value)));
+            percents.emplace_back(percent_from_fraction(string_text(value)));
       }
     }
     tickers.push_back(ticker);
@@ -211,7 +214,8 @@ RawResponse Bitget::fetch_orderbook(const Symbol& symbol, int depth) {
 void Bitget::parse_orderbook(std::string& body, RawBook& book) const {
   book.clear();
   simdjson::dom::object data;
-  if (response_data(read_code_envelope(body, thread_dom_parser()), "orderbook").get_object().get(data)) {
+  const auto envelope = read_code_envelope(body, thread_dom_parser());
+  if (response_data(envelope, "orderbook").get_object().get(data)) {
     throw Error(ErrorKind::kBadPayload, "bitget: orderbook response's data is not an object");
   }
   read_book_sides(data, "bids", "asks", kName, "orderbook response", book);

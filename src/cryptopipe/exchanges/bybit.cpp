@@ -234,27 +234,6 @@ void Bybit::parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const {
   std::reverse(rows.begin(), rows.end());  // newest first on the wire, oldest first for us
 }
 
-std::string Bybit::percent_from_fraction(std::string_view fraction) {
-  if (!is_decimal(fraction)) return {};
-  const bool negative = fraction.front() == '-';
-  if (negative) fraction.remove_prefix(1);
-  const std::size_t point = fraction.find('.');
-  std::string digits(fraction.substr(0, point));
-  std::string_view decimals = point == std::string_view::npos ? "" : fraction.substr(point + 1);
-  // Times 100 is the point moved two places right: the first two decimals (zeros where there
-  // are fewer) join the whole part, and the rest stay decimals, trailing zeros included.
-  for (int shifted = 0; shifted < 2; ++shifted) {
-    digits += decimals.empty() ? '0' : decimals.front();
-    if (!decimals.empty()) decimals.remove_prefix(1);
-  }
-  const std::size_t first_digit = std::min(digits.find_first_not_of('0'), digits.size() - 1);
-  std::string percent = negative ? "-" : "";
-  percent.append(digits, first_digit);
-  if (!decimals.empty()) percent.append(".").append(decimals);
-  if (negative && is_zero_decimal(percent)) percent.erase(0, 1);  // "-0.00" is just 0 %
-  return percent;
-}
-
 RawResponse Bybit::fetch_tickers(const std::vector<Symbol>& symbols) {
   // `symbol` takes one market only: for several, the whole category comes back and the caller
   // keeps what it asked for.

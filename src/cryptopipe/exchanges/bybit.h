@@ -37,11 +37,6 @@ class Bybit final : public Exchange {
   // update id, its sequence (seq, the cross sequence, and cts are not kept).
   void parse_orderbook(std::string& body, RawBook& book) const override;
 
-  // Bybit's 24 h change (price24hPcnt) is a fraction; RawTicker wants percent. The decimal
-  // text times 100, exactly, by moving the point: "0.025861" -> "2.5861", "-0.0068" -> "-0.68",
-  // "1.5" -> "150". Empty for text that is not a decimal (an empty field stays empty).
-  static std::string percent_from_fraction(std::string_view fraction);
-
  private:
   RawResponse get(const std::string& path, const QueryParams& params);
 

@@ -73,7 +73,8 @@ simdjson::dom::element data_of(const std::optional<CodeEnvelope>& envelope, std:
   return envelope->data;
 }
 
-simdjson::dom::array data_array(const std::optional<CodeEnvelope>& envelope, std::string_view what) {
+simdjson::dom::array data_array(const std::optional<CodeEnvelope>& envelope,
+                                std::string_view what) {
   simdjson::dom::array data;
   if (data_of(envelope, what).get_array().get(data)) {
     throw Error(ErrorKind::kBadPayload, "kucoin: " + std::string(what) + " data is not an array");
@@ -157,8 +158,9 @@ MarketList KuCoin::list_markets() {
     if (symbol["baseCurrency"].get_string().get(base) ||
         symbol["quoteCurrency"].get_string().get(quote) ||
         symbol["enableTrading"].get_bool().get(trading)) {
-      throw Error(ErrorKind::kBadPayload, "kucoin: a symbol in " + raw.url +
-                                              " lacks baseCurrency, quoteCurrency or enableTrading");
+      throw Error(ErrorKind::kBadPayload,
+                  "kucoin: a symbol in " + raw.url +
+                      " lacks baseCurrency, quoteCurrency or enableTrading");
     }
     listing[{std::string(base), std::string(quote)}] = trading ? "trading" : "disabled";
   }
@@ -218,7 +220,8 @@ bool KuCoin::accepts_depth(int depth) { return depth >= 1 && depth <= kLargeBook
 RawResponse KuCoin::fetch_orderbook(const Symbol& symbol, int depth) {
   if (!accepts_depth(depth)) {
     throw Error(ErrorKind::kInvalidInput, "kucoin: an order book depth of " +
-                                              std::to_string(depth) + " levels is outside 1 to 100");
+                                              std::to_string(depth) +
+                                              " levels is outside 1 to 100");
   }
   const bool small = depth <= kSmallBook;
   return get(small ? "/api/v1/market/orderbook/level2_20" : "/api/v1/market/orderbook/level2_100",

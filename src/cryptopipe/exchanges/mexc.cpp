@@ -3,9 +3,9 @@
 #include <deque>
 #include <map>
 
+#include "cryptopipe/core/decimal.h"
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/exchanges/binance_family.h"
-#include "cryptopipe/exchanges/bybit.h"
 
 namespace cryptopipe::exchanges {
 namespace {
@@ -144,7 +144,7 @@ void Mexc::parse_tickers(std::string& body, std::vector<RawTicker>& tickers) con
     simdjson::dom::element fraction;
     if (entry["priceChangePercent"].get(fraction)) return;
     ticker.change_percent =
-        percents.emplace_back(Bybit::percent_from_fraction(string_text(fraction)));
+        percents.emplace_back(percent_from_fraction(string_text(fraction)));
   };
   binance_family::parse_tickers(kName, body, kTickerFields, scale_change, tickers);
 }

@@ -52,7 +52,8 @@ void check_response(const RawResponse& raw, const net::HttpResponse&) {
 
 // The data array of a successful `what` response; throws Error(kBadPayload) for anything else,
 // an error envelope included.
-simdjson::dom::array data_array(const std::optional<CodeEnvelope>& envelope, std::string_view what) {
+simdjson::dom::array data_array(const std::optional<CodeEnvelope>& envelope,
+                                std::string_view what) {
   const std::string where = "okx: " + std::string(what) + " response";
   if (!envelope) {
     throw Error(ErrorKind::kBadPayload,
@@ -162,7 +163,8 @@ RawResponse Okx::fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe, T
 
 void Okx::parse_ohlcv(std::string& body, std::vector<RawCandle>& rows) const {
   rows.clear();
-  const simdjson::dom::array data = data_array(read_code_envelope(body, thread_dom_parser()), "candles");
+  const simdjson::dom::array data =
+      data_array(read_code_envelope(body, thread_dom_parser()), "candles");
   for (const simdjson::dom::element value : data) rows.push_back(read_candle(value));
   std::reverse(rows.begin(), rows.end());  // newest first on the wire, oldest first for us
 }
@@ -175,7 +177,8 @@ RawResponse Okx::fetch_tickers(const std::vector<Symbol>&) {
 
 void Okx::parse_tickers(std::string& body, std::vector<RawTicker>& tickers) const {
   tickers.clear();
-  const simdjson::dom::array data = data_array(read_code_envelope(body, thread_dom_parser()), "tickers");
+  const simdjson::dom::array data =
+      data_array(read_code_envelope(body, thread_dom_parser()), "tickers");
   for (const simdjson::dom::element entry : data) {
     RawTicker ticker = read_ticker_texts(entry, "instId", kTickerFields);
     simdjson::dom::element ts;
@@ -205,7 +208,8 @@ RawResponse Okx::fetch_orderbook(const Symbol& symbol, int depth) {
 
 void Okx::parse_orderbook(std::string& body, RawBook& book) const {
   book.clear();
-  const simdjson::dom::array data = data_array(read_code_envelope(body, thread_dom_parser()), "books");
+  const simdjson::dom::array data =
+      data_array(read_code_envelope(body, thread_dom_parser()), "books");
   simdjson::dom::object object;
   if (data.size() != 1 || data.at(0).get_object().get(object)) {
     throw Error(ErrorKind::kBadPayload, "okx: books response does not hold exactly one book");

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cryptopipe/core/decimal.h"
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/exchanges/bybit.h"
 #include "unit/exchange_for_tests.h"
@@ -163,7 +164,7 @@ struct Scaling {
 class BybitPercentFromFraction : public ::testing::TestWithParam<Scaling> {};
 
 TEST_P(BybitPercentFromFraction, MovesThePointTwoPlaces) {
-  EXPECT_EQ(Bybit::percent_from_fraction(GetParam().fraction), GetParam().percent);
+  EXPECT_EQ(percent_from_fraction(GetParam().fraction), GetParam().percent);
 }
 
 INSTANTIATE_TEST_SUITE_P(
