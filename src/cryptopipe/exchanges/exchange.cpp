@@ -24,4 +24,25 @@ std::vector<Symbol> Exchange::trading_symbols() {
   return symbols;
 }
 
+namespace {
+
+[[noreturn]] void no_trades(std::string_view exchange) {
+  throw Error(ErrorKind::kInvalidInput,
+              std::string(exchange) + " public trades are not supported (cryptopipe exchanges "
+                                      "lists the venues that have them)");
+}
+
+}  // namespace
+
+TradesRequest Exchange::first_trades_request(TimestampMs, TimestampMs) const { no_trades(name()); }
+
+RawResponse Exchange::fetch_trades(const Symbol&, const TradesRequest&) { no_trades(name()); }
+
+std::optional<TradesRequest> Exchange::next_trades_request(const TradesRequest&,
+                                                           const std::vector<RawTrade>&) const {
+  no_trades(name());
+}
+
+void Exchange::parse_trades(std::string&, std::vector<RawTrade>&) const { no_trades(name()); }
+
 }  // namespace cryptopipe::exchanges

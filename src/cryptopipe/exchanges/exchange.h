@@ -82,6 +82,31 @@ struct RawBook {
   }
 };
 
+// One public trade (fill) as the exchange wrote it; text fields are exact decimal text (views
+// valid until the next parse on the same thread).
+struct RawTrade {
+  std::string_view id;  // the venue's trade id, as text
+  // The venue's per-market trade number where it numbers a market's trades one by one
+  // (Binance's aggregate id, Gate's sequence_id, OKX's tradeId): the transform proves with it
+  // that no trade is missing. Unset where the venue's ids are not consecutive.
+  std::optional<std::int64_t> sequence;
+  TimestampMs ts = 0;
+  std::string_view price, amount;
+  std::string_view side;       // the taker's side: "buy" or "sell"
+  std::string_view malformed;  // non-empty: why this trade could not be read
+};
+
+// One request of the paging through a market's trades executed in [start, end): each venue
+// fills the fields it pages by.
+struct TradesRequest {
+  TimestampMs start = 0;  // the trades wanted, by execution time (the partition's day)
+  TimestampMs end = 0;
+  TimestampMs window_start = 0;  // the time window this request asks for, where by time
+  TimestampMs window_end = 0;    // exclusive
+  std::string from_id;           // where the venue pages by trade id: the cursor, else empty
+  int page = 0;                  // where the venue pages by page number within the window
+};
+
 // A spot exchange's public market-data API. Implementations: one file each.
 class Exchange {
  public:
@@ -136,6 +161,20 @@ class Exchange {
   // Reads a book response into `book` (replaced), like parse_ohlcv. Throws Error(kBadPayload)
   // for a body that is not the expected document.
   virtual void parse_orderbook(std::string& body, RawBook& book) const = 0;
+
+  // Public trades, for venues whose descriptor has `trades` set (the others throw
+  // Error(kInvalidInput)). Paging: first_trades_request(start, end), then for each answer
+  // next_trades_request(done, its trades) until it returns nullopt. Pages may reach past `end`
+  // or before `start` (the transform keeps the day's trades); every trade of [start, end)
+  // that the venue still serves is on some page. Retries and rate limits are handled inside.
+  virtual TradesRequest first_trades_request(TimestampMs start, TimestampMs end) const;
+  virtual RawResponse fetch_trades(const Symbol& symbol, const TradesRequest& request);
+  virtual std::optional<TradesRequest> next_trades_request(
+      const TradesRequest& done, const std::vector<RawTrade>& trades) const;
+  // Reads a trades response into `trades` (replaced), oldest first whatever order the venue
+  // sends them in, like parse_ohlcv. Throws Error(kBadPayload) for a body that is not the
+  // expected document.
+  virtual void parse_trades(std::string& body, std::vector<RawTrade>& trades) const;
 };
 
 }  // namespace cryptopipe::exchanges

@@ -30,6 +30,8 @@ struct ExchangeDescriptor {
   // The venue serves only its this-many most recent candles of any timeframe (Kraken: 720);
   // 0 where it serves its whole history. A partition older than that is out of reach.
   int ohlcv_history_candles = 0;
+  // Whether the client implements public trades (Exchange::fetch_trades and the rest).
+  bool trades = false;
   std::unique_ptr<Exchange> (*create)(std::unique_ptr<RestSession> session) = nullptr;
 };
 
