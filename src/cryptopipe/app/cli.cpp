@@ -161,8 +161,15 @@ void check_symbols(pipeline::RunContext& context, const pipeline::AssetGraph& gr
     if (const auto& exchange = graph.get(key).exchange) exchanges.insert(*exchange);
   }
   for (const std::string& exchange : exchanges) {
+    const pipeline::ExchangeConfig& settings = context.exchange_config(exchange);
+    std::vector<Symbol> symbols = settings.symbols;
+    for (const Symbol& symbol : settings.trade_symbols) {
+      if (std::find(symbols.begin(), symbols.end(), symbol) == symbols.end()) {
+        symbols.push_back(symbol);
+      }
+    }
     try {
-      context.lease(exchange)->check_symbols(context.exchange_config(exchange).symbols);
+      context.lease(exchange)->check_symbols(symbols);
     } catch (const Error& e) {
       if (e.kind() == ErrorKind::kInvalidInput) throw;
       // The exchange could not answer the check: its extract asset meets the same problem and

@@ -14,8 +14,10 @@ bool is_key_char(char c) {
 }
 
 std::string series_prefix(const SeriesId& series) {
-  return "bronze/" + series.exchange + "/" + series.dataset + "/" + series.symbol.key_segment() +
-         "/" + series.timeframe + "/";
+  std::string prefix =
+      "bronze/" + series.exchange + "/" + series.dataset + "/" + series.symbol.key_segment() + "/";
+  if (!series.timeframe.empty()) prefix += series.timeframe + "/";
+  return prefix;
 }
 
 }  // namespace

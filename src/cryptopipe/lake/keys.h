@@ -13,6 +13,7 @@ namespace cryptopipe::lake {
 //
 //   bronze/{exchange}/{dataset}/{BASE-QUOTE}/{timeframe}/dt={day}/{fetched}-{run_id}-{seq}-{sha12}.json
 //   bronze/{exchange}/{dataset}/{BASE-QUOTE}/{timeframe}/dt={day}/_extractions/{run_id}.json
+//   bronze/{exchange}/{dataset}/{BASE-QUOTE}/dt={day}/...   (series without a timeframe: trades)
 //   bronze/{exchange}/{dataset}/dt={day}/{fetched}-{run_id}-{seq}-{sha12}.json   (snapshots)
 //   bronze/{exchange}/{dataset}/dt={day}/_extractions/{run_id}.json
 //   silver/{dataset}/dt={day}/run={run_id}/{dataset}.parquet   and   .../_manifest.json
@@ -27,7 +28,7 @@ struct SeriesId {
   std::string exchange;
   std::string dataset;
   Symbol symbol;
-  std::string timeframe;
+  std::string timeframe;  // empty for datasets without one (trades)
 };
 
 // bronze/{exchange}/{dataset}/{BASE-QUOTE}/{timeframe}/dt={day}/

@@ -60,6 +60,7 @@ AssetGraph AssetGraph::from_config(const Config& config) {
   std::vector<std::string> ohlcv_extracts;
   std::vector<std::string> ticker_extracts;
   std::vector<std::string> book_extracts;
+  std::vector<std::string> trade_extracts;
   for (const ExchangeConfig& exchange : config.exchanges) {
     ohlcv_extracts.push_back("extract_" + exchange.name + "_ohlcv");
     graph.assets_.push_back(AssetSpec{
@@ -94,6 +95,19 @@ AssetGraph AssetGraph::from_config(const Config& config) {
         .partitioning = "snapshot",
         .description = "Raw " + exchange.name + " order-book snapshots, " +
                        std::to_string(exchange.depth) + " levels per side, of the configured symbols",
+        .checks = {}});
+    if (exchange.trade_symbols.empty()) continue;
+    trade_extracts.push_back("extract_" + exchange.name + "_trades");
+    graph.assets_.push_back(AssetSpec{
+        .key = trade_extracts.back(),
+        .group = "bronze",
+        .kind = AssetKind::kExtractTrades,
+        .exchange = exchange.name,
+        .deps = {},
+        .partitioning = "daily",
+        .description = "Raw " + exchange.name +
+                       " public trades of each configured trade symbol over a UTC day, every "
+                       "page stored byte for byte",
         .checks = {}});
   }
   graph.assets_.push_back(AssetSpec{
@@ -131,6 +145,20 @@ AssetGraph AssetGraph::from_config(const Config& config) {
       .checks = {"orderbook_sorted", "orderbook_not_crossed", "orderbook_positive_amounts",
                  "orderbook_full_depth"},
       .tolerates_failed_deps = true});
+  if (!trade_extracts.empty()) {
+    graph.assets_.push_back(AssetSpec{
+        .key = "transform_trades",
+        .group = "silver",
+        .kind = AssetKind::kTransformTrades,
+        .exchange = std::nullopt,
+        .deps = trade_extracts,
+        .partitioning = "daily",
+        .description = "Validated, de-duplicated public trades of a UTC day (Parquet in silver), "
+                       "with rejects, proven trade-id gaps and, where the venue does not number "
+                       "its trades, the longest silences",
+        .checks = {"trades_contiguous", "trades_no_rejects"},
+        .tolerates_failed_deps = true});
+  }
   graph.assets_.push_back(AssetSpec{
       .key = "load_ohlcv_to_postgres",
       .group = "gold",
@@ -158,6 +186,18 @@ AssetGraph AssetGraph::from_config(const Config& config) {
       .partitioning = "snapshot",
       .description = "Order-book levels upserted into the warehouse table orderbook_levels",
       .checks = {}});
+  if (!trade_extracts.empty()) {
+    graph.assets_.push_back(AssetSpec{
+        .key = "load_trades_to_postgres",
+        .group = "gold",
+        .kind = AssetKind::kLoadTrades,
+        .exchange = std::nullopt,
+        .deps = {"transform_trades"},
+        .partitioning = "daily",
+        .description = "Public trades upserted into the warehouse table trades, keyed by "
+                       "(exchange, symbol, trade_id)",
+        .checks = {}});
+  }
   return graph;
 }
 

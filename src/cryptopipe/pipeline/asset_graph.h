@@ -14,6 +14,7 @@ enum class AssetKind {
   kExtractOhlcv, kTransformOhlcv, kLoadOhlcv,
   kExtractTickers, kTransformTickers, kLoadTickers,
   kExtractOrderbook, kTransformOrderbook, kLoadOrderbook,
+  kExtractTrades, kTransformTrades, kLoadTrades,
 };
 
 struct AssetSpec {

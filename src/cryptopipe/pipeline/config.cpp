@@ -88,7 +88,8 @@ ExchangeConfig read_exchange(const std::string& name, const YAML::Node& node,
   ExchangeConfig exchange = default_exchange(name);
   if (node.IsNull()) return exchange;
   if (!node.IsMap()) throw config_error(where, "expected a mapping of settings");
-  check_known_keys(node, where, {"base_url", "symbols", "timeframes", "depth", "ticker_symbols"});
+  check_known_keys(node, where,
+                   {"base_url", "symbols", "timeframes", "depth", "ticker_symbols", "trade_symbols"});
   if (node["base_url"]) {
     exchange.base_url = scalar<std::string>(node["base_url"], where + ".base_url");
     validate_url(exchange.base_url, where + ".base_url");
@@ -130,6 +131,19 @@ ExchangeConfig read_exchange(const std::string& name, const YAML::Node& node,
                          name + " has no " + std::string(timeframe.name()) +
                              " candles (it offers:" + offered + ")");
     }
+  }
+  if (node["trade_symbols"]) {
+    if (!descriptor->trades) {
+      std::string offered;
+      for (const exchanges::ExchangeDescriptor& venue : exchanges::exchange_registry()) {
+        if (venue.trades) offered += " " + std::string(venue.name);
+      }
+      throw config_error(where + ".trade_symbols",
+                         name + " public trades are not supported (venues with trades:" + offered +
+                             ")");
+    }
+    exchange.trade_symbols =
+        read_list("trade_symbols", [](const std::string& s) { return Symbol::parse(s); });
   }
   if (node["depth"]) exchange.depth = positive_int(node["depth"], where + ".depth");
   if (const YAML::Node tickers = node["ticker_symbols"]) {

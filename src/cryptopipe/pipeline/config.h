@@ -21,6 +21,9 @@ struct ExchangeConfig {
   int depth = 20;  // order-book levels
   // Tickers of every spot market the exchange lists (`ticker_symbols: all`), not only `symbols`.
   bool all_tickers = false;
+  // Markets whose public trades are extracted (`trade_symbols`); none by default: a liquid
+  // market has millions of trades a day, which only those who want them should page through.
+  std::vector<Symbol> trade_symbols;
 };
 
 struct Config {

@@ -12,6 +12,7 @@
 #include "cryptopipe/pipeline/ohlcv_assets.h"
 #include "cryptopipe/pipeline/orderbook_assets.h"
 #include "cryptopipe/pipeline/ticker_assets.h"
+#include "cryptopipe/pipeline/trade_assets.h"
 
 namespace cryptopipe::pipeline {
 namespace {
@@ -36,6 +37,9 @@ AssetResult run_asset(RunContext& context, const AssetSpec& asset, const UtcDay&
     case AssetKind::kExtractOrderbook: return extract_orderbook(context, *asset.exchange, day);
     case AssetKind::kTransformOrderbook: return transform_orderbook(context, day, left_out);
     case AssetKind::kLoadOrderbook: return load_orderbook(context, day);
+    case AssetKind::kExtractTrades: return extract_trades(context, *asset.exchange, day);
+    case AssetKind::kTransformTrades: return transform_trades(context, day, left_out);
+    case AssetKind::kLoadTrades: return load_trades(context, day);
   }
   throw Error(ErrorKind::kInvalidInput, "asset " + asset.key + " has no implementation");
 }

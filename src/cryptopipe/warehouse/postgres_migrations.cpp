@@ -79,6 +79,22 @@ CREATE TABLE orderbook_levels (
   PRIMARY KEY (exchange, symbol, ts, side, level)
 );
 )sql"},
+      {4, "trades", R"sql(
+CREATE TABLE trades (
+  exchange  text        NOT NULL,
+  symbol    text        NOT NULL,
+  trade_id  text        NOT NULL,
+  ts        timestamptz NOT NULL,
+  price     numeric     NOT NULL CHECK (price > 0),
+  amount    numeric     NOT NULL CHECK (amount > 0),
+  side      text        NOT NULL CHECK (side IN ('buy', 'sell')),
+  sequence  bigint,
+  loaded_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (exchange, symbol, trade_id)
+);
+-- A market over a time range, and whether a day is loaded at all (the loader's first question).
+CREATE INDEX trades_ts ON trades (ts);
+)sql"},
   };
   return kMigrations;
 }

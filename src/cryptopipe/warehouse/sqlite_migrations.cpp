@@ -76,6 +76,21 @@ CREATE TABLE orderbook_levels (
   PRIMARY KEY (exchange, symbol, ts, side, level)
 ) WITHOUT ROWID;
 )sql"},
+      {4, "trades", R"sql(
+CREATE TABLE trades (
+  exchange  TEXT    NOT NULL,
+  symbol    TEXT    NOT NULL,
+  trade_id  TEXT    NOT NULL,
+  ts        TEXT    NOT NULL,
+  price     TEXT    NOT NULL,
+  amount    TEXT    NOT NULL,
+  side      TEXT    NOT NULL CHECK (side IN ('buy', 'sell')),
+  sequence  INTEGER,
+  loaded_at TEXT    NOT NULL,
+  PRIMARY KEY (exchange, symbol, trade_id)
+) WITHOUT ROWID;
+CREATE INDEX trades_ts ON trades (ts);
+)sql"},
   };
   return kMigrations;
 }

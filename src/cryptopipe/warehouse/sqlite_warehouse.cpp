@@ -336,6 +336,45 @@ WHERE orderbook_levels.price IS NOT excluded.price OR orderbook_levels.amount IS
   return stats;
 }
 
+LoadStats SqliteWarehouse::upsert_trades(const TradeRowSource& rows) {
+  static constexpr const char* kUpsert = R"sql(
+INSERT INTO trades (exchange, symbol, trade_id, ts, price, amount, side, sequence, loaded_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+ON CONFLICT (exchange, symbol, trade_id) DO UPDATE SET
+  ts = excluded.ts, price = excluded.price, amount = excluded.amount, side = excluded.side,
+  sequence = excluded.sequence, loaded_at = excluded.loaded_at
+WHERE trades.ts IS NOT excluded.ts OR trades.price IS NOT excluded.price
+   OR trades.amount IS NOT excluded.amount OR trades.side IS NOT excluded.side
+   OR trades.sequence IS NOT excluded.sequence
+)sql";
+  static constexpr const char* kExists =
+      "SELECT 1 FROM trades WHERE exchange = ?1 AND symbol = ?2 AND trade_id = ?3";
+  LoadStats stats;
+  const std::string loaded_at = format_iso8601(SystemClock().now_ms());
+  Transaction transaction(db_.get());
+  Statement exists(db_.get(), kExists);
+  Statement upsert(db_.get(), kUpsert);
+  TradeRow row;
+  while (rows(row)) {
+    ++stats.rows_in;
+    exists.bind(1, row.exchange).bind(2, row.symbol).bind(3, row.trade_id);
+    const bool existed = exists.step();
+    exists.reset();
+    upsert.bind(1, row.exchange).bind(2, row.symbol).bind(3, row.trade_id).bind(4, row.ts)
+        .bind(5, row.price).bind(6, row.amount).bind(7, row.side).bind(9, loaded_at);
+    if (row.sequence.empty()) {
+      upsert.bind_null(8);
+    } else {
+      upsert.bind(8, parse_integer(row.sequence, "sequence"));
+    }
+    upsert.step();
+    upsert.reset();
+    count_change(stats, existed, sqlite3_changes(db_.get()) > 0);
+  }
+  transaction.commit();
+  return stats;
+}
+
 void SqliteWarehouse::record_run(const RunRecord& r) {
   Statement insert(db_.get(), R"sql(
 INSERT OR REPLACE INTO run_audit (run_id, asset, partition_key, status, started_at, finished_at,

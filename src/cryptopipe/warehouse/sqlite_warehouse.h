@@ -21,6 +21,7 @@ class SqliteWarehouse final : public Warehouse {
   LoadStats upsert_ohlcv(const OhlcvRowSource& rows) override;
   LoadStats upsert_tickers(const TickerRowSource& rows) override;
   LoadStats upsert_book_levels(const BookLevelRowSource& rows) override;
+  LoadStats upsert_trades(const TradeRowSource& rows) override;
   void record_run(const RunRecord& record) override;
 
  private:

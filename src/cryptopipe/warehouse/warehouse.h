@@ -32,6 +32,12 @@ struct BookLevelRow {
   std::string_view exchange, symbol, ts, ts_source, sequence, side, level, price, amount;
 };
 
+// One gold trade: exact decimal text; ts ISO-8601 UTC; side "buy" or "sell" (the taker's);
+// sequence empty (NULL) where the venue does not number its trades one by one.
+struct TradeRow {
+  std::string_view exchange, symbol, trade_id, sequence, ts, price, amount, side;
+};
+
 struct LoadStats {
   std::int64_t rows_in = 0;
   std::int64_t inserted = 0;
@@ -52,6 +58,7 @@ struct RunRecord {
 using OhlcvRowSource = std::function<bool(OhlcvRow& row)>;
 using TickerRowSource = std::function<bool(TickerRow& row)>;
 using BookLevelRowSource = std::function<bool(BookLevelRow& row)>;
+using TradeRowSource = std::function<bool(TradeRow& row)>;
 
 // The gold layer. Two implementations (SQLite, the zero-setup default, and PostgreSQL) made
 // by open_warehouse(). Not thread safe: one instance per thread.
@@ -79,6 +86,10 @@ class Warehouse {
 
   // Upserts order-book levels by (exchange, symbol, ts, side, level) in one transaction.
   virtual LoadStats upsert_book_levels(const BookLevelRowSource& rows) = 0;
+
+  // Upserts trades by (exchange, symbol, trade_id) in one transaction, replacing a row only
+  // when its values differ. The rows of one call are one UTC day's.
+  virtual LoadStats upsert_trades(const TradeRowSource& rows) = 0;
 
   virtual void record_run(const RunRecord& record) = 0;
 };

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -261,6 +262,54 @@ TEST_F(PostgresWarehouseTest, TickersAndBookLevelsUpsertWithCounts) {
                             "ORDER BY side"),
             (std::vector<std::vector<std::string>>{{"ask", "43000.1", "0.6", "12345678901"},
                                                    {"bid", "42999.9", "0.6", "NULL"}}));
+}
+
+TEST_F(PostgresWarehouseTest, TradesLoadStraightIntoAnEmptyDayThenMerge) {
+  const auto trades = [](const std::string& amount, const std::string& last_ts) {
+    auto next = std::make_shared<int>(0);
+    auto text = std::make_shared<std::array<std::string, 2>>();  // what the row's views see
+    return TradeRowSource([amount, last_ts, next, text](TradeRow& row) {
+      if (*next >= 3) return false;
+      const int i = (*next)++;
+      (*text)[0] = std::to_string(7835390042 + i);
+      (*text)[1] = i == 1 ? "" : std::to_string(29014746 + i);
+      row = {.exchange = "gateio", .symbol = "BTC/USDT", .trade_id = (*text)[0],
+             .sequence = (*text)[1],
+             .ts = i == 2 ? std::string_view(last_ts) : "2026-11-25T10:00:00.162Z",
+             .price = "73236.4", .amount = i == 2 ? std::string_view(amount) : "0.00020",
+             .side = i == 0 ? "buy" : "sell"};
+      return true;
+    });
+  };
+  expect_stats(warehouse_->upsert_trades(trades("1.5", "2026-11-25T23:59:59.999Z")), 3, 0, 0);
+  expect_stats(warehouse_->upsert_trades(trades("1.50", "2026-11-25T23:59:59.999Z")), 0, 0, 3);
+  expect_stats(warehouse_->upsert_trades(trades("1.6", "2026-11-25T23:59:59.999Z")), 0, 1, 2);
+  EXPECT_EQ(session().query("SELECT trade_id, sequence, ts, amount, side FROM trades "
+                            "ORDER BY trade_id"),
+            (std::vector<std::vector<std::string>>{
+                {"7835390042", "29014746", "2026-11-25 10:00:00.162+00", "0.00020", "buy"},
+                {"7835390043", "NULL", "2026-11-25 10:00:00.162+00", "0.00020", "sell"},
+                {"7835390044", "29014748", "2026-11-25 23:59:59.999+00", "1.6", "sell"}}));
+  // A row of another day in the load: refused as a whole, nothing of it stays.
+  try {
+    warehouse_->upsert_trades(trades("9", "2026-11-26T00:00:00.000Z"));
+    ADD_FAILURE() << "a load reaching into the next day was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kBadPayload);
+    EXPECT_NE(std::string(e.what()).find("outside the day being loaded"), std::string::npos);
+  }
+  EXPECT_EQ(session().one("SELECT string_agg(amount::text, ',' ORDER BY trade_id) FROM trades"),
+            "0.00020,0.00020,1.6");
+  // Bad values the silver layer never lets through are refused by the table too.
+  const auto negative = std::make_shared<bool>(false);
+  EXPECT_THROW(warehouse_->upsert_trades([negative](TradeRow& row) {
+    if (*negative) return false;
+    *negative = true;
+    row = {.exchange = "okx", .symbol = "BTC/USDT", .trade_id = "1", .ts = "2026-11-27T00:00:00.000Z",
+           .price = "-1", .amount = "1", .side = "buy"};
+    return true;
+  }),
+               Error);
 }
 
 TEST_F(PostgresWarehouseTest, TheRunAuditSurvivesAServerRestart) {

@@ -174,6 +174,30 @@ TEST(AssetGraph, OneExtractAssetPerExchangeAllFeedingTheTransform) {
             (Keys{"extract_kraken_ohlcv", kTransform}));
 }
 
+TEST(AssetGraph, TradesAssetsExistOnlyForExchangesWithTradeSymbols) {
+  Config config = default_config();
+  ExchangeConfig second = config.exchanges[0];
+  second.name = "okx";
+  second.trade_symbols = {Symbol::parse("BTC/USDT")};
+  config.exchanges.push_back(second);
+  const AssetGraph graph = AssetGraph::from_config(config);
+  EXPECT_FALSE(graph.contains("extract_binance_trades"));
+  const AssetSpec& extract = graph.get("extract_okx_trades");
+  EXPECT_EQ(extract.group, "bronze");
+  EXPECT_EQ(extract.partitioning, "daily");
+  EXPECT_EQ(extract.exchange, "okx");
+  const AssetSpec& transform = graph.get("transform_trades");
+  EXPECT_EQ(transform.deps, (Keys{"extract_okx_trades"}));
+  EXPECT_EQ(transform.checks, (Keys{"trades_contiguous", "trades_no_rejects"}));
+  EXPECT_TRUE(transform.tolerates_failed_deps);
+  EXPECT_EQ(graph.get("load_trades_to_postgres").deps, (Keys{"transform_trades"}));
+  EXPECT_EQ(resolve_selection(graph, "load_trades_to_postgres*"), (Keys{"load_trades_to_postgres"}));
+  EXPECT_EQ(resolve_selection(graph, "*load_trades_to_postgres"),
+            (Keys{"extract_okx_trades", "transform_trades", "load_trades_to_postgres"}));
+
+  EXPECT_FALSE(AssetGraph::from_config(default_config()).contains("transform_trades"));
+}
+
 TEST(AssetGraph, ToJsonDescribesEveryAsset) {
   const nlohmann::json json = AssetGraph::from_config(default_config()).to_json();
   ASSERT_TRUE(json.contains("assets"));

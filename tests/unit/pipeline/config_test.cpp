@@ -228,6 +228,23 @@ TEST_F(LoadConfig, BadSymbolIsNamedWithItsPosition) {
                           ErrorKind::kConfig, {"exchanges.binance.symbols"}));
 }
 
+TEST_F(LoadConfig, TradeSymbolsAreReadWhereTheVenueHasTrades) {
+  const Config config =
+      load("exchanges:\n  binance:\n    trade_symbols: [BTC/USDT, SOL/USDT]\n  gateio:\n");
+  ASSERT_EQ(config.exchanges.size(), 2u);
+  EXPECT_EQ(config.exchanges[0].trade_symbols,
+            (std::vector<Symbol>{Symbol::parse("BTC/USDT"), Symbol::parse("SOL/USDT")}));
+  EXPECT_TRUE(config.exchanges[1].trade_symbols.empty());  // none unless asked for
+  EXPECT_TRUE(ThrowsError(
+      [&] { load("exchanges:\n  okx:\n    trade_symbols: [BTC/USDT, BTC]\n"); },
+      ErrorKind::kConfig, {"exchanges.okx.trade_symbols[1]", "BTC"}));
+  EXPECT_TRUE(ThrowsError([&] { load("exchanges:\n  gateio:\n    trade_symbols: []\n"); },
+                          ErrorKind::kConfig, {"exchanges.gateio.trade_symbols"}));
+  EXPECT_TRUE(ThrowsError([&] { load("exchanges:\n  kucoin:\n    trade_symbols: [BTC/USDT]\n"); },
+                          ErrorKind::kConfig,
+                          {"exchanges.kucoin.trade_symbols", "not supported", "binance", "okx"}));
+}
+
 // Kraken asks for permission before any non-personal commercial use of its public data
 // (docs/exchanges/kraken.md): nothing reaches it unless the configuration names it, not even with
 // its URL variable set.

@@ -2,6 +2,8 @@
 #include "cryptopipe/warehouse/migrations.h"
 
 #include <gtest/gtest.h>
+
+#include <memory>
 #include <sqlite3.h>
 
 #include <map>
@@ -140,10 +142,11 @@ TEST_F(SqliteWarehouseTest, MigrateIsIdempotent) {
   Inspector db(path());
   EXPECT_EQ(db.one("SELECT count(*) FROM schema_migrations"), std::to_string(kLatest));
   EXPECT_EQ(db.rows("SELECT version FROM schema_migrations ORDER BY version"),
-            (std::vector<std::string>{"1", "2", "3"}));
+            (std::vector<std::string>{"1", "2", "3", "4"}));
   EXPECT_EQ(db.rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN "
-                    "('ohlcv', 'orderbook_levels', 'run_audit', 'tickers') ORDER BY name"),
-            (std::vector<std::string>{"ohlcv", "orderbook_levels", "run_audit", "tickers"}));
+                    "('ohlcv', 'orderbook_levels', 'run_audit', 'tickers', 'trades') ORDER BY name"),
+            (std::vector<std::string>{"ohlcv", "orderbook_levels", "run_audit", "tickers",
+                                      "trades"}));
 }
 
 TEST_F(SqliteWarehouseTest, ASecondConnectionSeesTheMigratedSchema) {
@@ -311,6 +314,37 @@ TEST_F(SqliteWarehouseTest, RowsOfOtherSymbolsAndTimeframesAreSeparate) {
   const LoadStats stats = warehouse_.upsert_ohlcv(source(candles));
   EXPECT_EQ(stats.inserted, 2);
   EXPECT_EQ(Inspector(path()).one("SELECT count(*) FROM ohlcv"), "2");
+}
+
+// Two trades of one day; the second one's amount as given.
+TradeRowSource two_trades(const std::string& amount) {
+  auto next = std::make_shared<int>(0);
+  return [amount, next](TradeRow& row) {
+    if (*next >= 2) return false;
+    const bool first = (*next)++ == 0;
+    row = {.exchange = "binance", .symbol = "BTC/USDT", .trade_id = first ? "3479463557" : "3479463558",
+           .sequence = first ? "2913537567" : "", .ts = "2024-01-30T10:00:00.123Z",
+           .price = "73238.70000000",
+           .amount = first ? std::string_view("0.00109000") : std::string_view(amount),
+           .side = first ? "buy" : "sell"};
+    return true;
+  };
+}
+
+TEST_F(SqliteWarehouseTest, TradesAreUpsertedByTheirId) {
+  LoadStats stats = warehouse_.upsert_trades(two_trades("0.5"));
+  EXPECT_EQ(stats.inserted, 2);
+  stats = warehouse_.upsert_trades(two_trades("0.5"));
+  EXPECT_EQ(stats.unchanged, 2);
+  stats = warehouse_.upsert_trades(two_trades("0.6"));
+  EXPECT_EQ(stats.updated, 1);
+  EXPECT_EQ(stats.unchanged, 1);
+  EXPECT_EQ(Inspector(path()).rows("SELECT trade_id || '|' || ifnull(sequence, 'NULL') || '|' || "
+                                   "ts || '|' || price || '|' || amount || '|' || side "
+                                   "FROM trades ORDER BY trade_id"),
+            (std::vector<std::string>{
+                "3479463557|2913537567|2024-01-30T10:00:00.123Z|73238.70000000|0.00109000|buy",
+                "3479463558|NULL|2024-01-30T10:00:00.123Z|73238.70000000|0.6|sell"}));
 }
 
 TEST_F(SqliteWarehouseTest, RecordRunWritesTheAudit) {

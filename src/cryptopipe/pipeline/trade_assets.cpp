@@ -1,0 +1,280 @@
+#include "cryptopipe/pipeline/trade_assets.h"
+
+#include <algorithm>
+#include <atomic>
+#include <nlohmann/json.hpp>
+
+#include "cryptopipe/core/error.h"
+#include "cryptopipe/core/workers.h"
+#include "cryptopipe/lake/keys.h"
+#include "cryptopipe/pipeline/bronze.h"
+#include "cryptopipe/transform/trade_transform.h"
+
+namespace cryptopipe::pipeline {
+namespace {
+
+constexpr std::string_view kDataset = "trades";
+
+// A venue that keeps answering without moving on would page forever: no liquid market comes
+// near this many pages in a day (Binance: a million trades a page ahead of that).
+constexpr int kMaxPagesPerDay = 1'000'000;
+
+lake::SeriesId trade_series(const std::string& exchange, const Symbol& symbol) {
+  return {exchange, std::string(kDataset), symbol, ""};
+}
+
+nlohmann::json position_json(const exchanges::RawTrade& trade) {
+  return {{"ts", trade.ts},
+          {"id", trade.id},
+          {"sequence", trade.sequence ? nlohmann::json(*trade.sequence) : nullptr}};
+}
+
+// What one market's extraction produced, to be committed with the others.
+struct MarketRecord {
+  std::string manifest_key;
+  nlohmann::json manifest;
+  nlohmann::json summary;
+  std::int64_t rows = 0;
+  std::int64_t objects = 0;
+};
+
+MarketRecord extract_market(RunContext& context, exchanges::Exchange& exchange,
+                            const lake::SeriesId& series, const UtcDay& day) {
+  const TimestampMs started = context.clock().now_ms();
+  const std::string prefix = lake::bronze_partition_prefix(series, day);
+  nlohmann::json pages = nlohmann::json::array();
+  std::int64_t rows = 0;
+  TimestampMs last_requested_at = started;
+  std::vector<exchanges::RawTrade> trades;
+  exchanges::TradesRequest request = exchange.first_trades_request(day.start_ms(), day.end_ms());
+  for (int sequence = 0;; ++sequence) {
+    if (sequence == kMaxPagesPerDay) {
+      throw Error(ErrorKind::kBadPayload, series.exchange + " " + series.symbol.unified() +
+                                              " trades of " + day.to_string() + " ran past " +
+                                              std::to_string(kMaxPagesPerDay) + " pages");
+    }
+    exchanges::RawResponse raw = exchange.fetch_trades(series.symbol, request);
+    const std::string key = store_raw_response(context, prefix, sequence, raw);
+    try {
+      exchange.parse_trades(raw.body, trades);
+    } catch (const Error& e) {
+      throw Error(e.kind(), std::string(e.what()) + " (GET " + raw.url + ", kept as " + key + ")");
+    }
+    nlohmann::json page = page_record(key, raw, trades.size());
+    if (!trades.empty()) page["first"] = position_json(trades.front());
+    pages.push_back(std::move(page));
+    rows += static_cast<std::int64_t>(trades.size());
+    last_requested_at = raw.requested_at;
+    std::optional<exchanges::TradesRequest> next;
+    try {
+      next = exchange.next_trades_request(request, trades);
+    } catch (const Error& e) {
+      throw Error(e.kind(), std::string(e.what()) + " (after GET " + raw.url + ")");
+    }
+    if (!next) break;
+    request = std::move(*next);
+  }
+
+  MarketRecord record;
+  record.manifest_key = lake::extraction_manifest_key(series, day, context.run_id());
+  record.manifest = {{"run_id", context.run_id()},
+                     {"exchange", series.exchange},
+                     {"dataset", kDataset},
+                     {"symbol", series.symbol.unified()},
+                     {"partition", day.to_string()},
+                     {"started_at", format_iso8601(started)},
+                     {"completed_at", format_iso8601(context.clock().now_ms())},
+                     {"covered_until", std::min(day.end_ms(), last_requested_at)},
+                     {"rows", rows},
+                     {"pages", pages}};
+  record.rows = rows;
+  record.objects = static_cast<std::int64_t>(pages.size()) + 1;
+  record.summary = {{"symbol", series.symbol.unified()},
+                    {"rows", rows},
+                    {"pages", pages.size()},
+                    {"manifest", record.manifest_key}};
+  context.logger().info("extracted trades", {{"exchange", series.exchange},
+                                             {"symbol", series.symbol.unified()},
+                                             {"partition", day.to_string()},
+                                             {"rows", rows},
+                                             {"pages", pages.size()}});
+  return record;
+}
+
+transform::TradeSeriesInput read_extraction(const lake::ObjectStore& lake,
+                                            const lake::SeriesId& series, const UtcDay& day,
+                                            std::string& manifest_key) {
+  manifest_key = latest_extraction(lake, lake::extraction_manifest_prefix(series, day));
+  if (manifest_key.empty()) {
+    throw Error(ErrorKind::kNotFound,
+                "no complete bronze extraction of " + series.exchange + " " +
+                    series.symbol.unified() + " trades for " + day.to_string() +
+                    " in the lake; materialize extract_" + series.exchange + "_trades first");
+  }
+  transform::TradeSeriesInput input{series.exchange, series.symbol, day, {}, day.end_ms()};
+  try {
+    const nlohmann::json manifest = nlohmann::json::parse(lake.read(manifest_key));
+    input.covered_until = manifest.at("covered_until").get<TimestampMs>();
+    for (const nlohmann::json& page : manifest.at("pages")) {
+      transform::TradePage record{page.at("key").get<std::string>(),
+                                  page.at("rows").get<std::int64_t>(),
+                                  {}};
+      if (const auto first = page.find("first"); first != page.end()) {
+        record.first.ts = first->at("ts").get<TimestampMs>();
+        record.first.id = first->at("id").get<std::string>();
+        if (!first->at("sequence").is_null()) {
+          record.first.sequence = first->at("sequence").get<std::int64_t>();
+        }
+      }
+      input.pages.push_back(std::move(record));
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(ErrorKind::kBadPayload,
+                "extraction manifest " + manifest_key + " is unreadable: " + e.what());
+  }
+  return input;
+}
+
+nlohmann::json completeness_json(const transform::TradeSeriesStats& stats) {
+  nlohmann::json out = {{"numbered", stats.numbered}, {"missing", stats.missing}};
+  if (stats.numbered) {
+    nlohmann::json gaps = nlohmann::json::array();
+    for (const transform::SequenceGap& gap : stats.gaps) {
+      gaps.push_back({{"first", gap.first},
+                      {"last", gap.last},
+                      {"after", format_iso8601(gap.after)},
+                      {"before", format_iso8601(gap.before)}});
+    }
+    out["gaps"] = std::move(gaps);
+    out["first_sequence"] = stats.first_sequence ? nlohmann::json(*stats.first_sequence) : nullptr;
+    out["last_sequence"] = stats.last_sequence ? nlohmann::json(*stats.last_sequence) : nullptr;
+  } else {
+    nlohmann::json silences = nlohmann::json::array();
+    for (const transform::Silence& silence : stats.longest_silences) {
+      silences.push_back({{"from", format_iso8601(silence.from)},
+                          {"to", format_iso8601(silence.to)},
+                          {"seconds", (silence.to - silence.from) / 1000}});
+    }
+    out["longest_silences"] = std::move(silences);
+  }
+  return out;
+}
+
+}  // namespace
+
+AssetResult extract_trades(RunContext& context, const std::string& exchange_name,
+                           const UtcDay& day) {
+  const ExchangeConfig& settings = context.exchange_config(exchange_name);
+  const std::vector<Symbol>& symbols = settings.trade_symbols;
+  if (symbols.empty()) {
+    throw Error(ErrorKind::kConfig, exchange_name + " has no trade_symbols configured");
+  }
+  // Markets are paged by a few workers at once, within the exchange's shared rate limit.
+  std::vector<MarketRecord> records(symbols.size());
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    try {
+      for (std::size_t i = next++; i < symbols.size(); i = next++) {
+        const ExchangePool::Lease exchange = context.lease(exchange_name);
+        records[i] = extract_market(context, *exchange, trade_series(exchange_name, symbols[i]), day);
+      }
+    } catch (...) {
+      next = symbols.size();
+      throw;
+    }
+  };
+  run_on_workers(std::min<std::size_t>(
+                     static_cast<std::size_t>(context.config().fetch_concurrency), symbols.size()),
+                 work);
+
+  AssetResult result;
+  nlohmann::json markets = nlohmann::json::array();
+  for (const MarketRecord& record : records) {
+    commit_manifest(context, record.manifest_key, record.manifest);
+    result.rows += record.rows;
+    result.objects += record.objects;
+    markets.push_back(record.summary);
+  }
+  result.metadata = {{"markets", markets},
+                     {"lake_prefix", "bronze/" + exchange_name + "/" + std::string(kDataset) + "/"}};
+  return result;
+}
+
+AssetResult transform_trades(RunContext& context, const UtcDay& day,
+                             const std::set<std::string>& left_out) {
+  lake::ObjectStore& lake = context.lake();
+  SilverRun silver(context, kDataset, day, transform::trade_schema(),
+                   transform::trade_reject_schema());
+
+  std::int64_t rows = 0, rejects = 0, duplicates = 0, missing = 0, bytes_in = 0;
+  std::array<std::int64_t, transform::kTradeRejectReasonCount> by_reason{};
+  nlohmann::json markets = nlohmann::json::array();
+  nlohmann::json sources = nlohmann::json::array();
+  for (const ExchangeConfig& exchange_config : context.config().exchanges) {
+    if (exchange_config.trade_symbols.empty() || left_out.contains(exchange_config.name)) continue;
+    const std::unique_ptr<exchanges::Exchange> exchange = context.connect(exchange_config.name);
+    transform::TradeSeriesTransformer transformer(lake, *exchange);
+    for (const Symbol& symbol : exchange_config.trade_symbols) {
+      const lake::SeriesId series = trade_series(exchange_config.name, symbol);
+      std::string manifest_key;
+      const transform::TradeSeriesInput input = read_extraction(lake, series, day, manifest_key);
+      const transform::TradeSeriesStats stats =
+          transformer.run(input, silver.rows, silver.rejects);
+      rows += stats.rows;
+      rejects += stats.rejects;
+      duplicates += stats.duplicates;
+      missing += stats.missing;
+      bytes_in += stats.bytes_in;
+      for (std::size_t i = 0; i < by_reason.size(); ++i) by_reason[i] += stats.rejects_by_reason[i];
+      markets.push_back({{"exchange", series.exchange},
+                         {"symbol", symbol.unified()},
+                         {"rows", stats.rows},
+                         {"rejects", stats.rejects},
+                         {"duplicates", stats.duplicates},
+                         {"outside_day", stats.outside_day},
+                         {"complete", input.covered_until >= day.end_ms()},
+                         {"completeness", completeness_json(stats)}});
+      sources.push_back({{"exchange", series.exchange},
+                         {"symbol", symbol.unified()},
+                         {"extraction", manifest_key}});
+    }
+  }
+
+  const nlohmann::json reasons = reason_counts<transform::TradeRejectReason>(by_reason);
+  const nlohmann::json checks = {{"trades_contiguous", missing == 0},
+                                 {"trades_no_rejects", rejects == 0}};
+  const nlohmann::json findings = {{"missing_trades", missing},
+                                   {"rejects", rejects},
+                                   {"duplicates", duplicates},
+                                   {"markets", markets}};
+  AssetResult result = publish_silver(context, day, silver,
+                                      {.rows = rows,
+                                       .rejects = rejects,
+                                       .reject_reasons = reasons,
+                                       .checks = checks,
+                                       .findings = findings,
+                                       .sources = sources});
+  result.gaps = missing;
+  result.metadata["bronze_bytes"] = bytes_in;
+  if (!left_out.empty()) result.metadata["left_out"] = left_out;
+  return result;
+}
+
+AssetResult load_trades(RunContext& context, const UtcDay& day) {
+  const lake::ObjectStore& lake = context.lake();
+  const std::string manifest_key = latest_silver_manifest(lake, kDataset, day);
+  const std::string data_key = silver_data_key(lake, manifest_key);
+  transform::SilverParquetReader reader(lake, data_key, transform::trade_schema());
+  std::vector<std::string_view> f;
+  const auto next_row = [&](warehouse::TradeRow& row) {
+    if (!reader.next(f)) return false;
+    row = {.exchange = f[0], .symbol = f[1], .trade_id = f[2], .sequence = f[3], .ts = f[4],
+           .price = f[5], .amount = f[6], .side = f[7]};
+    return true;
+  };
+  const std::unique_ptr<warehouse::Warehouse> warehouse = context.open_warehouse();
+  const warehouse::LoadStats stats = warehouse->upsert_trades(next_row);
+  return loaded(context, day, *warehouse, stats, manifest_key, "trades");
+}
+
+}  // namespace cryptopipe::pipeline
