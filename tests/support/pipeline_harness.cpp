@@ -20,7 +20,8 @@ void PipelineHarness::set_lake(std::string url, bool create_bucket) {
 }
 
 void PipelineHarness::write_config(const std::vector<std::string>& symbols,
-                                   const std::vector<std::string>& timeframes) const {
+                                   const std::vector<std::string>& timeframes,
+                                   const std::vector<std::string>& trade_symbols) const {
   std::ofstream out(config_path());
   out << "lake: " << (lake_url_.empty() ? "file://" + lake_dir().string() : lake_url_) << "\n"
       << (lake_create_bucket_ ? "lake_create_bucket: true\n" : "")
@@ -31,6 +32,12 @@ void PipelineHarness::write_config(const std::vector<std::string>& symbols,
   for (std::size_t i = 0; i < symbols.size(); ++i) out << (i ? ", " : "") << symbols[i];
   out << "]\n    timeframes: [";
   for (std::size_t i = 0; i < timeframes.size(); ++i) out << (i ? ", " : "") << timeframes[i];
+  out << "]\n";
+  if (trade_symbols.empty()) return;
+  out << "    trade_symbols: [";
+  for (std::size_t i = 0; i < trade_symbols.size(); ++i) {
+    out << (i ? ", " : "") << trade_symbols[i];
+  }
   out << "]\n";
 }
 

@@ -1,0 +1,136 @@
+// Public trades through the real binaries, on every venue that has them: a day of the
+// simulator's trades lands in gold complete and exact, re-runs change nothing, a storm of
+// failures loses nothing, and missing trades fail the contiguity check without failing the run.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "support/pipeline_harness.h"
+
+namespace cryptopipe::testing {
+namespace {
+
+constexpr const char* kTradesChain = "*load_trades_to_postgres";
+constexpr std::int64_t kHourMs = 3'600'000;
+
+// The simulator trades the same market the same way on every venue: its trades of the day as
+// Binance's /api/v3/aggTrades serves them, paged here independently of the engine, as gold
+// holds them: ts, price, amount, taker side.
+std::vector<SqlRow> simulator_trades(const Simulator& sim, const std::string& market_id,
+                                     std::int64_t day_start) {
+  const std::int64_t day_end = day_start + 24 * kHourMs;
+  const std::string base = "/binance/api/v3/aggTrades?symbol=" + market_id + "&limit=1000";
+  nlohmann::json page = sim.get_json(base + "&startTime=" + std::to_string(day_start) +
+                                     "&endTime=" + std::to_string(day_start + kHourMs - 1));
+  std::vector<SqlRow> trades;
+  while (!page.empty()) {
+    for (const nlohmann::json& trade : page) {
+      const std::int64_t ts = trade.at("T").get<std::int64_t>();
+      if (ts >= day_end) return trades;
+      trades.push_back({iso_of(ts), shortest_decimal(trade.at("p").get<std::string>()),
+                        shortest_decimal(trade.at("q").get<std::string>()),
+                        trade.at("m").get<bool>() ? "sell" : "buy"});
+    }
+    if (page.size() < 1000) break;
+    page = sim.get_json(base + "&fromId=" + std::to_string(page.back().at("a").get<std::int64_t>() + 1));
+  }
+  return trades;
+}
+
+struct TradesCase {
+  std::string exchange;
+  bool numbered;  // whether the venue numbers a market's trades one by one (sequence)
+};
+
+void PrintTo(const TradesCase& c, std::ostream* out) { *out << c.exchange; }
+
+class TradesE2E : public ::testing::TestWithParam<TradesCase> {
+ protected:
+  void SetUp() override { harness_.write_config({"BTC/USDT"}, {"1h"}, {"BTC/USDT"}); }
+
+  ProcessResult materialize(const std::string& day = yesterday_utc()) {
+    return harness_.cryptopipe({"materialize", "--select", kTradesChain, "--partition", day});
+  }
+
+  std::vector<SqlRow> gold() const {
+    return harness_.query(
+        "SELECT ts, price, amount, side FROM trades WHERE exchange = '" + GetParam().exchange +
+        "' AND symbol = 'BTC/USDT' ORDER BY ts, CAST(trade_id AS INTEGER)");
+  }
+
+  Simulator sim_;
+  PipelineHarness harness_{sim_.base_url(GetParam().exchange), GetParam().exchange};
+};
+
+TEST_P(TradesE2E, ADayOfTradesLandsCompleteAndExact) {
+  const std::string day = yesterday_utc();
+  const ProcessResult run = materialize(day);
+  ASSERT_EQ(run.exit_code, 0) << context_of(run);
+  EXPECT_NE(run.out.find("checks: 2 passed, 0 failed"), std::string::npos) << run.out;
+
+  const std::vector<SqlRow> truth = simulator_trades(sim_, "BTCUSDT", day_start_ms(day));
+  ASSERT_GT(truth.size(), 1000u) << "the day should span several pages";
+  const std::vector<SqlRow> rows = gold();
+  ASSERT_EQ(rows.size(), truth.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    ASSERT_EQ(rows[i][0], truth[i][0]) << "trade " << i;
+    ASSERT_EQ(shortest_decimal(rows[i][1]), truth[i][1]) << "trade " << i;
+    ASSERT_EQ(shortest_decimal(rows[i][2]), truth[i][2]) << "trade " << i;
+    ASSERT_EQ(rows[i][3], truth[i][3]) << "trade " << i;
+  }
+  const SqlRow ids = harness_.query(
+      "SELECT count(DISTINCT trade_id), count(sequence), max(sequence) - min(sequence) + 1 "
+      "FROM trades")[0];
+  EXPECT_EQ(ids[0], std::to_string(truth.size()));
+  if (GetParam().numbered) {
+    EXPECT_EQ(ids[1], std::to_string(truth.size()));
+    EXPECT_EQ(ids[2], std::to_string(truth.size())) << "sequence numbers run without a hole";
+  } else {
+    EXPECT_EQ(ids[1], "0");
+  }
+  const auto audit = harness_.query(
+      "SELECT asset, status, rows FROM run_audit ORDER BY asset");
+  ASSERT_EQ(audit.size(), 3u);
+  EXPECT_EQ(audit[0], (SqlRow{"extract_" + GetParam().exchange + "_trades", "success",
+                              audit[0][2]}));
+  EXPECT_EQ(audit[1], (SqlRow{"load_trades_to_postgres", "success", std::to_string(truth.size())}));
+  EXPECT_EQ(audit[2], (SqlRow{"transform_trades", "success", std::to_string(truth.size())}));
+}
+
+TEST_P(TradesE2E, ASecondRunAddsAndChangesNothing) {
+  ASSERT_EQ(materialize().exit_code, 0);
+  const std::vector<SqlRow> first = harness_.query(
+      "SELECT trade_id, ts, price, amount, side, sequence, loaded_at FROM trades ORDER BY trade_id");
+  const ProcessResult again = materialize();
+  ASSERT_EQ(again.exit_code, 0) << context_of(again);
+  EXPECT_EQ(harness_.query("SELECT trade_id, ts, price, amount, side, sequence, loaded_at FROM "
+                           "trades ORDER BY trade_id"),
+            first);
+}
+
+TEST_P(TradesE2E, AStormOfFailuresLosesNoTrade) {
+  sim_.set_faults({{"error_rate", 0.3}, {"rate_limit_every", 7}});
+  const ProcessResult run = materialize();
+  ASSERT_EQ(run.exit_code, 0) << context_of(run);
+  EXPECT_NE(run.out.find("checks: 2 passed, 0 failed"), std::string::npos) << run.out;
+  sim_.set_faults({{"error_rate", 0.0}, {"rate_limit_every", 0}});
+  EXPECT_EQ(gold().size(), simulator_trades(sim_, "BTCUSDT", day_start_ms(yesterday_utc())).size());
+  EXPECT_GT(sim_.stats().at("injected_faults").at("server_error").get<int>(), 0);
+}
+
+TEST_P(TradesE2E, TradesOfADayBeforeTheListingAreNoneAndThatIsNoFailure) {
+  // The simulator lists its markets from 2019-01-01.
+  const ProcessResult run = materialize("2018-12-31");
+  ASSERT_EQ(run.exit_code, 0) << context_of(run);
+  EXPECT_EQ(harness_.query("SELECT count(*) FROM trades")[0][0], "0");
+}
+
+INSTANTIATE_TEST_SUITE_P(Venues, TradesE2E,
+                         ::testing::Values(TradesCase{"binance", true}, TradesCase{"gateio", true},
+                                           TradesCase{"okx", false}),
+                         [](const auto& info) { return info.param.exchange; });
+
+}  // namespace
+}  // namespace cryptopipe::testing
