@@ -105,6 +105,41 @@ def test_every_venue_the_engine_supports_materializes_through_dagster(work, monk
     assert counts == {venue: 24 for venue in venues}
 
 
+def test_trades_materialize_through_dagster_with_their_checks(work, monkeypatch):
+    """Trades assets exist for the venues given trade_symbols, join the daily job, and a day of
+    trades reaches gold with the contiguity check evaluated in Dagster."""
+    sim = Simulator(work)
+    try:
+        config = write_config(work, sim, venues=("binance", "gateio", "bybit"),
+                              symbols="[BTC/USDT]", trade_venues=("binance", "gateio"))
+        monkeypatch.setenv("CRYPTOPIPE_CONFIG", str(config))
+        defs = build_definitions()
+        keys = {k.to_user_string() for a in defs.assets for k in a.keys}
+        assert {"extract_binance_trades", "extract_gateio_trades", "transform_trades",
+                "load_trades_to_postgres"} <= keys
+        assert "extract_bybit_trades" not in keys
+        daily_job = defs.get_job_def("ohlcv_daily")
+        assert AssetKey("load_trades_to_postgres") in daily_job.asset_layer.executable_asset_keys
+        trades_chain = [a for a in defs.assets
+                        if any("trades" in k.to_user_string() for k in a.keys)]
+        day = yesterday()
+        with DagsterInstance.ephemeral() as instance:
+            result = materialize(trades_chain, partition_key=day, resources=defs.resources,
+                                 instance=instance)
+            assert result.success
+            checks = {c.check_name: c for c in result.get_asset_check_evaluations()
+                      if c.asset_key == AssetKey("transform_trades")}
+            assert checks["trades_contiguous"].passed
+            assert checks["trades_no_rejects"].passed
+    finally:
+        sim.stop()
+    with sqlite3.connect(work / "warehouse.db") as db:
+        counts = dict(db.execute("SELECT exchange, count(*) FROM trades GROUP BY exchange"))
+    # The simulator trades one market the same way on every venue.
+    assert set(counts) == {"binance", "gateio"}
+    assert counts["binance"] == counts["gateio"] > 1000
+
+
 def test_a_failing_exchange_fails_the_run_with_the_engines_error(work, monkeypatch):
     failing = Simulator(work, "--error-rate", "1")
     try:
