@@ -10,6 +10,8 @@
 #      vs `aws s3 cp --recursive` of the same files to the same server (>= 1.0x)
 #   7. the same candles extracted from 4 venues at once vs curl --parallel over the same URLs
 #      (>= 0.8x, bench/venues_extract.sh)
+#   8. a day of public trades loaded into PostgreSQL vs psql \copy of the same rows (>= 1.0x,
+#      bench/trades_load.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -72,6 +74,7 @@ awk -v ours="$((ours / 1000000))e-3" -v theirs="$((theirs / 1000000))e-3" -v c="
   printf "  ratio ours/curl: %.2fx (target >= 0.70x) %s\n", theirs / ours, (theirs / ours >= 0.7 ? "PASS" : "MISS") }'
 venues_extract "$work"
 ./bench/postgres_load.sh
+./bench/trades_load.sh
 
 # 5. The cost Dagster adds to one OHLCV partition, beside the engine alone.
 # Dagster's own log lines go to a file; shown only when the benchmark fails.
