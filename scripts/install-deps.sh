@@ -16,7 +16,7 @@ set -euo pipefail
 profile=${1:-all}
 engine=(
   build-essential cmake ninja-build pkg-config
-  libcurl4-openssl-dev libsimdjson-dev nlohmann-json3-dev libcli11-dev libyaml-cpp-dev
+  libcurl4-openssl-dev libzip-dev libsimdjson-dev nlohmann-json3-dev libcli11-dev libyaml-cpp-dev
   libsqlite3-dev sqlite3 zlib1g-dev libzstd-dev libssl-dev libcpp-httplib-dev libpugixml-dev
   libpq-dev
 )

@@ -4,6 +4,7 @@
 
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/exchanges/binance.h"
+#include "cryptopipe/exchanges/binance_archive.h"
 #include "cryptopipe/exchanges/bitfinex.h"
 #include "cryptopipe/exchanges/bitget.h"
 #include "cryptopipe/exchanges/bybit.h"
@@ -35,6 +36,7 @@ const std::vector<ExchangeDescriptor>& exchange_registry() {
        .interval_token = Binance::interval_token,
        .accepts_depth = Binance::accepts_depth,
        .max_depth = 5000,
+       .default_archive_url = BinanceArchive::kDefaultUrl,
        .create = create<Binance>},
       {.name = Bybit::kName,
        .title = "Bybit v5 spot",

@@ -30,6 +30,9 @@ struct ExchangeDescriptor {
   // The venue serves only its this-many most recent candles of any timeframe (Kraken: 720);
   // 0 where it serves its whole history. A partition older than that is out of reach.
   int ohlcv_history_candles = 0;
+  // The root of the venue's bulk archives of finished days (Binance's data.binance.vision);
+  // empty where it publishes none.
+  std::string_view default_archive_url = {};
   // Whether the client implements public trades (Exchange::fetch_trades and the rest).
   bool trades = false;
   std::unique_ptr<Exchange> (*create)(std::unique_ptr<RestSession> session) = nullptr;

@@ -48,11 +48,11 @@ std::string bronze_partition_prefix(const SeriesId& series, const UtcDay& day) {
 
 std::string bronze_object_key(const std::string& prefix, TimestampMs fetched_at,
                               std::string_view run_id, int sequence,
-                              std::string_view body_sha256_hex) {
+                              std::string_view body_sha256_hex, std::string_view extension) {
   std::array<char, 16> seq{};
   std::snprintf(seq.data(), seq.size(), "%04d", sequence);
   return prefix + format_compact_utc(fetched_at) + "-" + std::string(run_id) + "-" + seq.data() +
-         "-" + std::string(body_sha256_hex.substr(0, 12)) + ".json";
+         "-" + std::string(body_sha256_hex.substr(0, 12)) + "." + std::string(extension);
 }
 
 std::string bronze_object_key(const SeriesId& series, const UtcDay& day, TimestampMs fetched_at,

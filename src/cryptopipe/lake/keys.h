@@ -12,6 +12,8 @@ namespace cryptopipe::lake {
 // The key layout of the lake (docs/lake.md has the full picture):
 //
 //   bronze/{exchange}/{dataset}/{BASE-QUOTE}/{timeframe}/dt={day}/{fetched}-{run_id}-{seq}-{sha12}.json
+//   bronze/{exchange}/{dataset}/{BASE-QUOTE}/{timeframe}/dt={day}/{fetched}-{run_id}-0000-{sha12}.zip
+//                                                                       (a venue's bulk archive)
 //   bronze/{exchange}/{dataset}/{BASE-QUOTE}/{timeframe}/dt={day}/_extractions/{run_id}.json
 //   bronze/{exchange}/{dataset}/{BASE-QUOTE}/dt={day}/...   (series without a timeframe: trades)
 //   bronze/{exchange}/{dataset}/dt={day}/{fetched}-{run_id}-{seq}-{sha12}.json   (snapshots)
@@ -40,9 +42,11 @@ std::string bronze_partition_prefix(const SeriesId& series, const UtcDay& day);
 std::string bronze_object_key(const SeriesId& series, const UtcDay& day, TimestampMs fetched_at,
                               std::string_view run_id, int sequence,
                               std::string_view body_sha256_hex);
+// Bulk archives keep their own format: extension "zip".
 std::string bronze_object_key(const std::string& prefix, TimestampMs fetched_at,
                               std::string_view run_id, int sequence,
-                              std::string_view body_sha256_hex);
+                              std::string_view body_sha256_hex,
+                              std::string_view extension = "json");
 
 // Snapshot datasets fetched for many markets at once (tickers):
 // bronze/{exchange}/{dataset}/dt={day}/

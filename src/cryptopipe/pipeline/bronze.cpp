@@ -30,6 +30,23 @@ std::string store_raw_response(RunContext& context, const std::string& prefix, i
   return key;
 }
 
+std::string store_archive(RunContext& context, const std::string& prefix, int sequence,
+                          const exchanges::ArchiveFile& archive) {
+  const exchanges::RawResponse& zip = archive.zip;
+  const std::string key = lake::bronze_object_key(prefix, zip.received_at, context.run_id(),
+                                                  sequence, archive.checksum, "zip");
+  context.lake().put(key, zip.body,
+                     {{"url", zip.url},
+                      {"checksum_url", archive.checksum_url},
+                      {"status", std::to_string(zip.status)},
+                      {"requested_at", format_iso8601(zip.requested_at)},
+                      {"fetched_at", format_iso8601(zip.received_at)},
+                      {"run_id", context.run_id()},
+                      {"sha256", archive.checksum},
+                      {"content-type", "application/zip"}});
+  return key;
+}
+
 void commit_manifest(RunContext& context, const std::string& key, const nlohmann::json& manifest) {
   context.lake().sync();
   context.lake().put(key, manifest.dump(2), {{"content-type", "application/json"}});

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cryptopipe/exchanges/binance_archive.h"
 #include "cryptopipe/exchanges/exchange.h"
 #include "cryptopipe/pipeline/run_context.h"
 #include "cryptopipe/transform/silver_parquet.h"
@@ -18,6 +19,11 @@ namespace cryptopipe::pipeline {
 // object's metadata. Returns the key; a key is unique per fetch and never reused.
 std::string store_raw_response(RunContext& context, const std::string& prefix, int sequence,
                                const exchanges::RawResponse& raw);
+
+// Stores a bulk archive byte for byte as {prefix}{fetched}-{run_id}-{seq}-{sha12}.zip, with its
+// provenance (URL, checksum file URL and the checksum it states, verified, fetch times, run id).
+std::string store_archive(RunContext& context, const std::string& prefix, int sequence,
+                          const exchanges::ArchiveFile& archive);
 
 // Publishes a manifest, the commit point of what it names: flushes the objects written so far,
 // writes the manifest, flushes again. A manifest therefore never outlives what it points to.

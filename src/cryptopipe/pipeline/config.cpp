@@ -89,10 +89,21 @@ ExchangeConfig read_exchange(const std::string& name, const YAML::Node& node,
   if (node.IsNull()) return exchange;
   if (!node.IsMap()) throw config_error(where, "expected a mapping of settings");
   check_known_keys(node, where,
-                   {"base_url", "symbols", "timeframes", "depth", "ticker_symbols", "trade_symbols"});
+                   {"base_url", "archive_url", "symbols", "timeframes", "depth", "ticker_symbols",
+                    "trade_symbols"});
   if (node["base_url"]) {
     exchange.base_url = scalar<std::string>(node["base_url"], where + ".base_url");
     validate_url(exchange.base_url, where + ".base_url");
+  }
+  if (node["archive_url"]) {
+    const auto url = scalar<std::string>(node["archive_url"], where + ".archive_url");
+    if (url != "none") {
+      if (descriptor->default_archive_url.empty()) {
+        throw config_error(where + ".archive_url", name + " publishes no bulk archives");
+      }
+      validate_url(url, where + ".archive_url");
+    }
+    exchange.archive_url = url == "none" ? "" : url;
   }
   const auto read_list = [&](const char* key, auto parse) {
     const YAML::Node list = node[key];
@@ -324,6 +335,11 @@ Config load_config(const ConfigFlags& flags, const Environment& env) {
     if (const auto url = env.get(variable)) {
       validate_url(*url, variable);
       exchange.base_url = *url;
+    }
+    if (!exchange.archive_url) {
+      const exchanges::ExchangeDescriptor& venue = exchanges::find_exchange(exchange.name);
+      exchange.archive_url =
+          exchange.base_url == venue.default_base_url ? std::string(venue.default_archive_url) : "";
     }
   }
 

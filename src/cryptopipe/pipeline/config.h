@@ -24,6 +24,11 @@ struct ExchangeConfig {
   // Markets whose public trades are extracted (`trade_symbols`); none by default: a liquid
   // market has millions of trades a day, which only those who want them should page through.
   std::vector<Symbol> trade_symbols;
+  // Where the venue's bulk archives of finished days are read from, before its REST API
+  // (Binance: https://data.binance.vision); empty: REST only. Unset in YAML, the venue's
+  // archive site is used only with its live REST root, so that a run against a simulator or a
+  // proxy never reaches out to the real archive site.
+  std::optional<std::string> archive_url;
 };
 
 struct Config {

@@ -4,6 +4,7 @@
 
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/core/workers.h"
+#include "cryptopipe/exchanges/binance_archive.h"
 #include "cryptopipe/exchanges/registry.h"
 #include "cryptopipe/lake/keys.h"
 #include "cryptopipe/pipeline/bronze.h"
@@ -14,15 +15,71 @@ namespace {
 
 struct SeriesExtraction {
   nlohmann::json pages = nlohmann::json::array();
+  std::string archive_refused;  // why the venue's archive of the day was not used
   std::int64_t rows = 0;
   std::int64_t objects = 0;
   TimestampMs last_requested_at = 0;
 };
 
+// A finished day the venue has archived comes from its archive: one verified file instead of
+// a page per thousand candles. Nothing when it has none (not published yet, or no archives);
+// an archive that fails its checksum, or does not open, is set aside with a warning in the
+// manifest (`archive_refused`) and the day comes by REST like any other.
+std::optional<SeriesExtraction> extract_from_archive(RunContext& context,
+                                                     const lake::SeriesId& series,
+                                                     const Timeframe& timeframe,
+                                                     const UtcDay& day, std::string& refused) {
+  if (context.clock().now_ms() < day.end_ms() ||
+      !exchanges::BinanceArchive::has_daily_klines(timeframe)) {
+    return std::nullopt;
+  }
+  const std::unique_ptr<exchanges::BinanceArchive> archive = context.archive(series.exchange);
+  if (!archive) return std::nullopt;
+  std::vector<exchanges::RawCandle> rows;
+  std::string csv;
+  try {
+    std::optional<exchanges::ArchiveFile> file =
+        archive->daily_klines(series.symbol, timeframe, day);
+    if (!file) return std::nullopt;
+    const std::string key =
+        store_archive(context, lake::bronze_partition_prefix(series, day), 0, *file);
+    try {
+      exchanges::parse_kline_archive(file->zip.body, csv, rows);
+    } catch (const Error& e) {
+      throw Error(e.kind(), std::string(e.what()) + " (GET " + file->zip.url + ", kept as " + key + ")");
+    }
+    SeriesExtraction result;
+    nlohmann::json page = page_record(key, file->zip, rows.size());
+    page["source"] = "archive";
+    page["checksum_url"] = file->checksum_url;
+    page["sha256"] = file->checksum;
+    result.pages.push_back(std::move(page));
+    result.rows = static_cast<std::int64_t>(rows.size());
+    result.objects = 1;
+    result.last_requested_at = file->zip.requested_at;
+    return result;
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::kBadPayload) throw;
+    refused = e.what();
+    context.logger().warn("archive refused, the day comes by REST",
+                          {{"exchange", series.exchange},
+                           {"symbol", series.symbol.unified()},
+                           {"timeframe", series.timeframe},
+                           {"partition", day.to_string()},
+                           {"error", refused}});
+    return std::nullopt;
+  }
+}
+
 SeriesExtraction extract_series(RunContext& context, exchanges::Exchange& exchange,
                                 const lake::SeriesId& series, const Timeframe& timeframe,
                                 const UtcDay& day) {
   SeriesExtraction result;
+  if (std::optional<SeriesExtraction> archived =
+          extract_from_archive(context, series, timeframe, day, result.archive_refused)) {
+    archived->archive_refused = std::move(result.archive_refused);
+    return std::move(*archived);
+  }
   const TimestampMs step = timeframe.duration_ms();
   const TimestampMs aligned = timeframe.align(day.start_ms());
   TimestampMs cursor = aligned < day.start_ms() ? aligned + step : aligned;
@@ -85,6 +142,9 @@ SeriesRecord extract_and_record(RunContext& context, exchanges::Exchange& exchan
                      {"expected_until", expected_until},
                      {"rows", extraction.rows},
                      {"pages", extraction.pages}};
+  if (!extraction.archive_refused.empty()) {
+    record.manifest["archive_refused"] = extraction.archive_refused;
+  }
   record.rows = extraction.rows;
   record.objects = extraction.objects + 1;
   record.summary = {{"symbol", series.symbol.unified()},

@@ -3,10 +3,16 @@
 #include <random>
 
 #include "cryptopipe/core/error.h"
+#include "cryptopipe/exchanges/binance_archive.h"
 #include "cryptopipe/exchanges/registry.h"
 #include "cryptopipe/exchanges/rest_session.h"
 
 namespace cryptopipe::pipeline {
+namespace {
+
+constexpr double kArchiveRequestsPerSecond = 50;
+
+}  // namespace
 
 RunContext::RunContext(const Config& config, std::string run_id, Logger logger, Clock& clock,
                        std::unique_ptr<lake::ObjectStore> lake)
@@ -22,6 +28,10 @@ RunContext::RunContext(const Config& config, std::string run_id, Logger logger, 
     pools_[exchange.name] = std::make_unique<ExchangePool>(
         static_cast<std::size_t>(config_.fetch_concurrency),
         [this, name = exchange.name] { return connect(name); });
+    // The archive site is a CDN with a budget of its own, which nobody publishes: a generous
+    // pace that still never floods it.
+    archive_limiters_[exchange.name] =
+        std::make_unique<net::RateLimiter>(kArchiveRequestsPerSecond, std::chrono::seconds(1), clock_);
   }
 }
 
@@ -46,6 +56,18 @@ std::unique_ptr<exchanges::Exchange> RunContext::connect(const std::string& exch
   auto session = std::make_unique<exchanges::RestSession>(
       exchange, rest, *limiters_.at(exchange), clock_, logger_.with({{"exchange", exchange}}));
   return exchanges::find_exchange(exchange).create(std::move(session));
+}
+
+std::unique_ptr<exchanges::BinanceArchive> RunContext::archive(const std::string& exchange) {
+  const ExchangeConfig& settings = exchange_config(exchange);
+  if (!settings.archive_url || settings.archive_url->empty()) return nullptr;
+  exchanges::RestSettings rest;
+  rest.base_url = *settings.archive_url;
+  rest.http = http_options(config_);
+  rest.retry.max_attempts = config_.max_attempts;
+  return std::make_unique<exchanges::BinanceArchive>(std::make_unique<exchanges::RestSession>(
+      exchange + " archive", rest, *archive_limiters_.at(exchange), clock_,
+      logger_.with({{"exchange", exchange}, {"source", "archive"}})));
 }
 
 std::unique_ptr<warehouse::Warehouse> RunContext::open_warehouse() const {

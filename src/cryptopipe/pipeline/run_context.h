@@ -9,6 +9,7 @@
 
 #include "cryptopipe/core/log.h"
 #include "cryptopipe/core/time.h"
+#include "cryptopipe/exchanges/binance_archive.h"
 #include "cryptopipe/exchanges/exchange.h"
 #include "cryptopipe/lake/object_store.h"
 #include "cryptopipe/net/rate_limiter.h"
@@ -55,6 +56,9 @@ class RunContext {
   ExchangePool::Lease lease(const std::string& exchange);
   // A client of the caller's own, outside the pool: for parsing stored responses.
   std::unique_ptr<exchanges::Exchange> connect(const std::string& exchange);
+  // A client of the exchange's bulk archives (the caller's own), or null where none is
+  // configured (ExchangeConfig::archive_url).
+  std::unique_ptr<exchanges::BinanceArchive> archive(const std::string& exchange);
   // A connection to the configured warehouse (PostgreSQL may hand back an idle pooled one),
   // migrated to the current schema.
   std::unique_ptr<warehouse::Warehouse> open_warehouse() const;
@@ -67,6 +71,7 @@ class RunContext {
   std::unique_ptr<lake::ObjectStore> lake_;
   std::map<std::string, std::unique_ptr<net::RateLimiter>> limiters_;
   std::map<std::string, std::unique_ptr<ExchangePool>> pools_;
+  std::map<std::string, std::unique_ptr<net::RateLimiter>> archive_limiters_;
 };
 
 // A run id that sorts in time order and is unique across processes and machines:

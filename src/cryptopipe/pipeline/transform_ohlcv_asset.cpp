@@ -28,8 +28,9 @@ transform::SeriesInput find_latest_extraction(const lake::ObjectStore& lake,
     const nlohmann::json manifest = nlohmann::json::parse(lake.read(manifest_key));
     input.expected_until = manifest.at("expected_until").get<TimestampMs>();
     for (const nlohmann::json& page : manifest.at("pages")) {
-      input.pages.push_back(
-          {page.at("key").get<std::string>(), page.at("requested_at").get<TimestampMs>()});
+      input.pages.push_back({page.at("key").get<std::string>(),
+                             page.at("requested_at").get<TimestampMs>(),
+                             page.value("source", "rest") == "archive"});
     }
   } catch (const nlohmann::json::exception& e) {
     throw Error(ErrorKind::kBadPayload,

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "cryptopipe/exchanges/binance_archive.h"
+
 namespace cryptopipe::transform {
 namespace {
 
@@ -80,7 +82,11 @@ SeriesStats OhlcvSeriesTransformer::run(const SeriesInput& input, SilverParquetW
   for (const BronzePage& page : input.pages) {
     lake_.read(page.key, body_);
     stats.bytes_in += static_cast<std::int64_t>(body_.size());
-    exchange_.parse_ohlcv(body_, page_rows_);
+    if (page.archive) {
+      exchanges::parse_kline_archive(body_, csv_, page_rows_);
+    } else {
+      exchange_.parse_ohlcv(body_, page_rows_);
+    }
     page_order_.clear();
     for (std::size_t index = 0; index < page_rows_.size(); ++index) {
       const exchanges::RawCandle& row = page_rows_[index];

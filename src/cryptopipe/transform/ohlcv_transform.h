@@ -23,6 +23,7 @@ const SilverSchema& ohlcv_reject_schema();
 struct BronzePage {
   std::string key;
   TimestampMs requested_at = 0;  // a candle that closes after this was still forming
+  bool archive = false;          // a venue's bulk archive (a zip of CSV), not a REST answer
 };
 
 // Missing candles: open times from `first` to `last` inclusive.
@@ -74,6 +75,7 @@ class OhlcvSeriesTransformer {
   std::vector<std::size_t> page_order_;  // indices of a page's valid rows, by open time
   std::vector<TimestampMs> accepted_;
   std::string unified_;  // the series' symbol, BASE/QUOTE
+  std::string csv_;      // an archive's inflated CSV, which the rows of its page point into
 };
 
 }  // namespace cryptopipe::transform

@@ -1,0 +1,178 @@
+#include "cryptopipe/exchanges/binance_archive.h"
+
+#include <zip.h>
+
+#include <charconv>
+
+#include "cryptopipe/core/error.h"
+#include "cryptopipe/lake/content_hash.h"
+
+namespace cryptopipe::exchanges {
+namespace {
+
+constexpr std::string_view kName = "binance-archive";
+// data.binance.vision is a CDN with no published request budget: a request is one unit.
+constexpr double kRequestWeight = 1;
+// Times of at least this many digits are microseconds (ms reach 13 digits until 2286).
+constexpr std::size_t kMicrosecondDigits = 16;
+constexpr std::size_t kKlineColumns = 12;
+
+void check_archive_response(const RawResponse& raw, const net::HttpResponse&) {
+  if (raw.status == 200) return;
+  const std::string what =
+      std::string(kName) + ": GET " + raw.url + " answered HTTP " + std::to_string(raw.status);
+  if (raw.status == 404 || raw.status == 403) throw Error(ErrorKind::kNotFound, what);
+  if (raw.status == 429) throw Error(ErrorKind::kRateLimited, what, std::chrono::seconds(1));
+  if (raw.status >= 500) throw Error(ErrorKind::kTransient, what);
+  throw Error(ErrorKind::kPermanent, what);
+}
+
+struct ZipArchiveCloser {
+  void operator()(zip_t* archive) const { zip_discard(archive); }
+};
+struct ZipFileCloser {
+  void operator()(zip_file_t* file) const { zip_fclose(file); }
+};
+
+[[noreturn]] void not_a_zip(const std::string& why) {
+  throw Error(ErrorKind::kBadPayload, "binance archive: not a zip of one CSV file: " + why);
+}
+
+void inflate_single_entry(const std::string& zip, std::string& out) {
+  zip_error_t error;
+  zip_error_init(&error);
+  zip_source_t* source = zip_source_buffer_create(zip.data(), zip.size(), 0, &error);
+  if (source == nullptr) not_a_zip(zip_error_strerror(&error));
+  std::unique_ptr<zip_t, ZipArchiveCloser> archive(
+      zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &error));
+  if (!archive) {
+    zip_source_free(source);  // not taken over by a failed open
+    const std::string why = zip_error_strerror(&error);
+    zip_error_fini(&error);
+    not_a_zip(why);
+  }
+  if (zip_get_num_entries(archive.get(), 0) != 1) not_a_zip("expected exactly one entry");
+  zip_stat_t stat;
+  if (zip_stat_index(archive.get(), 0, 0, &stat) != 0 || (stat.valid & ZIP_STAT_SIZE) == 0) {
+    not_a_zip(zip_strerror(archive.get()));
+  }
+  std::unique_ptr<zip_file_t, ZipFileCloser> file(zip_fopen_index(archive.get(), 0, 0));
+  if (!file) not_a_zip(zip_strerror(archive.get()));
+  out.resize(stat.size);
+  // libzip checks the entry's CRC once the whole entry has been read.
+  const zip_int64_t read = zip_fread(file.get(), out.data(), stat.size);
+  if (read < 0 || static_cast<zip_uint64_t>(read) != stat.size) {
+    not_a_zip(zip_file_strerror(file.get()));
+  }
+}
+
+bool read_time(std::string_view text, TimestampMs& out) {
+  std::int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < 0) return false;
+  out = text.size() >= kMicrosecondDigits ? value / 1000 : value;
+  return true;
+}
+
+RawCandle read_kline_line(std::string_view line) {
+  RawCandle row;
+  std::string_view fields[kKlineColumns];
+  std::size_t count = 0;
+  while (count < kKlineColumns) {
+    const std::size_t comma = line.find(',');
+    fields[count++] = line.substr(0, comma);
+    if (comma == std::string_view::npos) break;
+    line.remove_prefix(comma + 1);
+  }
+  if (count < 9) {
+    row.malformed = "line has too few fields";
+    return row;
+  }
+  TimestampMs close_time = 0;
+  if (!read_time(fields[0], row.open_time) || !read_time(fields[6], close_time)) {
+    row.malformed = "bad open or close time";
+    return row;
+  }
+  row.close_time = close_time;
+  row.open = fields[1];
+  row.high = fields[2];
+  row.low = fields[3];
+  row.close = fields[4];
+  row.volume = fields[5];
+  row.quote_volume = fields[7];
+  std::int64_t trades = 0;
+  const auto [end, error] = std::from_chars(fields[8].data(), fields[8].data() + fields[8].size(), trades);
+  if (error != std::errc() || end != fields[8].data() + fields[8].size()) {
+    row.malformed = "bad trade count";
+    return row;
+  }
+  row.trade_count = trades;
+  row.closed = true;
+  return row;
+}
+
+}  // namespace
+
+BinanceArchive::BinanceArchive(std::unique_ptr<RestSession> session)
+    : session_(std::move(session)) {}
+
+bool BinanceArchive::has_daily_klines(const Timeframe& timeframe) {
+  return timeframe.duration_ms() <= kMillisPerDay;
+}
+
+std::optional<ArchiveFile> BinanceArchive::daily_klines(const Symbol& symbol,
+                                                        const Timeframe& timeframe,
+                                                        const UtcDay& day) {
+  const std::string market = symbol.base() + symbol.quote();
+  const std::string interval(timeframe.name());
+  const std::string file = market + "-" + interval + "-" + day.to_string() + ".zip";
+  const std::string path = "/data/spot/daily/klines/" + market + "/" + interval + "/" + file;
+  ArchiveFile archive;
+  try {
+    // The checksum first: without it the zip could not be trusted anyway.
+    const RawResponse checksum = session_->get(path + ".CHECKSUM", {}, kRequestWeight,
+                                               check_archive_response);
+    archive.checksum_url = checksum.url;
+    const std::string_view text = checksum.body;
+    const std::size_t space = text.find(' ');
+    std::string_view named = space == std::string_view::npos ? "" : text.substr(space);
+    while (!named.empty() && (named.front() == ' ' || named.front() == '*')) named.remove_prefix(1);
+    while (!named.empty() && (named.back() == '\n' || named.back() == '\r')) named.remove_suffix(1);
+    archive.checksum = std::string(text.substr(0, space == std::string_view::npos ? 0 : space));
+    const bool hex = archive.checksum.size() == 64 &&
+                     archive.checksum.find_first_not_of("0123456789abcdef") == std::string::npos;
+    if (!hex || named != file) {
+      throw Error(ErrorKind::kBadPayload, "binance archive: " + checksum.url +
+                                              " is not a checksum of " + file);
+    }
+    archive.zip = session_->get(path, {}, kRequestWeight, check_archive_response);
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::kNotFound) return std::nullopt;
+    throw;
+  }
+  const std::string actual = lake::sha256_hex(archive.zip.body);
+  if (actual != archive.checksum) {
+    throw Error(ErrorKind::kBadPayload, "binance archive: " + archive.zip.url +
+                                            " does not match its checksum (sha256 " + actual +
+                                            ", published " + archive.checksum + ")");
+  }
+  return archive;
+}
+
+void parse_kline_archive(const std::string& zip, std::string& csv, std::vector<RawCandle>& rows) {
+  rows.clear();
+  inflate_single_entry(zip, csv);
+  std::string_view text = csv;
+  while (!text.empty()) {
+    const std::size_t newline = text.find('\n');
+    std::string_view line = text.substr(0, newline);
+    text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) continue;
+    // Some of Binance's archives start with a header line; no data line starts with a letter.
+    if (rows.empty() && (line.front() < '0' || line.front() > '9')) continue;
+    rows.push_back(read_kline_line(line));
+  }
+}
+
+}  // namespace cryptopipe::exchanges

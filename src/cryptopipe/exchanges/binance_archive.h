@@ -1,0 +1,53 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cryptopipe/core/symbol.h"
+#include "cryptopipe/core/time.h"
+#include "cryptopipe/core/timeframe.h"
+#include "cryptopipe/exchanges/exchange.h"
+#include "cryptopipe/exchanges/rest_session.h"
+
+namespace cryptopipe::exchanges {
+
+// One bulk archive as published: the zip byte for byte, and its checksum file.
+struct ArchiveFile {
+  RawResponse zip;
+  std::string checksum_url;
+  std::string checksum;  // the lower-case hex SHA-256 the .CHECKSUM file states
+};
+
+// Binance's public bulk data (https://data.binance.vision): per market, interval and finished
+// UTC day a zip of one headerless CSV of klines, with a `.CHECKSUM` file beside it holding
+// "<sha256>  <file name>". Daily files appear a day or so after their day ends; what is not
+// published answers 404. Spot files dated 2025-01-01 on give times in microseconds, earlier
+// ones in milliseconds (tools/exchange-sim/README.md has the facts and their sources).
+class BinanceArchive {
+ public:
+  static constexpr std::string_view kDefaultUrl = "https://data.binance.vision";
+
+  explicit BinanceArchive(std::unique_ptr<RestSession> session);
+
+  // Whether daily kline archives exist for the timeframe (every interval up to a day).
+  static bool has_daily_klines(const Timeframe& timeframe);
+
+  // The day's kline archive of the market, checksum verified; nullopt when either file is not
+  // published (404). Throws Error(kBadPayload) naming the file when the zip does not match
+  // its checksum or the checksum file is not one, and the session's errors for the rest.
+  std::optional<ArchiveFile> daily_klines(const Symbol& symbol, const Timeframe& timeframe,
+                                          const UtcDay& day);
+
+ private:
+  std::unique_ptr<RestSession> session_;
+};
+
+// Reads the klines of an archive zip into `rows` (replaced): the one CSV inside is inflated
+// into `csv` (whose text the rows' views point into, valid until the next call with it).
+// Every row is a finished candle (closed = true). Throws Error(kBadPayload) for bytes that
+// are not a zip of one file; a line that cannot be read is a row with `malformed` set.
+void parse_kline_archive(const std::string& zip, std::string& csv, std::vector<RawCandle>& rows);
+
+}  // namespace cryptopipe::exchanges
