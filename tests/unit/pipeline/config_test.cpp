@@ -245,6 +245,27 @@ TEST_F(LoadConfig, TradeSymbolsAreReadWhereTheVenueHasTrades) {
                           {"exchanges.kucoin.trade_symbols", "not supported", "binance", "okx"}));
 }
 
+TEST_F(LoadConfig, ArchivesAreReadOnlyBesideTheLiveApiUnlessNamed) {
+  EXPECT_EQ(load("exchanges:\n  binance:\n").exchanges[0].archive_url,
+            "https://data.binance.vision");
+  // A simulator or a proxy in front of the API: the real archive site is never reached for.
+  EXPECT_EQ(load("exchanges:\n  binance:\n    base_url: http://127.0.0.1:1/binance\n")
+                .exchanges[0].archive_url,
+            "");
+  EXPECT_EQ(load("exchanges:\n  binance:\n    base_url: http://127.0.0.1:1/binance\n"
+                 "    archive_url: http://127.0.0.1:1/binance-data\n")
+                .exchanges[0].archive_url,
+            "http://127.0.0.1:1/binance-data");
+  EXPECT_EQ(load("exchanges:\n  binance:\n    archive_url: none\n").exchanges[0].archive_url, "");
+  EXPECT_EQ(load("exchanges:\n  binance:\n", {{"CRYPTOPIPE_BINANCE_URL", "http://127.0.0.1:2"}})
+                .exchanges[0].archive_url,
+            "");
+  EXPECT_TRUE(ThrowsError([&] { load("exchanges:\n  okx:\n    archive_url: http://x\n"); },
+                          ErrorKind::kConfig, {"exchanges.okx.archive_url", "no bulk archives"}));
+  EXPECT_TRUE(ThrowsError([&] { load("exchanges:\n  binance:\n    archive_url: ftp://x\n"); },
+                          ErrorKind::kConfig, {"exchanges.binance.archive_url", "ftp://x"}));
+}
+
 // Kraken asks for permission before any non-personal commercial use of its public data
 // (docs/exchanges/kraken.md): nothing reaches it unless the configuration names it, not even with
 // its URL variable set.

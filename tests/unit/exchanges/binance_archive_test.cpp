@@ -1,0 +1,186 @@
+#include "cryptopipe/exchanges/binance_archive.h"
+
+#include <gtest/gtest.h>
+#include <zip.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cryptopipe/core/error.h"
+#include "cryptopipe/core/log.h"
+#include "cryptopipe/lake/content_hash.h"
+#include "cryptopipe/net/rate_limiter.h"
+#include "unit/local_http_server.h"
+#include "unit/test_helpers.h"
+
+namespace cryptopipe::exchanges {
+namespace {
+
+using unit::ThrowsError;
+
+// A zip holding one file, built with libzip as Binance's archives are: deflated.
+std::string zip_of(const std::map<std::string, std::string>& files) {
+  zip_error_t error;
+  zip_error_init(&error);
+  zip_source_t* out = zip_source_buffer_create(nullptr, 0, 0, &error);
+  zip_source_keep(out);
+  zip_t* archive = zip_open_from_source(out, ZIP_TRUNCATE, &error);
+  for (const auto& [name, content] : files) {
+    zip_source_t* entry = zip_source_buffer(archive, content.data(), content.size(), 0);
+    zip_file_add(archive, name.c_str(), entry, ZIP_FL_ENC_UTF_8);
+  }
+  zip_close(archive);
+  zip_source_open(out);
+  zip_source_seek(out, 0, SEEK_END);
+  const zip_int64_t size = zip_source_tell(out);
+  zip_source_seek(out, 0, SEEK_SET);
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  zip_source_read(out, bytes.data(), static_cast<zip_uint64_t>(size));
+  zip_source_close(out);
+  zip_source_free(out);
+  return bytes;
+}
+
+// Two 1m candles of 2024-01-30 in milliseconds, as the archives before 2025 write them.
+const std::string kCsv =
+    "1706572800000,43519.34000000,43936.00000000,43171.00000000,43488.71000000,20.55495000,"
+    "1706572859999,891428.42858070,3743,10.1,439000.5,0\n"
+    "1706572860000,43488.71000000,43500.00000000,43400.00000000,43450.00000000,1.00000000,"
+    "1706572919999,43450.00000000,12,0.5,21725,0\n";
+
+TEST(KlineArchive, ReadsEveryCandleWithTheExactDigits) {
+  std::string csv;
+  std::vector<RawCandle> rows;
+  parse_kline_archive(zip_of({{"BTCUSDT-1m-2024-01-30.csv", kCsv}}), csv, rows);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].open_time, 1706572800000);
+  EXPECT_EQ(rows[0].close_time, 1706572859999);
+  EXPECT_EQ(rows[0].open, "43519.34000000");
+  EXPECT_EQ(rows[0].high, "43936.00000000");
+  EXPECT_EQ(rows[0].low, "43171.00000000");
+  EXPECT_EQ(rows[0].close, "43488.71000000");
+  EXPECT_EQ(rows[0].volume, "20.55495000");
+  EXPECT_EQ(rows[0].quote_volume, "891428.42858070");
+  EXPECT_EQ(rows[0].trade_count, 3743);
+  EXPECT_EQ(rows[0].closed, true);
+  EXPECT_TRUE(rows[1].malformed.empty());
+}
+
+TEST(KlineArchive, MicrosecondTimesFrom2025AreReadAsMilliseconds) {
+  std::string csv;
+  std::vector<RawCandle> rows;
+  parse_kline_archive(
+      zip_of({{"BTCUSDT-1m-2025-01-01.csv",
+               "1735689600000000,1,2,0.5,1.5,10,1735689659999999,15,3,1,1,0\r\n"}}),
+      csv, rows);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].open_time, 1735689600000);
+  EXPECT_EQ(rows[0].close_time, 1735689659999);
+}
+
+TEST(KlineArchive, AHeaderLineIsSkippedAndBadLinesAreMarkedNotDropped) {
+  std::string csv;
+  std::vector<RawCandle> rows;
+  parse_kline_archive(zip_of({{"x.csv", "open_time,open,high,low,close,volume,close_time,"
+                                        "quote_volume,count,tb,tq,ignore\n" +
+                                            kCsv + "1706572920000,1,2\nabc,1,2,3,4,5,6,7,8\n"}}),
+                      csv, rows);
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_TRUE(rows[1].malformed.empty());
+  EXPECT_EQ(rows[2].malformed, "line has too few fields");
+  EXPECT_EQ(rows[3].malformed, "bad open or close time");
+}
+
+TEST(KlineArchive, BytesThatAreNotAZipOfOneFileAreABadPayload) {
+  std::string csv;
+  std::vector<RawCandle> rows;
+  EXPECT_TRUE(ThrowsError([&] { parse_kline_archive("PK\x03\x04 not really", csv, rows); },
+                          ErrorKind::kBadPayload, {"not a zip"}));
+  EXPECT_TRUE(ThrowsError([&] { parse_kline_archive(zip_of({{"a.csv", kCsv}, {"b.csv", kCsv}}),
+                                                    csv, rows); },
+                          ErrorKind::kBadPayload, {"exactly one entry"}));
+  std::string damaged = zip_of({{"a.csv", kCsv}});
+  damaged[damaged.size() / 3] ^= 0x5a;  // inside the compressed data
+  EXPECT_TRUE(ThrowsError([&] { parse_kline_archive(damaged, csv, rows); },
+                          ErrorKind::kBadPayload, {"binance archive"}));
+}
+
+class ArchiveSite : public ::testing::Test {
+ protected:
+  static constexpr const char* kPath = "/data/spot/daily/klines/BTCUSDT/1m/BTCUSDT-1m-2024-01-30.zip";
+
+  void SetUp() override {
+    site_.server().Get(".*", [this](const httplib::Request& request, httplib::Response& response) {
+      requested_.push_back(request.path);
+      const auto file = files_.find(request.path);
+      if (file == files_.end()) {
+        response.status = 404;
+        response.set_content("<Error><Code>NoSuchKey</Code></Error>", "application/xml");
+        return;
+      }
+      response.set_content(file->second, "application/octet-stream");
+    });
+    site_.start();
+  }
+
+  std::optional<ArchiveFile> fetch() {
+    BinanceArchive archive(std::make_unique<RestSession>(
+        "binance archive", RestSettings{.base_url = site_.base_url(), .http = {}, .retry = {}},
+        limiter_, clock_, Logger("test", LogFormat::kJson, LogLevel::kError, log_.file())));
+    return archive.daily_klines(Symbol::parse("BTC/USDT"), Timeframe::parse("1m"),
+                                UtcDay::parse("2024-01-30"));
+  }
+
+  void publish(const std::string& zip, const std::string& checksum) {
+    files_[kPath] = zip;
+    files_[std::string(kPath) + ".CHECKSUM"] = checksum;
+  }
+
+  unit::LocalHttpServer site_;
+  std::map<std::string, std::string> files_;
+  std::vector<std::string> requested_;
+  SystemClock clock_;
+  net::RateLimiter limiter_{100, std::chrono::seconds(1), clock_};
+  unit::CapturedOutput log_;
+};
+
+TEST_F(ArchiveSite, APublishedDayComesWithItsVerifiedChecksum) {
+  const std::string zip = zip_of({{"BTCUSDT-1m-2024-01-30.csv", kCsv}});
+  publish(zip, lake::sha256_hex(zip) + "  BTCUSDT-1m-2024-01-30.zip\n");
+  const std::optional<ArchiveFile> file = fetch();
+  ASSERT_TRUE(file);
+  EXPECT_EQ(file->zip.body, zip);
+  EXPECT_EQ(file->checksum, lake::sha256_hex(zip));
+  EXPECT_EQ(file->zip.url, site_.base_url() + kPath);
+  EXPECT_EQ(file->checksum_url, site_.base_url() + kPath + ".CHECKSUM");
+}
+
+TEST_F(ArchiveSite, ADayNotPublishedIsNothingWhicheverFileIsMissing) {
+  EXPECT_FALSE(fetch());
+  EXPECT_EQ(requested_, (std::vector<std::string>{std::string(kPath) + ".CHECKSUM"}));
+  const std::string zip = zip_of({{"BTCUSDT-1m-2024-01-30.csv", kCsv}});
+  files_[std::string(kPath) + ".CHECKSUM"] = lake::sha256_hex(zip) + "  BTCUSDT-1m-2024-01-30.zip\n";
+  EXPECT_FALSE(fetch()) << "a checksum without its zip";
+}
+
+TEST_F(ArchiveSite, AZipThatDoesNotMatchItsChecksumIsRefusedNamingBoth) {
+  const std::string zip = zip_of({{"BTCUSDT-1m-2024-01-30.csv", kCsv}});
+  std::string corrupt = zip;
+  corrupt[corrupt.size() / 2] ^= 1;
+  publish(corrupt, lake::sha256_hex(zip) + "  BTCUSDT-1m-2024-01-30.zip\n");
+  EXPECT_TRUE(ThrowsError([&] { fetch(); }, ErrorKind::kBadPayload,
+                          {"does not match its checksum", kPath, lake::sha256_hex(zip)}));
+}
+
+TEST_F(ArchiveSite, AChecksumFileOfAnotherFileOrNoneAtAllIsRefused) {
+  const std::string zip = zip_of({{"BTCUSDT-1m-2024-01-30.csv", kCsv}});
+  publish(zip, lake::sha256_hex(zip) + "  ETHUSDT-1m-2024-01-30.zip\n");
+  EXPECT_TRUE(ThrowsError([&] { fetch(); }, ErrorKind::kBadPayload, {"is not a checksum of"}));
+  publish(zip, "<html>maintenance</html>");
+  EXPECT_TRUE(ThrowsError([&] { fetch(); }, ErrorKind::kBadPayload, {"is not a checksum of"}));
+}
+
+}  // namespace
+}  // namespace cryptopipe::exchanges
