@@ -3,6 +3,7 @@
 // failures loses nothing, and missing trades fail the contiguity check without failing the run.
 #include <gtest/gtest.h>
 
+#include <future>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -118,6 +119,21 @@ TEST_P(TradesE2E, AStormOfFailuresLosesNoTrade) {
   sim_.set_faults({{"error_rate", 0.0}, {"rate_limit_every", 0}});
   EXPECT_EQ(gold().size(), simulator_trades(sim_, "BTCUSDT", day_start_ms(yesterday_utc())).size());
   EXPECT_GT(sim_.stats().at("injected_faults").at("server_error").get<int>(), 0);
+}
+
+TEST_P(TradesE2E, OverlappingRunsOfOneDayAllSucceedAndLandEachTradeOnce) {
+  std::vector<std::future<ProcessResult>> runs;
+  for (int i = 0; i < 4; ++i) {
+    runs.push_back(std::async(std::launch::async, [this] { return materialize(); }));
+  }
+  for (auto& run : runs) {
+    const ProcessResult result = run.get();
+    EXPECT_EQ(result.exit_code, 0) << context_of(result);
+  }
+  const std::vector<SqlRow> rows = gold();
+  EXPECT_EQ(rows.size(), simulator_trades(sim_, "BTCUSDT", day_start_ms(yesterday_utc())).size());
+  EXPECT_EQ(harness_.query("SELECT status, count(*) FROM run_audit GROUP BY status"),
+            (std::vector<SqlRow>{{"success", "12"}}));
 }
 
 TEST_P(TradesE2E, TradesOfADayBeforeTheListingAreNoneAndThatIsNoFailure) {
