@@ -21,7 +21,7 @@ engine=(
   libpq-dev
 )
 tests=(
-  curl python3 zstd openssl libgtest-dev libgmock-dev libbenchmark-dev awscli
+  curl unzip python3 zstd openssl libgtest-dev libgmock-dev libbenchmark-dev awscli
   postgresql-15 postgresql-client-15 clang-14 libclang-rt-14-dev gcovr
 )
 case "$profile" in
