@@ -10,10 +10,10 @@
 #      vs `aws s3 cp --recursive` of the same files to the same server (>= 1.0x)
 #   7. the same candles extracted from 4 venues at once vs curl --parallel over the same URLs
 #      (>= 0.8x, bench/venues_extract.sh)
-#   9. a year of 1m candles of 10 symbols backfilled from Binance's daily archives vs curl
-#      --parallel + unzip + psql \copy of the same zips (>= 1.0x, bench/archive_backfill.sh)
 #   8. a day of public trades loaded into PostgreSQL vs psql \copy of the same rows (>= 1.0x,
 #      bench/trades_load.sh)
+#   9. a year of 1m candles of 10 symbols backfilled from Binance's daily archives vs curl
+#      --parallel + unzip + psql \copy of the same zips (>= 1.0x, bench/archive_backfill.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
