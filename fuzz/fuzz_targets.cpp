@@ -12,6 +12,7 @@
 #include "cryptopipe/core/log.h"
 #include "cryptopipe/core/time.h"
 #include "cryptopipe/core/timeframe.h"
+#include "cryptopipe/exchanges/binance_archive.h"
 #include "cryptopipe/exchanges/registry.h"
 #include "cryptopipe/exchanges/rest_session.h"
 #include "cryptopipe/net/rate_limiter.h"
@@ -24,6 +25,7 @@
 #include "cryptopipe/transform/orderbook_transform.h"
 #include "cryptopipe/transform/silver_parquet.h"
 #include "cryptopipe/transform/ticker_transform.h"
+#include "cryptopipe/transform/trade_transform.h"
 
 namespace cryptopipe::fuzz {
 namespace {
@@ -66,6 +68,25 @@ Target exchange_responses(const std::string& name) {
     exchanges::RawBook book;
     exchange->parse_orderbook(body, book);
   };
+}
+
+// Binance's bulk kline archives: an odd first byte makes the rest a zip to open, an even one
+// the CSV inside; every candle that reads goes through the transform's row checks.
+void binance_archives(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return;
+  const std::string rest(reinterpret_cast<const char*>(data) + 1, size - 1);
+  std::vector<exchanges::RawCandle> candles;
+  std::string csv;
+  if (data[0] % 2 == 1) {
+    exchanges::parse_kline_archive(rest, csv, candles);
+  } else {
+    exchanges::parse_kline_csv(rest, candles);
+  }
+  static const Timeframe minute = Timeframe::parse("1m");
+  static const UtcDay day = UtcDay::parse("2024-01-30");
+  for (const exchanges::RawCandle& candle : candles) {
+    if (candle.malformed.empty()) transform::validate_candle(candle, minute, day.start_ms(), day.end_ms());
+  }
 }
 
 // The YAML configuration loader, through a real file as the CLI reads it.
@@ -135,14 +156,15 @@ class OneObjectLake final : public lake::ObjectStore {
 };
 
 // A silver table read back as the loads do: the first byte picks the schema (OHLCV, tickers,
-// order book), the rest is the file.
+// order book, trades), the rest is the file.
 void silver_tables(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return;
   const transform::SilverSchema* schemas[] = {&transform::ohlcv_schema(),
                                               &transform::ticker_schema(),
-                                              &transform::orderbook_schema()};
+                                              &transform::orderbook_schema(),
+                                              &transform::trade_schema()};
   const OneObjectLake lake(std::string_view(reinterpret_cast<const char*>(data) + 1, size - 1));
-  transform::SilverParquetReader reader(lake, "silver", *schemas[data[0] % 3]);
+  transform::SilverParquetReader reader(lake, "silver", *schemas[data[0] % std::size(schemas)]);
   std::vector<std::string_view> fields;
   while (reader.next(fields)) {
   }
@@ -157,6 +179,7 @@ const std::map<std::string, Target>& targets() {
         {"selection", selection},
         {"pipes_context", pipes_context},
         {"silver_tables", silver_tables},
+        {"binance_archives", binance_archives},
     };
     // Every venue's parsers: <name>_responses.
     for (const exchanges::ExchangeDescriptor& venue : exchanges::exchange_registry()) {

@@ -6,10 +6,12 @@ and the project's own configuration and selection examples.
 usage: seed_corpus.py CORPUS_DIR [SIMULATOR_URL]
 """
 import base64
+import io
 import json
 import pathlib
 import sys
 import urllib.request
+import zipfile
 import zlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -98,6 +100,17 @@ PIPES_CONTEXTS = [
 ]
 
 
+# The CSV of Binance's daily kline archives: milliseconds before 2025, microseconds after, and a
+# header line as some of its archives have.
+KLINE_CSVS = [
+    "1706572800000,43519.34000000,43936.00000000,43171.00000000,43488.71000000,20.55495000,"
+    "1706572859999,891428.42858070,3743,10.1,439000.5,0\n",
+    "1735689600000000,1,2,0.5,1.5,10,1735689659999999,15,3,1,1,0\r\n",
+    "open_time,open,high,low,close,volume,close_time,quote_volume,count,tb,tq,ignore\n"
+    "1706572800000,1,1,1,1,0,1706572859999,0,0,0,0,0\n",
+]
+
+
 def pipes_param(value: dict) -> bytes:
     """A DAGSTER_PIPES_CONTEXT value the way Dagster encodes it: base64 of zlib of JSON."""
     return base64.b64encode(zlib.compress(json.dumps(value).encode()))
@@ -130,6 +143,12 @@ def main() -> int:
         write(corpus / "pipes_context", f"payload-{i}", b"\x00" + json.dumps(context).encode())
     for i, text in enumerate(CONFIGS):
         write(corpus / "config", f"seed-{i}", text.encode())
+    for i, csv in enumerate(KLINE_CSVS):
+        write(corpus / "binance_archives", f"csv-{i}", b"\x00" + csv.encode())
+        packed = io.BytesIO()
+        with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(f"BTCUSDT-1m-2024-01-30-{i}.csv", csv)
+        write(corpus / "binance_archives", f"zip-{i}", b"\x01" + packed.getvalue())
     return 0
 
 

@@ -160,9 +160,12 @@ std::optional<ArchiveFile> BinanceArchive::daily_klines(const Symbol& symbol,
 }
 
 void parse_kline_archive(const std::string& zip, std::string& csv, std::vector<RawCandle>& rows) {
-  rows.clear();
   inflate_single_entry(zip, csv);
-  std::string_view text = csv;
+  parse_kline_csv(csv, rows);
+}
+
+void parse_kline_csv(std::string_view text, std::vector<RawCandle>& rows) {
+  rows.clear();
   while (!text.empty()) {
     const std::size_t newline = text.find('\n');
     std::string_view line = text.substr(0, newline);

@@ -49,5 +49,7 @@ class BinanceArchive {
 // Every row is a finished candle (closed = true). Throws Error(kBadPayload) for bytes that
 // are not a zip of one file; a line that cannot be read is a row with `malformed` set.
 void parse_kline_archive(const std::string& zip, std::string& csv, std::vector<RawCandle>& rows);
+// The CSV inside, read into `rows` (replaced; views into `csv`).
+void parse_kline_csv(std::string_view csv, std::vector<RawCandle>& rows);
 
 }  // namespace cryptopipe::exchanges
