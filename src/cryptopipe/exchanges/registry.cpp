@@ -35,6 +35,7 @@ const std::vector<ExchangeDescriptor>& exchange_registry() {
        .interval_token = Binance::interval_token,
        .accepts_depth = Binance::accepts_depth,
        .max_depth = 5000,
+       .trades = true,
        .create = create<Binance>},
       {.name = Bybit::kName,
        .title = "Bybit v5 spot",
@@ -55,6 +56,7 @@ const std::vector<ExchangeDescriptor>& exchange_registry() {
        .max_depth = 1000,
        // "Candlestick too long ago. Maximum 10000 points ago are allowed" (exchange-apis.md 3.2).
        .ohlcv_history_candles = 10000,
+       .trades = true,
        .create = create<GateIo>},
       {.name = Bitfinex::kName,
        .title = "Bitfinex v2 spot",
@@ -129,6 +131,7 @@ const std::vector<ExchangeDescriptor>& exchange_registry() {
        .interval_token = Okx::interval_token,
        .accepts_depth = Okx::accepts_depth,
        .max_depth = 400,
+       .trades = true,
        .create = create<Okx>},
   };
   return kRegistry;
