@@ -40,13 +40,28 @@ std::unique_ptr<exchanges::Exchange> parser_for(const std::string& name) {
 }
 
 // Every parser of the exchange reads the same bytes (each on its own copy: parsing may unescape
-// in place), and every candle that parses goes through the transform's row checks.
+// in place), every candle that parses goes through the transform's row checks, and a page of
+// trades that parses is paged on from the day's first request.
 Target exchange_responses(const std::string& name) {
-  return [name](const std::uint8_t* data, std::size_t size) {
+  const bool trades = exchanges::find_exchange(name).trades;
+  return [name, trades](const std::uint8_t* data, std::size_t size) {
     static const std::unique_ptr<exchanges::Exchange> exchange = parser_for(name);
     const std::string input(reinterpret_cast<const char*>(data), size);
     static const Timeframe minute = Timeframe::parse("1m");
     static const UtcDay day = UtcDay::parse("2024-01-30");  // the fixtures' time
+    if (trades) {
+      try {
+        std::string body = input;
+        std::vector<exchanges::RawTrade> page;
+        exchange->parse_trades(body, page);
+        const exchanges::TradesRequest first =
+            exchange->first_trades_request(day.start_ms(), day.end_ms());
+        if (const auto next = exchange->next_trades_request(first, page)) {
+          exchange->next_trades_request(*next, page);
+        }
+      } catch (const Error&) {
+      }
+    }
     try {
       std::string body = input;
       std::vector<exchanges::RawCandle> candles;

@@ -1,8 +1,14 @@
 #include "cryptopipe/exchanges/binance.h"
 
+#include <algorithm>
+#include <charconv>
+#include <deque>
+#include <limits>
+
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/exchanges/binance_family.h"
 #include "cryptopipe/exchanges/listing.h"
+#include "cryptopipe/exchanges/trade_pages.h"
 
 namespace cryptopipe::exchanges {
 namespace {
@@ -27,6 +33,12 @@ constexpr double kSmallDepthWeight = 5;
 constexpr double kMediumDepthWeight = 25;
 constexpr double kLargeDepthWeight = 50;
 constexpr double kHugeDepthWeight = 250;
+
+// /api/v3/aggTrades: its weight since 2025-03-10, its largest page and the widest time window
+// asked for (the old rule, which costs nothing to keep).
+constexpr double kAggTradesWeight = 4;
+constexpr std::size_t kTradesPerPage = 1000;
+constexpr TimestampMs kTradeWindowMs = kMillisPerHour;
 
 constexpr TickerTextField kTickerFields[] = {
     {"lastPrice", &RawTicker::last},
@@ -53,6 +65,50 @@ double depth_weight(int depth) {
   if (depth <= kSmallDepth) return kSmallDepthWeight;
   if (depth <= kMediumDepth) return kMediumDepthWeight;
   return depth <= kLargeDepth ? kLargeDepthWeight : kHugeDepthWeight;
+}
+
+// The ids of the last parse_trades on this thread as text: the live API sends them as numbers,
+// whose digits the DOM does not keep. A deque does not move its strings as it grows.
+std::deque<std::string>& thread_trade_ids() {
+  thread_local std::deque<std::string> ids;
+  return ids;
+}
+
+// One aggregate trade {a, p, q, f, l, T, m, M}; f, l and M are not kept.
+RawTrade read_agg_trade(simdjson::dom::element entry) {
+  RawTrade trade;
+  simdjson::dom::object object;
+  if (entry.get_object().get(object)) {
+    trade.malformed = "trade is not an object";
+    return trade;
+  }
+  simdjson::dom::element value;
+  std::int64_t integer = 0;
+  if (object["a"].get(value) || !read_integer(value, integer) || integer < 0) {
+    trade.malformed = "a (aggregate id) is not an integer";
+    return trade;
+  }
+  trade.sequence = integer;
+  trade.id = thread_trade_ids().emplace_back(std::to_string(integer));
+  if (object["T"].get(value) || !read_integer(value, trade.ts)) {
+    trade.malformed = "T (trade time) is not an integer";
+    return trade;
+  }
+  bool buyer_is_maker = false;
+  if (object["m"].get(value) || value.get_bool().get(buyer_is_maker)) {
+    trade.malformed = "m (buyer is maker) is not a boolean";
+    return trade;
+  }
+  trade.side = buyer_is_maker ? "sell" : "buy";  // the maker bought: the taker sold
+  if (!object["p"].get(value)) trade.price = string_text(value);
+  if (!object["q"].get(value)) trade.amount = string_text(value);
+  return trade;
+}
+
+std::int64_t cursor_id(const std::string& from_id) {
+  std::int64_t id = 0;
+  std::from_chars(from_id.data(), from_id.data() + from_id.size(), id);
+  return id;
 }
 
 }  // namespace
@@ -151,6 +207,74 @@ RawResponse Binance::fetch_orderbook(const Symbol& symbol, int depth) {
 
 void Binance::parse_orderbook(std::string& body, RawBook& book) const {
   binance_family::parse_depth(kName, body, book);
+}
+
+TradesRequest Binance::first_trades_request(TimestampMs start, TimestampMs end) const {
+  require_trade_range(kName, start, end);
+  return {.start = start,
+          .end = end,
+          .window_start = start,
+          .window_end = std::min(end, start + kTradeWindowMs)};
+}
+
+RawResponse Binance::fetch_trades(const Symbol& symbol, const TradesRequest& request) {
+  QueryParams params = {{"symbol", market_id(symbol)}};
+  if (request.from_id.empty()) {
+    params.emplace_back("startTime", std::to_string(request.window_start));
+    params.emplace_back("endTime", std::to_string(request.window_end - 1));  // inclusive
+  } else {
+    params.emplace_back("fromId", request.from_id);
+  }
+  params.emplace_back("limit", std::to_string(kTradesPerPage));
+  return get("/api/v3/aggTrades", params, kAggTradesWeight);
+}
+
+std::optional<TradesRequest> Binance::next_trades_request(
+    const TradesRequest& done, const std::vector<RawTrade>& trades) const {
+  const bool by_id = !done.from_id.empty();
+  const RawTrade* newest = last_readable(trades);
+  if (newest == nullptr) {
+    if (!trades.empty()) {
+      throw stalled_paging(kName, "an aggTrades page without a readable trade");
+    }
+    if (by_id || done.window_end >= done.end) return std::nullopt;
+    TradesRequest next = done;
+    next.window_start = done.window_end;
+    next.window_end = std::min(done.end, done.window_end + kTradeWindowMs);
+    return next;
+  }
+  if (newest->ts >= done.end) return std::nullopt;
+  if (by_id && trades.size() < kTradesPerPage) return std::nullopt;  // caught up with now
+  const std::int64_t last_id = *newest->sequence;
+  if (last_id == std::numeric_limits<std::int64_t>::max() ||
+      (by_id && last_id < cursor_id(done.from_id))) {
+    throw stalled_paging(kName, "the aggTrades page from fromId=" +
+                                    (by_id ? done.from_id : std::string("(time window)")) +
+                                    ", which ends at aggregate id " + std::to_string(last_id));
+  }
+  TradesRequest next = done;
+  next.from_id = std::to_string(last_id + 1);
+  return next;
+}
+
+void Binance::parse_trades(std::string& body, std::vector<RawTrade>& trades) const {
+  trades.clear();
+  thread_trade_ids().clear();
+  const simdjson::padded_string_view padded = padded_view(body);
+  simdjson::dom::element root;
+  if (const auto error = thread_dom_parser().parse(padded.data(), padded.length(), false)
+                             .get(root)) {
+    throw bad_payload(kName, "aggTrades response", error);
+  }
+  simdjson::dom::array array;
+  if (root.get_array().get(array)) {
+    throw Error(ErrorKind::kBadPayload,
+                "binance: aggTrades response is not a JSON array (" +
+                    binance_family::describe_error_body(body) + ")");
+  }
+  trades.reserve(array.size());
+  for (const simdjson::dom::element entry : array) trades.push_back(read_agg_trade(entry));
+  put_oldest_first(trades);
 }
 
 }  // namespace cryptopipe::exchanges

@@ -8,10 +8,19 @@
 namespace cryptopipe::exchanges {
 
 // Binance spot (https://api.binance.com): GET /api/v3/klines (weight 2, at most 1000 rows),
-// /api/v3/exchangeInfo (weight 20), /api/v3/ticker/24hr (weight 2 to 80 by symbol count) and
-// /api/v3/depth (weight 5 to 250 by depth, at most 5000 levels a side).
+// /api/v3/exchangeInfo (weight 20), /api/v3/ticker/24hr (weight 2 to 80 by symbol count),
+// /api/v3/depth (weight 5 to 250 by depth, at most 5000 levels a side) and /api/v3/aggTrades.
 // Errors arrive as HTTP 4xx with {code, msg}; 429 and 418 carry Retry-After in seconds;
 // X-MBX-USED-WEIGHT-1M reports the weight spent this minute.
+//
+// Public trades: /api/v3/aggTrades, weight 4 (2 until 2025-03-10: binance-spot-api-docs
+// CHANGELOG 2025-03-05; rest-api.md "Compressed/Aggregate trades list"), at most 1000 a page,
+// oldest first. startTime, endTime and fromId are all inclusive; with startTime and endTime
+// the oldest trades of the window come (CHANGELOG 2022-05-17). The two had to lie within an
+// hour of each other until 2023-08-25, which some mirrors still enforce: windows are an hour
+// at most. Rows are {a, p, q, f, l, T, m, M}: `a` the aggregate id, consecutive per market (the
+// sequence), `T` ms, `m` true where the buyer was the maker, so the taker sold. The live API
+// sends a, f, l, T as JSON numbers; ccxt's recorded case has them as strings: both are read.
 class Binance final : public Exchange {
  public:
   static constexpr std::string_view kName = "binance";
@@ -35,6 +44,15 @@ class Binance final : public Exchange {
   RawResponse fetch_orderbook(const Symbol& symbol, int depth) override;
   // lastUpdateId is the sequence; the spot book carries no timestamp.
   void parse_orderbook(std::string& body, RawBook& book) const override;
+
+  // By time window [window_start, window_end), an hour at most, walked forward while windows
+  // are empty; from the first trade on by fromId = the last aggregate id + 1, until a trade at
+  // or after `end` or a short page (caught up with now).
+  TradesRequest first_trades_request(TimestampMs start, TimestampMs end) const override;
+  RawResponse fetch_trades(const Symbol& symbol, const TradesRequest& request) override;
+  std::optional<TradesRequest> next_trades_request(
+      const TradesRequest& done, const std::vector<RawTrade>& trades) const override;
+  void parse_trades(std::string& body, std::vector<RawTrade>& trades) const override;
 
  private:
   RawResponse get(const std::string& path, const QueryParams& params, double weight);

@@ -1,16 +1,24 @@
 #include "cryptopipe/exchanges/gateio.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/exchanges/json_text.h"
 #include "cryptopipe/exchanges/listing.h"
+#include "cryptopipe/exchanges/trade_pages.h"
 
 namespace cryptopipe::exchanges {
 namespace {
 
 constexpr std::size_t kCandleFields = 8;
 constexpr int kMaxDepth = 1000;
+
+// /spot/trades: its largest page, and the last page it serves of one query, from
+// "limit * (page - 1) <= 100,000".
+constexpr int kTradesPerPage = 1000;
+constexpr int kLastTradePage = 100'000 / kTradesPerPage + 1;
+constexpr TimestampMs kTradeWindowMs = kMillisPerHour;
 
 // Gate gives neither an open price nor a timestamp: those stay empty.
 constexpr TickerTextField kTickerFields[] = {
@@ -61,6 +69,65 @@ bool read_seconds(simdjson::dom::element value, TimestampMs& out_ms) {
   }
   // A time that does not fit in milliseconds is malformed, not a wrapped-around date.
   return !__builtin_mul_overflow(seconds, kMillisPerSecond, &out_ms);
+}
+
+// The whole milliseconds of create_time_ms, "1710327648162.035000": digits, then optionally a
+// point and more digits, cut at the point (no double on the way).
+bool read_decimal_millis(std::string_view text, TimestampMs& out_ms) {
+  const std::size_t point = text.find('.');
+  const std::string_view whole = text.substr(0, point);
+  if (point != std::string_view::npos) {
+    const std::string_view fraction = text.substr(point + 1);
+    if (fraction.empty() || fraction.find_first_not_of("0123456789") != std::string_view::npos) {
+      return false;
+    }
+  }
+  if (whole.empty() || whole.find_first_not_of("0123456789") != std::string_view::npos) {
+    return false;
+  }
+  const auto [end, ec] = std::from_chars(whole.data(), whole.data() + whole.size(), out_ms);
+  return ec == std::errc{} && end == whole.data() + whole.size();
+}
+
+// One row of /spot/trades. A row without sequence_id keeps no sequence; one whose sequence_id
+// is not an integer is malformed.
+RawTrade read_trade(simdjson::dom::element entry) {
+  RawTrade trade;
+  simdjson::dom::object object;
+  if (entry.get_object().get(object)) {
+    trade.malformed = "trade is not an object";
+    return trade;
+  }
+  simdjson::dom::element value;
+  if (!object["id"].get(value)) trade.id = string_text(value);
+  if (trade.id.empty()) {
+    trade.malformed = "trade has no id";
+    return trade;
+  }
+  std::string_view millis;
+  if (object["create_time_ms"].get(value) || value.get_string().get(millis) ||
+      !read_decimal_millis(millis, trade.ts)) {
+    trade.malformed = "create_time_ms is not a decimal of milliseconds";
+    return trade;
+  }
+  if (!object["sequence_id"].get(value)) {
+    std::int64_t sequence = 0;
+    if (!read_integer(value, sequence)) {
+      trade.malformed = "sequence_id is not an integer";
+      return trade;
+    }
+    trade.sequence = sequence;
+  }
+  if (!object["side"].get(value)) trade.side = string_text(value);
+  if (!object["price"].get(value)) trade.price = string_text(value);
+  if (!object["amount"].get(value)) trade.amount = string_text(value);
+  return trade;
+}
+
+// The hour boundary at or after `ms`: where the window after one ending at `ms` starts (a
+// window cut short at a page cap ends inside its hour, whose rest was paged already).
+TimestampMs hour_at_or_after(TimestampMs ms) {
+  return (ms + kTradeWindowMs - 1) / kTradeWindowMs * kTradeWindowMs;
 }
 
 }  // namespace
@@ -216,6 +283,75 @@ void GateIo::parse_orderbook(std::string& body, RawBook& book) const {
   read_book_sides(*object, "bids", "asks", kName, "order_book response", book);
   book.ts = optional_integer(*object, "current", kName, "order_book response");
   book.sequence = optional_integer(*object, "id", kName, "order_book response");
+}
+
+TradesRequest GateIo::first_trades_request(TimestampMs start, TimestampMs end) const {
+  require_trade_range(kName, start, end);
+  return {.start = start,
+          .end = end,
+          .window_start = start,
+          .window_end = std::min(end, start / kTradeWindowMs * kTradeWindowMs + kTradeWindowMs),
+          .page = 1};
+}
+
+RawResponse GateIo::fetch_trades(const Symbol& symbol, const TradesRequest& request) {
+  return get("/spot/trades",
+             {{"currency_pair", market_id(symbol)},
+              {"from", std::to_string(request.window_start / kMillisPerSecond)},
+              {"to", std::to_string((request.window_end - 1) / kMillisPerSecond)},
+              {"limit", std::to_string(kTradesPerPage)},
+              {"page", std::to_string(request.page)}});
+}
+
+std::optional<TradesRequest> GateIo::next_trades_request(
+    const TradesRequest& done, const std::vector<RawTrade>& trades) const {
+  TradesRequest next = done;
+  next.page = 1;
+  if (trades.size() >= static_cast<std::size_t>(kTradesPerPage)) {
+    if (done.page < kLastTradePage) {
+      next.page = done.page + 1;
+      return next;
+    }
+    const RawTrade* oldest = first_readable(trades);
+    if (oldest == nullptr) {
+      throw stalled_paging(kName, "page " + std::to_string(done.page) +
+                                      ", the last Gate serves, without a readable trade");
+    }
+    const TimestampMs cut = (oldest->ts / kMillisPerSecond + 1) * kMillisPerSecond;
+    if (cut >= done.window_end) {
+      throw stalled_paging(kName, "page " + std::to_string(done.page) + " of the window from " +
+                                      std::to_string(done.window_start) + " ms: its " +
+                                      std::to_string(kLastTradePage * kTradesPerPage) +
+                                      " trades fill the window's last second");
+    }
+    if (cut > done.window_start) {
+      next.window_end = cut;
+      return next;
+    }
+  }
+  const TimestampMs window_start = hour_at_or_after(done.window_end);
+  if (window_start >= done.end) return std::nullopt;
+  next.window_start = window_start;
+  next.window_end = std::min(done.end, window_start + kTradeWindowMs);
+  return next;
+}
+
+void GateIo::parse_trades(std::string& body, std::vector<RawTrade>& trades) const {
+  trades.clear();
+  const simdjson::padded_string_view padded = padded_view(body);
+  simdjson::dom::element root;
+  if (const auto error = thread_dom_parser().parse(padded.data(), padded.length(), false)
+                             .get(root)) {
+    throw bad_payload(kName, "trades response", error);
+  }
+  simdjson::dom::array array;
+  if (root.get_array().get(array)) {
+    throw Error(ErrorKind::kBadPayload,
+                "gateio: trades response is not a JSON array (" + describe_error_body(body) + ")");
+  }
+  trades.reserve(array.size());
+  for (const simdjson::dom::element entry : array) trades.push_back(read_trade(entry));
+  put_oldest_first(trades);
 }
 
 }  // namespace cryptopipe::exchanges

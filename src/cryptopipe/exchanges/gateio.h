@@ -10,6 +10,18 @@ namespace cryptopipe::exchanges {
 // Gate.io API v4, spot (https://api.gateio.ws/api/v4). Pairs are BTC_USDT; candle times are
 // Unix seconds and rows are [t, quote volume, close, high, low, open, base volume, closed];
 // order-book times are milliseconds; errors are HTTP 4xx with {label, message}.
+//
+// Public trades: GET /spot/trades ("Retrieve market trades"; gateapi-go/-python/-csharp
+// docs/SpotApi.md ListTrades, and Gate's API v4 reference of the same name) with
+// currency_pair, from and to (Unix seconds; the engine takes both as inclusive, as it does for
+// candles: Gate does not say), limit (default 100, at most 1000) and page (from 1). Without
+// from and to Gate answers the last 30 days. "limit * (page - 1) <= 100,000": a window serves
+// at most 101 pages of 1000. `last_id` paging exists but "is no longer recommended" and makes
+// Gate ignore the time range: not used. Rows come newest first (ccxt's gate fetch_trades reads
+// them so), {id, create_time, create_time_ms, currency_pair, side, amount, price, sequence_id}
+// as strings: `side` is the taker's, `create_time_ms` milliseconds with a fraction
+// ("1710327648162.035000"), `sequence_id` the "Consecutive trade ID within a single market".
+// The futures routes write create_time_ms in seconds: only the spot route is read here.
 class GateIo final : public Exchange {
  public:
   static constexpr std::string_view kName = "gateio";
@@ -35,6 +47,16 @@ class GateIo final : public Exchange {
   // `current` (ms, when the answer was produced) is the book's time and `id` (sent because we
   // ask with_id=true) its sequence; `update`, when the book last changed, is not kept.
   void parse_orderbook(std::string& body, RawBook& book) const override;
+
+  // Hour windows [window_start, window_end) from `start`, each paged 1, 2, ... until a short
+  // page. A window that fills its 101 pages goes on as the window from its start up to and
+  // including the second of the oldest trade seen (the trades of that second come again).
+  TradesRequest first_trades_request(TimestampMs start, TimestampMs end) const override;
+  RawResponse fetch_trades(const Symbol& symbol, const TradesRequest& request) override;
+  std::optional<TradesRequest> next_trades_request(
+      const TradesRequest& done, const std::vector<RawTrade>& trades) const override;
+  // id, sequence_id as the sequence, create_time_ms truncated to whole milliseconds.
+  void parse_trades(std::string& body, std::vector<RawTrade>& trades) const override;
 
  private:
   RawResponse get(const std::string& path, const QueryParams& params);

@@ -5,12 +5,14 @@
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/exchanges/json_text.h"
 #include "cryptopipe/exchanges/listing.h"
+#include "cryptopipe/exchanges/trade_pages.h"
 
 namespace cryptopipe::exchanges {
 namespace {
 
 constexpr std::size_t kCandleFields = 9;
 constexpr int kMaxDepth = 400;
+constexpr int kTradesPerPage = 100;  // history-trades' default and maximum
 // OKX's public limits are counted per endpoint in 2 s windows and it sends no Retry-After:
 // waiting a whole window is enough for any of them.
 constexpr std::chrono::seconds kRateLimitWait{2};
@@ -95,6 +97,30 @@ RawCandle read_candle(simdjson::dom::element value) {
     row.closed = confirm == "1";
   }
   return row;
+}
+
+// One trade {instId, tradeId, px, sz, side, ts}, every value a string.
+RawTrade read_trade(simdjson::dom::element entry) {
+  RawTrade trade;
+  simdjson::dom::object object;
+  if (entry.get_object().get(object)) {
+    trade.malformed = "trade is not an object";
+    return trade;
+  }
+  simdjson::dom::element value;
+  if (!object["tradeId"].get(value)) trade.id = string_text(value);
+  if (trade.id.empty()) {
+    trade.malformed = "trade has no tradeId";
+    return trade;
+  }
+  if (object["ts"].get(value) || !read_integer(value, trade.ts)) {
+    trade.malformed = "ts is not an integer";
+    return trade;
+  }
+  if (!object["px"].get(value)) trade.price = string_text(value);
+  if (!object["sz"].get(value)) trade.amount = string_text(value);  // base currency on spot
+  if (!object["side"].get(value)) trade.side = string_text(value);
+  return trade;
 }
 
 }  // namespace
@@ -216,6 +242,47 @@ void Okx::parse_orderbook(std::string& body, RawBook& book) const {
   }
   read_book_sides(object, "bids", "asks", kName, "books response", book);
   book.ts = optional_integer(object, "ts", kName, "books response");
+}
+
+TradesRequest Okx::first_trades_request(TimestampMs start, TimestampMs end) const {
+  require_trade_range(kName, start, end);
+  return {.start = start, .end = end, .window_start = start, .window_end = end};
+}
+
+RawResponse Okx::fetch_trades(const Symbol& symbol, const TradesRequest& request) {
+  // `after` is exclusive either way: trades older than the time, or than the trade.
+  const bool by_time = request.from_id.empty();
+  return get("/api/v5/market/history-trades",
+             {{"instId", market_id(symbol)},
+              {"type", by_time ? "2" : "1"},
+              {"after", by_time ? std::to_string(request.window_end) : request.from_id},
+              {"limit", std::to_string(kTradesPerPage)}});
+}
+
+std::optional<TradesRequest> Okx::next_trades_request(const TradesRequest& done,
+                                                      const std::vector<RawTrade>& trades) const {
+  if (trades.empty()) return std::nullopt;
+  const RawTrade* oldest = first_readable(trades);
+  if (oldest == nullptr) {
+    throw stalled_paging(kName, "a history-trades page without a readable trade");
+  }
+  if (oldest->ts < done.start) return std::nullopt;
+  if (!done.from_id.empty() && compare_trade_ids(oldest->id, done.from_id) >= 0) {
+    throw stalled_paging(kName, "the history-trades page after tradeId " + done.from_id +
+                                    ", whose oldest trade is " + std::string(oldest->id));
+  }
+  TradesRequest next = done;
+  next.from_id = std::string(oldest->id);
+  return next;
+}
+
+void Okx::parse_trades(std::string& body, std::vector<RawTrade>& trades) const {
+  trades.clear();
+  const simdjson::dom::array data =
+      data_array(read_code_envelope(body, thread_dom_parser()), "history-trades");
+  trades.reserve(data.size());
+  for (const simdjson::dom::element entry : data) trades.push_back(read_trade(entry));
+  put_oldest_first(trades);
 }
 
 }  // namespace cryptopipe::exchanges

@@ -8,7 +8,8 @@
 namespace cryptopipe::exchanges {
 
 // OKX v5, spot (https://www.okx.com): /api/v5/market/history-candles, /market/tickers,
-// /market/books and /public/instruments. Instruments are BTC-USDT; every value is a string;
+// /market/books, /market/history-trades and /public/instruments (docs/exchanges/okx.md).
+// Instruments are BTC-USDT; every value is a string;
 // answers are {code, msg, data} with code "0" for success, and business errors come with
 // HTTP 200 and another code (50011, the rate limit, with HTTP 429). Candles come newest first
 // as [ts, o, h, l, c, vol, volCcy, volCcyQuote, confirm], confirm "0" for the open candle.
@@ -44,6 +45,17 @@ class Okx final : public Exchange {
   // data[0].bids and data[0].asks, levels [price, size, "0", orders]; data[0].ts is the book's
   // time. OKX sends no update id with REST books: sequence stays empty.
   void parse_orderbook(std::string& body, RawBook& book) const override;
+
+  // Backwards through /market/history-trades, 100 a page, newest first: type=2 with after=end
+  // (trades before `end`, by time), then type=1 with after=the oldest tradeId of the last page,
+  // until a page reaches before `start` or is empty. OKX keeps about three months of trades.
+  TradesRequest first_trades_request(TimestampMs start, TimestampMs end) const override;
+  RawResponse fetch_trades(const Symbol& symbol, const TradesRequest& request) override;
+  std::optional<TradesRequest> next_trades_request(
+      const TradesRequest& done, const std::vector<RawTrade>& trades) const override;
+  // tradeId, ts, px, sz and side; no sequence: OKX does not say its tradeIds run one by one,
+  // so the transform measures silences instead.
+  void parse_trades(std::string& body, std::vector<RawTrade>& trades) const override;
 
  private:
   RawResponse get(const std::string& path, const QueryParams& params);

@@ -37,6 +37,7 @@ const std::vector<ExchangeDescriptor>& exchange_registry() {
        .accepts_depth = Binance::accepts_depth,
        .max_depth = 5000,
        .default_archive_url = BinanceArchive::kDefaultUrl,
+       .trades = true,
        .create = create<Binance>},
       {.name = Bybit::kName,
        .title = "Bybit v5 spot",
@@ -57,6 +58,7 @@ const std::vector<ExchangeDescriptor>& exchange_registry() {
        .max_depth = 1000,
        // "Candlestick too long ago. Maximum 10000 points ago are allowed" (exchange-apis.md 3.2).
        .ohlcv_history_candles = 10000,
+       .trades = true,
        .create = create<GateIo>},
       {.name = Bitfinex::kName,
        .title = "Bitfinex v2 spot",
@@ -131,6 +133,7 @@ const std::vector<ExchangeDescriptor>& exchange_registry() {
        .interval_token = Okx::interval_token,
        .accepts_depth = Okx::accepts_depth,
        .max_depth = 400,
+       .trades = true,
        .create = create<Okx>},
   };
   return kRegistry;
