@@ -221,7 +221,10 @@ TEST(ExchangeListing, EveryVenueWithItsDatasetsTimeframesDepthAndCaps) {
   for (const nlohmann::json& venue : venues) by_name[venue.at("name")] = venue;
   ASSERT_TRUE(by_name.contains("binance") && by_name.contains("bybit") && by_name.contains("gateio"));
   const nlohmann::json& gate = by_name.at("gateio");
-  EXPECT_EQ(gate.at("datasets"), nlohmann::json({"ohlcv", "tickers", "orderbook"}));
+  EXPECT_EQ(gate.at("datasets"), nlohmann::json({"ohlcv", "tickers", "orderbook", "trades"}));
+  EXPECT_EQ(by_name.at("bybit").at("datasets"), nlohmann::json({"ohlcv", "tickers", "orderbook"}));
+  EXPECT_EQ(by_name.at("binance").at("archive_url"), "https://data.binance.vision");
+  EXPECT_TRUE(gate.at("archive_url").is_null());
   EXPECT_EQ(gate.at("timeframes").at("1w"), "7d");
   EXPECT_FALSE(gate.at("timeframes").contains("3m"));
   EXPECT_EQ(gate.at("candles_per_request"), 1000);

@@ -36,6 +36,8 @@ std::string history_text(int candles) {
 nlohmann::ordered_json venues_json(const std::set<std::string>& configured) {
   nlohmann::ordered_json venues = nlohmann::ordered_json::array();
   for (const exchanges::ExchangeDescriptor& venue : exchanges::exchange_registry()) {
+    nlohmann::ordered_json datasets = {"ohlcv", "tickers", "orderbook"};
+    if (venue.trades) datasets.push_back("trades");
     nlohmann::ordered_json timeframes = nlohmann::ordered_json::object();
     for (const Timeframe& timeframe : Timeframe::all()) {
       if (const auto token = venue.interval_token(timeframe)) {
@@ -47,7 +49,10 @@ nlohmann::ordered_json venues_json(const std::set<std::string>& configured) {
          {"title", venue.title},
          {"default_base_url", venue.default_base_url},
          {"configured", configured.contains(std::string(venue.name))},
-         {"datasets", {"ohlcv", "tickers", "orderbook"}},
+         {"datasets", datasets},
+         {"archive_url", venue.default_archive_url.empty()
+                             ? nlohmann::ordered_json(nullptr)
+                             : nlohmann::ordered_json(venue.default_archive_url)},
          {"timeframes", timeframes},
          {"max_depth", venue.max_depth},
          {"candles_per_request", candles_per_request(venue)},
@@ -69,14 +74,22 @@ int run_exchanges(const std::set<std::string>& configured, bool as_json) {
     for (const auto& [canonical, token] : venue.at("timeframes").items()) {
       timeframes += (timeframes.empty() ? "" : " ") + canonical;
     }
+    std::string datasets;
+    for (const nlohmann::ordered_json& dataset : venue.at("datasets")) {
+      datasets += (datasets.empty() ? "" : ", ") + dataset.get<std::string>();
+    }
     std::cout << venue.at("name").get<std::string>()
               << (venue.at("configured").get<bool>() ? "  (configured)" : "") << "\n    "
               << venue.at("title").get<std::string>() << ", "
               << venue.at("default_base_url").get<std::string>()
-              << "\n    datasets: ohlcv, tickers, orderbook\n    timeframes: " << timeframes
+              << "\n    datasets: " << datasets << "\n    timeframes: " << timeframes
               << "\n    order books: 1 to " << venue.at("max_depth").get<int>()
               << " levels a side\n    candles: " << venue.at("candles_per_request").get<int>()
               << " per request, " << history_text(venue.at("ohlcv_history_candles").get<int>())
+              << (venue.at("archive_url").is_null()
+                      ? ""
+                      : "; finished days from the archives at " +
+                            venue.at("archive_url").get<std::string>())
               << "\n";
   }
   return kExitOk;
