@@ -1,0 +1,96 @@
+// Backfilling from Binance's bulk archives through the real binaries: finished days come from
+// the simulator's daily kline zips (checksum verified, kept in bronze byte for byte), days not
+// published yet by REST, and gold is the same candle for candle whichever way a day came.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "cryptopipe/lake/content_hash.h"
+#include "support/pipeline_harness.h"
+
+namespace cryptopipe::testing {
+namespace {
+
+constexpr const char* kChain = "*load_ohlcv_to_postgres";
+
+// The extraction manifests of the lake's Binance candles, by series and day.
+std::vector<nlohmann::json> manifests(const PipelineHarness& harness) {
+  std::vector<nlohmann::json> out;
+  for (const auto& [key, bytes] : harness.lake_files()) {
+    if (key.find("bronze/binance/ohlcv/") == 0 && key.find("/_extractions/") != std::string::npos) {
+      out.push_back(nlohmann::json::parse(bytes));
+    }
+  }
+  return out;
+}
+
+class ArchiveBackfill : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    archived_.write_config({"BTC/USDT", "ETH/USDT"}, {"1m", "1h"});
+    std::ofstream(archived_.config_path(), std::ios::app)
+        << "    archive_url: " << sim_.base_url("binance-data") << "\n";
+    rest_only_.write_config({"BTC/USDT", "ETH/USDT"}, {"1m", "1h"});
+  }
+
+  ProcessResult backfill(const PipelineHarness& harness, const std::string& from,
+                         const std::string& to) const {
+    return harness.cryptopipe({"materialize", "--select", kChain, "--from", from, "--to", to});
+  }
+
+  Simulator sim_;
+  PipelineHarness archived_{sim_.base_url("binance")};
+  PipelineHarness rest_only_{sim_.base_url("binance")};
+};
+
+TEST_F(ArchiveBackfill, FinishedDaysComeFromTheArchivesAndGoldIsTheSameEitherWay) {
+  // Three finished, published days and yesterday, which the archive site has not published yet.
+  const std::string from = utc_day_ago(4);
+  const std::string to = yesterday_utc();
+  const ProcessResult run = backfill(archived_, from, to);
+  ASSERT_EQ(run.exit_code, 0) << context_of(run);
+  const ProcessResult reference = backfill(rest_only_, from, to);
+  ASSERT_EQ(reference.exit_code, 0) << context_of(reference);
+
+  const auto gold = archived_.query(kOhlcvValues);
+  EXPECT_EQ(gold.size(), 4u * 2 * (1440 + 24));
+  EXPECT_EQ(gold, rest_only_.query(kOhlcvValues));
+
+  // Bronze: each archived series-day is one zip, exactly the published bytes, with its checksum.
+  int archived_days = 0, rest_days = 0;
+  const auto lake = archived_.lake_files();
+  for (const nlohmann::json& manifest : manifests(archived_)) {
+    const nlohmann::json& pages = manifest.at("pages");
+    if (pages.size() == 1 && pages[0].value("source", "") == "archive") {
+      ++archived_days;
+      const std::string key = pages[0].at("key").get<std::string>();
+      ASSERT_TRUE(key.ends_with(".zip")) << key;
+      const std::string& zip = lake.at(key);
+      EXPECT_EQ(lake::sha256_hex(zip), pages[0].at("sha256").get<std::string>());
+      const std::string path = pages[0].at("url").get<std::string>().substr(
+          ("http://127.0.0.1:" + std::to_string(sim_.port())).size());
+      const auto served = sim_.get(path);
+      ASSERT_TRUE(served && served->status == 200) << path;
+      EXPECT_EQ(served->body, zip) << "bronze keeps the archive byte for byte";
+      EXPECT_NE(manifest.at("partition"), to);
+    } else {
+      ++rest_days;
+      EXPECT_EQ(manifest.at("partition"), to) << manifest.dump();
+    }
+  }
+  EXPECT_EQ(archived_days, 3 * 2 * 2);
+  EXPECT_EQ(rest_days, 2 * 2);
+}
+
+TEST_F(ArchiveBackfill, ARunWithoutAnArchiveUrlNeverAsksTheArchiveSite) {
+  ASSERT_EQ(backfill(rest_only_, utc_day_ago(3), utc_day_ago(3)).exit_code, 0);
+  for (const auto& [route, counts] : sim_.stats().at("routes").items()) {
+    EXPECT_EQ(route.find("/binance-data/"), std::string::npos) << route;
+  }
+}
+
+}  // namespace
+}  // namespace cryptopipe::testing
