@@ -26,6 +26,7 @@ std::vector<SqlRow> simulator_trades(const Simulator& sim, const std::string& ma
   nlohmann::json page = sim.get_json(base + "&startTime=" + std::to_string(day_start) +
                                      "&endTime=" + std::to_string(day_start + kHourMs - 1));
   std::vector<SqlRow> trades;
+  // The first hour's trades by time, then on by aggregate id until the day is over.
   while (!page.empty()) {
     for (const nlohmann::json& trade : page) {
       const std::int64_t ts = trade.at("T").get<std::int64_t>();
@@ -34,7 +35,6 @@ std::vector<SqlRow> simulator_trades(const Simulator& sim, const std::string& ma
                         shortest_decimal(trade.at("q").get<std::string>()),
                         trade.at("m").get<bool>() ? "sell" : "buy"});
     }
-    if (page.size() < 1000) break;
     page = sim.get_json(base + "&fromId=" + std::to_string(page.back().at("a").get<std::int64_t>() + 1));
   }
   return trades;

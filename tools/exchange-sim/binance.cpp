@@ -11,6 +11,7 @@
 #include "binance_klines.h"
 #include "binance_protocol.h"
 #include "binance_ticker.h"
+#include "binance_trades.h"
 #include "candle_faults.h"
 #include "request_weight_limiter.h"
 
@@ -28,6 +29,7 @@ RequestWeight fixed_weight(int weight) {
 
 // Request weights from Binance's documentation.
 constexpr int kKlinesWeight = 2;
+constexpr int kAggTradesWeight = 2;
 constexpr int kExchangeInfoWeight = 20;
 constexpr int kTimeWeight = 1;
 constexpr int kPingWeight = 1;
@@ -109,6 +111,10 @@ void register_binance_routes(httplib::Server& server, const SimServices& service
                            [&clock](const httplib::Request& request, httplib::Response& response) {
                              binance::answer_klines(request, response, clock);
                            }));
+  route("/api/v3/aggTrades", fixed_weight(kAggTradesWeight),
+        [&clock](const httplib::Request& request, httplib::Response& response) {
+          binance::answer_agg_trades(request, response, clock);
+        });
   route("/api/v3/ticker/24hr", binance::ticker_24hr_weight,
         [&clock](const httplib::Request& request, httplib::Response& response) {
           binance::answer_ticker_24hr(request, response, clock);

@@ -9,6 +9,7 @@
 #include "gate_candlesticks.h"
 #include "gate_market_info.h"
 #include "gate_protocol.h"
+#include "gate_trades.h"
 #include "request_count_limiter.h"
 
 namespace exchange_sim {
@@ -84,6 +85,7 @@ void register_gate_routes(httplib::Server& server, const SimServices& services,
 
   route("/spot/candlesticks", gate::answer_candlesticks,
         CandleRowsLayout{nlohmann::ordered_json::json_pointer(""), 1000});
+  route("/spot/trades", gate::answer_trades);
   route("/spot/tickers", gate::answer_tickers);
   route("/spot/order_book", gate::answer_order_book);
   route("/spot/currency_pairs", gate::answer_currency_pairs);

@@ -30,6 +30,7 @@
 #include "request_stats.h"
 #include "sim_admin_routes.h"
 #include "sim_clock.h"
+#include "trade_data.h"
 
 namespace {
 
@@ -52,6 +53,7 @@ struct Options {
   OkxOptions okx;
   BitfinexOptions bitfinex;
   std::optional<std::int64_t> now_ms;
+  std::int64_t trade_spacing_ms = 10'000;
 };
 
 void add_options(CLI::App& app, Options& options) {
@@ -179,6 +181,10 @@ void add_options(CLI::App& app, Options& options) {
                  "How long Bitfinex answers 429 to a client that went over a limit")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  app.add_option("--trade-spacing-ms", options.trade_spacing_ms,
+                 "Mean time between two trades of a market (every venue's trades routes)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("--now-ms", options.now_ms,
                  "Freeze the clock at this UTC time in ms (default: wall clock)")
       ->check(CLI::NonNegativeNumber);
@@ -229,6 +235,7 @@ constexpr std::size_t kServerThreads = 64;
 
 int serve(const Options& options) {
   const SimClock clock(options.now_ms);
+  set_trade_spacing_ms(options.trade_spacing_ms);
   FaultInjector faults(options.faults, options.seed);
   RequestStats stats;
   httplib::Server server;
