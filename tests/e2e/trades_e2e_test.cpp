@@ -61,7 +61,8 @@ class TradesE2E : public ::testing::TestWithParam<TradesCase> {
         "' AND symbol = 'BTC/USDT' ORDER BY ts, CAST(trade_id AS INTEGER)");
   }
 
-  Simulator sim_;
+  // A trade every 30 s on average: 2880 a day, three Binance pages, thirty of OKX's.
+  Simulator sim_{{"--trade-spacing-ms", "30000"}};
   PipelineHarness harness_{sim_.base_url(GetParam().exchange), GetParam().exchange};
 };
 
