@@ -122,6 +122,43 @@ TEST_P(TradesE2E, AStormOfFailuresLosesNoTrade) {
   EXPECT_GT(sim_.stats().at("injected_faults").at("server_error").get<int>(), 0);
 }
 
+TEST_P(TradesE2E, MissingTradesFailTheContiguityCheckOrShowAsASilenceNotAFailedRun) {
+  const std::string day = yesterday_utc();
+  const std::int64_t gap_from = day_start_ms(day) + 2 * kHourMs;
+  const std::int64_t gap_to = gap_from + 3 * kHourMs;  // three hours without a trade sent
+  sim_.set_faults({{"gap_from_ms", gap_from}, {"gap_to_ms", gap_to}});
+  const ProcessResult run = materialize(day);
+  ASSERT_EQ(run.exit_code, 0) << context_of(run);
+  sim_.set_faults({{"gap_from_ms", 0}, {"gap_to_ms", 0}});
+  const std::size_t all = simulator_trades(sim_, "BTCUSDT", day_start_ms(day)).size();
+  const std::size_t landed = gold().size();
+  EXPECT_LT(landed, all - 300);
+
+  nlohmann::json silver;
+  for (const auto& [key, bytes] : harness_.lake_files()) {
+    if (key.starts_with("silver/trades/") && key.ends_with("/_manifest.json")) {
+      silver = nlohmann::json::parse(bytes);
+    }
+  }
+  const nlohmann::json& market = silver.at("findings").at("markets").at(0);
+  const nlohmann::json& completeness = market.at("completeness");
+  if (GetParam().numbered) {
+    // Proven: the venue's numbers of the missing trades, between the trades around the hole.
+    EXPECT_NE(run.out.find("check FAILED: trades_contiguous"), std::string::npos) << run.out;
+    EXPECT_EQ(completeness.at("missing").get<std::size_t>(), all - landed);
+    ASSERT_EQ(completeness.at("gaps").size(), 1u);
+    EXPECT_LT(completeness.at("gaps")[0].at("after").get<std::string>(), iso_of(gap_from));
+    EXPECT_GE(completeness.at("gaps")[0].at("before").get<std::string>(), iso_of(gap_to));
+  } else {
+    // Not provable from OKX's ids: the check passes, the silence leads the report.
+    EXPECT_NE(run.out.find("checks: 2 passed, 0 failed"), std::string::npos) << run.out;
+    const nlohmann::json& longest = completeness.at("longest_silences").at(0);
+    EXPECT_LT(longest.at("from").get<std::string>(), iso_of(gap_from));
+    EXPECT_GE(longest.at("to").get<std::string>(), iso_of(gap_to));
+    EXPECT_GE(longest.at("seconds").get<std::int64_t>(), 3 * 3600);
+  }
+}
+
 TEST_P(TradesE2E, OverlappingRunsOfOneDayAllSucceedAndLandEachTradeOnce) {
   std::vector<std::future<ProcessResult>> runs;
   for (int i = 0; i < 4; ++i) {

@@ -112,9 +112,11 @@ void register_binance_routes(httplib::Server& server, const SimServices& service
                              binance::answer_klines(request, response, clock);
                            }));
   route("/api/v3/aggTrades", fixed_weight(kAggTradesWeight),
-        [&clock](const httplib::Request& request, httplib::Response& response) {
-          binance::answer_agg_trades(request, response, clock);
-        });
+        with_candle_faults(services.faults,
+                           {nlohmann::ordered_json::json_pointer(""), 1, false, "T"},
+                           [&clock](const httplib::Request& request, httplib::Response& response) {
+                             binance::answer_agg_trades(request, response, clock);
+                           }));
   route("/api/v3/ticker/24hr", binance::ticker_24hr_weight,
         [&clock](const httplib::Request& request, httplib::Response& response) {
           binance::answer_ticker_24hr(request, response, clock);

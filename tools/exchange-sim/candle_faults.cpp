@@ -12,8 +12,9 @@ namespace {
 
 using nlohmann::ordered_json;
 
-std::int64_t open_time_ms(const ordered_json& row, std::int64_t unit_ms) {
-  const ordered_json& field = row.at(0);
+std::int64_t open_time_ms(const ordered_json& row, const CandleRowsLayout& layout) {
+  const ordered_json& field = *layout.time_key != '\0' ? row.at(layout.time_key) : row.at(0);
+  const std::int64_t unit_ms = layout.open_time_unit_ms;
   const std::int64_t value =
       field.is_string() ? std::stoll(field.get<std::string>()) : field.get<std::int64_t>();
   return value * unit_ms;
@@ -27,11 +28,11 @@ bool duplicated(const CandleFaultPlan& plan, std::uint64_t index) {
 }
 
 ordered_json faulty_rows(const ordered_json& rows, const CandleFaultPlan& plan,
-                         std::int64_t unit_ms, FaultInjector& faults) {
+                         const CandleRowsLayout& layout, FaultInjector& faults) {
   ordered_json out = ordered_json::array();
   std::uint64_t index = 0;
   for (const ordered_json& row : rows) {
-    const std::int64_t open_time = open_time_ms(row, unit_ms);
+    const std::int64_t open_time = open_time_ms(row, layout);
     if (open_time >= plan.gap_from_ms && open_time < plan.gap_to_ms) {
       faults.record_injected("gap_candle");
       continue;
@@ -68,7 +69,7 @@ RouteHandler with_candle_faults(FaultInjector& faults, CandleRowsLayout layout,
       if (!rows->is_object() || rows->empty()) return;
       rows = &rows->front();
     }
-    *rows = faulty_rows(*rows, plan, layout.open_time_unit_ms, faults);
+    *rows = faulty_rows(*rows, plan, layout, faults);
     const std::string content_type = response.get_header_value("Content-Type");
     // set_content adds its own Content-Type header; two would be sent otherwise.
     response.headers.erase("Content-Type");

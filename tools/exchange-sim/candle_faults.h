@@ -17,9 +17,13 @@ struct CandleRowsLayout {
   std::int64_t open_time_unit_ms = 1;         // 1000 where the open time is in seconds
   // The rows are the first member of the object at `rows` (Kraken keys them by pair name).
   bool rows_under_first_key = false;
+  // Rows that are objects (trades) keep their time under this key; empty: rows are arrays whose
+  // first field is the time.
+  const char* time_key = "";
 };
 
-// Wraps a candle route: on a successful answer, leaves out the candles opening in the gap window,
+// Wraps a candle route (or a trades route: the same switches, on trade times): on a successful
+// answer, leaves out the candles opening in the gap window,
 // sends some candles twice (right after themselves) and shuffles the page, as switched on. The
 // rest of the answer keeps its fields and their order; an answer with no switch on is untouched.
 RouteHandler with_candle_faults(FaultInjector& faults, CandleRowsLayout layout,

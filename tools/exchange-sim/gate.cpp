@@ -85,7 +85,8 @@ void register_gate_routes(httplib::Server& server, const SimServices& services,
 
   route("/spot/candlesticks", gate::answer_candlesticks,
         CandleRowsLayout{nlohmann::ordered_json::json_pointer(""), 1000});
-  route("/spot/trades", gate::answer_trades);
+  route("/spot/trades", gate::answer_trades,
+        CandleRowsLayout{nlohmann::ordered_json::json_pointer(""), 1, false, "create_time_ms"});
   route("/spot/tickers", gate::answer_tickers);
   route("/spot/order_book", gate::answer_order_book);
   route("/spot/currency_pairs", gate::answer_currency_pairs);

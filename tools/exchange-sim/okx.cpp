@@ -84,7 +84,8 @@ void register_okx_routes(httplib::Server& server, const SimServices& services,
   route("/api/v5/market/candles", okx::answer_candles, 40, rows);
   route("/api/v5/market/history-candles", okx::answer_history_candles,
         options.history_candles_per_window, rows);
-  route("/api/v5/market/history-trades", okx::answer_history_trades, 20);
+  route("/api/v5/market/history-trades", okx::answer_history_trades, 20,
+        CandleRowsLayout{nlohmann::ordered_json::json_pointer("/data"), 1, false, "ts"});
   route("/api/v5/market/tickers", okx::answer_tickers, 20);
   route("/api/v5/market/ticker", okx::answer_ticker, 20);
   route("/api/v5/market/books", okx::answer_books, 40);

@@ -244,7 +244,8 @@ std::optional<TradesRequest> Binance::next_trades_request(
     return next;
   }
   if (newest->ts >= done.end) return std::nullopt;
-  if (by_id && trades.size() < kTradesPerPage) return std::nullopt;  // caught up with now
+  // A short page is not taken for the end: only an empty one is (caught up with now), so that
+  // trades missing from a page never end the day early.
   const std::int64_t last_id = *newest->sequence;
   if (last_id == std::numeric_limits<std::int64_t>::max() ||
       (by_id && last_id < cursor_id(done.from_id))) {
