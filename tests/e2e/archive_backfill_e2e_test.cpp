@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -83,6 +84,41 @@ TEST_F(ArchiveBackfill, FinishedDaysComeFromTheArchivesAndGoldIsTheSameEitherWay
   }
   EXPECT_EQ(archived_days, 3 * 2 * 2);
   EXPECT_EQ(rest_days, 2 * 2);
+}
+
+// A broken or missing archive costs nothing but the REST requests of that day: the day lands
+// the same, and the manifest says why the archive was passed over.
+TEST_F(ArchiveBackfill, ACorruptOrMissingArchiveIsPassedOverForRestAndGoldStaysTheSame) {
+  const std::string day = utc_day_ago(3);
+  sim_.set_faults({{"archive_corrupt", "BTCUSDT-1m-" + day},
+                   {"archive_drop", "ETHUSDT-1m-" + day},
+                   {"archive_drop_checksum", "BTCUSDT-1h-" + day}});
+  const ProcessResult run = backfill(archived_, day, day);
+  ASSERT_EQ(run.exit_code, 0) << context_of(run);
+  EXPECT_NE(run.err.find("archive refused, the day comes by REST"), std::string::npos) << run.err;
+  ASSERT_EQ(backfill(rest_only_, day, day).exit_code, 0);
+  EXPECT_EQ(archived_.query(kOhlcvValues), rest_only_.query(kOhlcvValues));
+  EXPECT_EQ(archived_.query("SELECT count(*) FROM ohlcv")[0][0], std::to_string(2 * (1440 + 24)));
+
+  std::map<std::string, std::string> source_of;  // symbol timeframe → archive | rest
+  for (const nlohmann::json& manifest : manifests(archived_)) {
+    const std::string series = manifest.at("symbol").get<std::string>() + " " +
+                               manifest.at("timeframe").get<std::string>();
+    source_of[series] = manifest.at("pages")[0].value("source", "rest");
+    if (series == "BTC/USDT 1m") {
+      EXPECT_NE(manifest.value("archive_refused", "").find("does not match its checksum"),
+                std::string::npos) << manifest.dump();
+    } else {
+      EXPECT_FALSE(manifest.contains("archive_refused")) << manifest.dump();
+    }
+  }
+  EXPECT_EQ(source_of, (std::map<std::string, std::string>{{"BTC/USDT 1h", "rest"},
+                                                           {"BTC/USDT 1m", "rest"},
+                                                           {"ETH/USDT 1h", "archive"},
+                                                           {"ETH/USDT 1m", "rest"}}));
+  const nlohmann::json injected = sim_.stats().at("injected_faults");
+  EXPECT_GT(injected.at("corrupt_archive").get<int>(), 0);
+  EXPECT_GT(injected.at("dropped_archive").get<int>(), 0);
 }
 
 TEST_F(ArchiveBackfill, ARunWithoutAnArchiveUrlNeverAsksTheArchiveSite) {

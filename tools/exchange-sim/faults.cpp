@@ -52,7 +52,10 @@ json to_json(const FaultSettings& settings) {
       {"retry_after", settings.retry_after_s},     {"truncate_rate", settings.truncate_rate},
       {"malformed_rate", settings.malformed_rate}, {"ban_s", settings.ban_s},
       {"duplicate_rate", settings.duplicate_rate}, {"shuffle", settings.shuffle},
-      {"gap_from_ms", settings.gap_from_ms},       {"gap_to_ms", settings.gap_to_ms}};
+      {"gap_from_ms", settings.gap_from_ms},       {"gap_to_ms", settings.gap_to_ms},
+      {"archive_corrupt", settings.archive_corrupt},
+      {"archive_drop", settings.archive_drop},
+      {"archive_drop_checksum", settings.archive_drop_checksum}};
 }
 
 FaultSettings with_changes(FaultSettings settings, const json& changes) {
@@ -84,6 +87,13 @@ FaultSettings with_changes(FaultSettings settings, const json& changes) {
       settings.gap_from_ms = non_negative_int64(value, key);
     } else if (key == "gap_to_ms") {
       settings.gap_to_ms = non_negative_int64(value, key);
+    } else if (key == "archive_corrupt" || key == "archive_drop" ||
+               key == "archive_drop_checksum") {
+      if (!value.is_string()) throw std::invalid_argument(key + " must be a string");
+      std::string& target = key == "archive_corrupt" ? settings.archive_corrupt
+                            : key == "archive_drop"  ? settings.archive_drop
+                                                     : settings.archive_drop_checksum;
+      target = value.get<std::string>();
     } else {
       throw std::invalid_argument("unknown fault setting '" + key + "'");
     }

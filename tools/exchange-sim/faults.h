@@ -25,6 +25,10 @@ struct FaultSettings {
   bool shuffle = false;          // each page's candles in a random order
   std::int64_t gap_from_ms = 0;  // candles opening in [gap_from_ms, gap_to_ms) are left out
   std::int64_t gap_to_ms = 0;
+  // Bulk archives only (/binance-data): files whose name contains the text. Empty: none.
+  std::string archive_corrupt;        // the zip served with bytes changed (its checksum stays)
+  std::string archive_drop;           // the zip answers 404 while its CHECKSUM is served
+  std::string archive_drop_checksum;  // the CHECKSUM answers 404 while its zip is served
 };
 
 // The same names as the command line flags, in snake_case.

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "binance.h"
+#include "binance_archives.h"
 #include "bitfinex.h"
 #include "bitget.h"
 #include "bybit.h"
@@ -43,6 +44,7 @@ struct Options {
   std::uint64_t seed = 1;
   FaultSettings faults;
   BinanceOptions binance;
+  BinanceArchiveOptions binance_archives;
   BitgetOptions bitget;
   BybitOptions bybit;
   CoinbaseOptions coinbase;
@@ -181,6 +183,16 @@ void add_options(CLI::App& app, Options& options) {
                  "How long Bitfinex answers 429 to a client that went over a limit")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  app.add_option("--archive-delay-ms", options.binance_archives.publication_delay_ms,
+                 "How long after its day or month ends a /binance-data archive appears")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--archive-corrupt", options.faults.archive_corrupt,
+                 "Serve the /binance-data zips whose name contains this text with bytes changed");
+  app.add_option("--archive-drop", options.faults.archive_drop,
+                 "Answer 404 for the /binance-data zips whose name contains this text");
+  app.add_option("--archive-drop-checksum", options.faults.archive_drop_checksum,
+                 "Answer 404 for the .CHECKSUM files whose zip's name contains this text");
   app.add_option("--trade-spacing-ms", options.trade_spacing_ms,
                  "Mean time between two trades of a market (every venue's trades routes)")
       ->check(CLI::PositiveNumber)
@@ -243,6 +255,7 @@ int serve(const Options& options) {
   server.new_task_queue = [] { return new httplib::ThreadPool(kServerThreads); };
   const SimServices services{clock, faults};
   register_binance_routes(server, services, options.binance);
+  register_binance_archive_routes(server, services, options.binance_archives);
   register_bybit_routes(server, services, options.bybit);
   register_coinbase_routes(server, services, options.coinbase);
   register_gate_routes(server, services, options.gate);

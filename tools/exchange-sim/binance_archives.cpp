@@ -1,0 +1,196 @@
+#include "binance_archives.h"
+
+#include <openssl/sha.h>
+#include <zip.h>
+
+#include <array>
+#include <cstdio>
+#include <ctime>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "binance_protocol.h"
+#include "candle_interval.h"
+#include "fixed_point.h"
+#include "market_data.h"
+
+namespace exchange_sim {
+namespace {
+
+constexpr const char* kPrefix = "/binance-data";
+// Spot archives give their times in microseconds from this day (2025-01-01) on.
+constexpr std::int64_t kMicrosecondsFromMs = 1'735'689'600'000;
+// Every entry's time in the zip, so that an archive's bytes never change: 2020-01-01 00:00.
+constexpr std::time_t kEntryTime = 1'577'836'800;
+
+struct ArchiveRequest {
+  const Market* market;
+  CandleInterval interval;
+  std::string interval_token;
+  std::int64_t start_ms;  // the period the file covers: a day or a calendar month
+  std::int64_t end_ms;
+  std::string file;       // BTCUSDT-1m-2024-01-30.zip
+  bool checksum;          // the .CHECKSUM beside it
+};
+
+std::int64_t days_from_civil(int y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return static_cast<std::int64_t>(era) * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+std::optional<CandleInterval> archive_interval(const std::string& token) {
+  static const std::vector<std::pair<std::string, std::int64_t>> kIntervals = {
+      {"1s", kSecondMs},     {"1m", kMinuteMs},      {"3m", 3 * kMinuteMs},
+      {"5m", 5 * kMinuteMs}, {"15m", 15 * kMinuteMs}, {"30m", 30 * kMinuteMs},
+      {"1h", kHourMs},       {"2h", 2 * kHourMs},    {"4h", 4 * kHourMs},
+      {"6h", 6 * kHourMs},   {"8h", 8 * kHourMs},    {"12h", 12 * kHourMs},
+      {"1d", kDayMs}};
+  for (const auto& [name, length] : kIntervals) {
+    if (name == token) return CandleInterval::fixed(length);
+  }
+  return std::nullopt;
+}
+
+// data/spot/{daily|monthly}/klines/{SYMBOL}/{interval}/{SYMBOL}-{interval}-{date}.zip[.CHECKSUM]
+std::optional<ArchiveRequest> parse_path(const std::string& path) {
+  static const std::regex kPath(
+      R"(^/binance-data/data/spot/(daily|monthly)/klines/([A-Z0-9]+)/([0-9a-z]+)/)"
+      R"(([A-Z0-9]+)-([0-9a-z]+)-([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?\.zip(\.CHECKSUM)?$)");
+  std::smatch m;
+  if (!std::regex_match(path, m, kPath)) return std::nullopt;
+  const bool daily = m[1] == "daily";
+  if (m[2] != m[4] || m[3] != m[5] || daily != m[8].matched) return std::nullopt;
+  const Market* market = find_market(m[2].str());
+  const std::optional<CandleInterval> interval = archive_interval(m[3].str());
+  if (market == nullptr || !interval) return std::nullopt;
+  const int year = std::stoi(m[6].str());
+  const auto month = static_cast<unsigned>(std::stoi(m[7].str()));
+  const auto day = daily ? static_cast<unsigned>(std::stoi(m[8].str())) : 1u;
+  if (month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
+  const std::int64_t start = days_from_civil(year, month, day) * kDayMs;
+  const std::int64_t end = daily ? start + kDayMs
+                                 : days_from_civil(month == 12 ? year + 1 : year,
+                                                   month == 12 ? 1 : month + 1, 1) * kDayMs;
+  std::string file = path.substr(path.rfind('/') + 1);
+  if (m[9].matched) file.resize(file.size() - std::string(".CHECKSUM").size());
+  return ArchiveRequest{market, *interval, m[3].str(), start, end, file, m[9].matched};
+}
+
+std::string time_text(std::int64_t ms, std::int64_t period_start) {
+  return period_start >= kMicrosecondsFromMs ? std::to_string(ms) + "000" : std::to_string(ms);
+}
+
+// The headerless CSV, finished candles only, the same ones /api/v3/klines serves.
+std::string klines_csv(const ArchiveRequest& archive) {
+  const CandleWindow window{archive.start_ms, archive.end_ms - 1,
+                            std::numeric_limits<std::size_t>::max()};
+  std::string csv;
+  for (const Candle& c : earliest_candles(*archive.market, archive.interval, window,
+                                          std::numeric_limits<std::int64_t>::max())) {
+    // Microsecond close times end in 999999, as Binance writes them.
+    const std::string close_time = archive.start_ms >= kMicrosecondsFromMs
+                                       ? std::to_string(c.close_time_ms) + "999"
+                                       : std::to_string(c.close_time_ms);
+    csv += time_text(c.open_time_ms, archive.start_ms) + ',' + format_units(c.open) + ',' +
+           format_units(c.high) + ',' + format_units(c.low) + ',' + format_units(c.close) + ',' +
+           format_units(c.volume) + ',' + close_time + ',' + format_units(c.quote_volume) + ',' +
+           std::to_string(c.trade_count) + ',' + format_units(c.taker_buy_volume) + ',' +
+           format_units(c.taker_buy_quote_volume) + ",0\n";
+  }
+  return csv;
+}
+
+struct SourceFree {
+  void operator()(zip_source_t* source) const { zip_source_free(source); }
+};
+
+// One deflated entry with a fixed time: the same bytes for the same CSV, every time.
+std::string zip_of(const std::string& name, const std::string& content) {
+  zip_error_t error;
+  zip_error_init(&error);
+  std::unique_ptr<zip_source_t, SourceFree> out(zip_source_buffer_create(nullptr, 0, 0, &error));
+  zip_source_keep(out.get());
+  zip_t* archive = zip_open_from_source(out.get(), ZIP_TRUNCATE, &error);
+  zip_source_t* entry = zip_source_buffer(archive, content.data(), content.size(), 0);
+  const zip_int64_t index = zip_file_add(archive, name.c_str(), entry, ZIP_FL_ENC_UTF_8);
+  zip_file_set_mtime(archive, static_cast<zip_uint64_t>(index), kEntryTime, 0);
+  zip_close(archive);
+  zip_source_open(out.get());
+  zip_source_seek(out.get(), 0, SEEK_END);
+  const zip_int64_t size = zip_source_tell(out.get());
+  zip_source_seek(out.get(), 0, SEEK_SET);
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  zip_source_read(out.get(), bytes.data(), static_cast<zip_uint64_t>(size));
+  zip_source_close(out.get());
+  return bytes;
+}
+
+std::string sha256_hex(const std::string& bytes) {
+  std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest.data());
+  std::string hex;
+  for (const unsigned char byte : digest) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    hex += kDigits[byte >> 4];
+    hex += kDigits[byte & 0xF];
+  }
+  return hex;
+}
+
+// S3's answer for a key that is not there, which the site is.
+void answer_missing(httplib::Response& response, const std::string& key) {
+  response.status = 404;
+  response.set_content("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchKey</Code>"
+                       "<Message>The specified key does not exist.</Message><Key>" +
+                           key + "</Key></Error>",
+                       "application/xml");
+}
+
+bool matches(const std::string& pattern, const std::string& file) {
+  return !pattern.empty() && file.find(pattern) != std::string::npos;
+}
+
+}  // namespace
+
+void register_binance_archive_routes(httplib::Server& server, const SimServices& services,
+                                     const BinanceArchiveOptions& options) {
+  const SimClock& clock = services.clock;
+  FaultInjector& faults = services.faults;
+  const auto answer = [&clock, &faults, options](const httplib::Request& request,
+                                                 httplib::Response& response) {
+    const std::string key = request.path.substr(std::string(kPrefix).size() + 1);
+    const std::optional<ArchiveRequest> archive = parse_path(request.path);
+    const bool published = archive && archive->start_ms >= archive->market->listed_at_ms &&
+                           clock.now_ms() >= archive->end_ms + options.publication_delay_ms;
+    if (!published) return answer_missing(response, key);
+    const FaultSettings settings = faults.settings();
+    if (archive->checksum ? matches(settings.archive_drop_checksum, archive->file)
+                          : matches(settings.archive_drop, archive->file)) {
+      faults.record_injected("dropped_archive");
+      return answer_missing(response, key);
+    }
+    const std::string csv_name = archive->file.substr(0, archive->file.size() - 4) + ".csv";
+    std::string zip = zip_of(csv_name, klines_csv(*archive));
+    if (archive->checksum) {
+      response.set_content(sha256_hex(zip) + "  " + archive->file + "\n", "text/plain");
+      return;
+    }
+    if (matches(settings.archive_corrupt, archive->file)) {
+      faults.record_injected("corrupt_archive");
+      zip[zip.size() / 2] = static_cast<char>(zip[zip.size() / 2] ^ 0x20);
+    }
+    response.set_content(std::move(zip), "application/zip");
+  };
+  // HEAD is answered from the same handler: httplib sends the headers without the body.
+  server.Get(std::string(kPrefix) + "/data/.*", answer);
+}
+
+}  // namespace exchange_sim
