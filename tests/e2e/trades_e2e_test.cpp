@@ -174,11 +174,21 @@ TEST_P(TradesE2E, OverlappingRunsOfOneDayAllSucceedAndLandEachTradeOnce) {
             (std::vector<SqlRow>{{"success", "12"}}));
 }
 
-TEST_P(TradesE2E, TradesOfADayBeforeTheListingAreNoneAndThatIsNoFailure) {
-  // The simulator lists its markets from 2019-01-01.
+TEST_P(TradesE2E, ADayBeyondTheVenuesReachIsAUsageErrorElseNoTradesAndNoFailure) {
+  // The simulator lists its markets from 2019-01-01; Gate serves 30 days of trades, OKX 90.
   const ProcessResult run = materialize("2018-12-31");
-  ASSERT_EQ(run.exit_code, 0) << context_of(run);
-  EXPECT_EQ(harness_.query("SELECT count(*) FROM trades")[0][0], "0");
+  if (GetParam().exchange == "binance") {
+    ASSERT_EQ(run.exit_code, 0) << context_of(run);
+    EXPECT_EQ(harness_.query("SELECT count(*) FROM trades")[0][0], "0");
+    return;
+  }
+  EXPECT_EQ(run.exit_code, 2) << context_of(run);
+  EXPECT_NE(run.err.find(GetParam().exchange + " serves only the last"), std::string::npos)
+      << run.err;
+  EXPECT_NE(run.err.find("partition 2018-12-31 is out of its reach"), std::string::npos);
+  for (const auto& [key, bytes] : harness_.lake_files()) {
+    EXPECT_EQ(key.find("/trades/"), std::string::npos) << "nothing was extracted: " << key;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Venues, TradesE2E,

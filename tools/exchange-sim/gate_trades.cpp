@@ -5,6 +5,7 @@
 #include <string>
 
 #include "fixed_point.h"
+#include "candle_interval.h"
 #include "gate_protocol.h"
 #include "hashing.h"
 #include "trade_data.h"
@@ -15,6 +16,8 @@ namespace {
 constexpr std::int64_t kDefaultLimit = 100;
 constexpr std::int64_t kMaxLimit = 1000;
 constexpr std::int64_t kMaxDepth = 100'000;  // limit * (page - 1)
+// Gate serves the last 30 days of trades (gateio/gateapi-go#26).
+constexpr std::int64_t kReachMs = 30 * kDayMs;
 
 // Gate numbers trades across all pairs (`id`), and each pair's own one by one (`sequence_id`).
 std::int64_t market_index(const Market& market) { return &market - all_markets().data(); }
@@ -59,6 +62,11 @@ void answer_trades(const httplib::Request& request, httplib::Response& response,
   const std::optional<std::int64_t> last_id = optional_unsigned_param(request, "last_id");
   const bool reverse = request.has_param("reverse") && request.get_param_value("reverse") == "true";
   if (from && to && *from > *to) throw Rejection(invalid_param_value("from must not be after to"));
+  const std::int64_t reach_s = (clock.now_ms() - kReachMs) / 1000;
+  if ((from && *from < reach_s) || (to && *to < reach_s)) {
+    throw Rejection(invalid_param_value(
+        "for public trades older than 30 days, download from historical data instead"));
+  }
 
   std::string out = "[";
   const std::optional<std::int64_t> newest = last_trade_until(market, clock.now_ms());

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "fixed_point.h"
+#include "candle_interval.h"
 #include "okx_protocol.h"
 #include "trade_data.h"
 
@@ -12,6 +13,8 @@ namespace exchange_sim::okx {
 namespace {
 
 constexpr std::int64_t kMaxLimit = 100;
+// OKX's history-trades reach back three months; older trades are simply not there.
+constexpr std::int64_t kReachMs = 90 * kDayMs;
 
 nlohmann::ordered_json row(const Market& market, const Trade& trade) {
   return {{"instId", instrument_id(market)},
@@ -40,7 +43,7 @@ void answer_history_trades(const httplib::Request& request, httplib::Response& r
   if (newest) {
     // Trade numbers in [oldest, latest]: after and before bound them, exclusive.
     std::int64_t latest = *newest;
-    std::int64_t oldest = 0;
+    std::int64_t oldest = first_trade_at_or_after(market, clock.now_ms() - kReachMs);
     if (after) {
       latest = std::min(latest, by_time ? first_trade_at_or_after(market, *after) - 1 : *after - 2);
     }

@@ -20,6 +20,7 @@
 #include "cryptopipe/pipeline/config.h"
 #include "cryptopipe/pipeline/executor.h"
 #include "cryptopipe/pipeline/ohlcv_assets.h"
+#include "cryptopipe/pipeline/trade_assets.h"
 #include "cryptopipe/pipeline/run_context.h"
 #include "cryptopipe/pipes/session.h"
 
@@ -186,9 +187,13 @@ void check_history_caps(const pipeline::RunContext& context, const pipeline::Ass
                         const std::vector<UtcDay>& days, TimestampMs now) {
   for (const std::string& key : selection) {
     const pipeline::AssetSpec& asset = graph.get(key);
-    if (asset.kind != pipeline::AssetKind::kExtractOhlcv) continue;
     for (const UtcDay& day : days) {
-      pipeline::require_within_history(context.exchange_config(*asset.exchange), day, now);
+      if (asset.kind == pipeline::AssetKind::kExtractOhlcv) {
+        pipeline::require_within_history(context.exchange_config(*asset.exchange), day, now);
+      } else if (asset.kind == pipeline::AssetKind::kExtractTrades) {
+        pipeline::require_trades_within_history(context.exchange_config(*asset.exchange), day,
+                                                now);
+      }
     }
   }
 }

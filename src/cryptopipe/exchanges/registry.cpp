@@ -59,6 +59,7 @@ const std::vector<ExchangeDescriptor>& exchange_registry() {
        // "Candlestick too long ago. Maximum 10000 points ago are allowed" (exchange-apis.md 3.2).
        .ohlcv_history_candles = 10000,
        .trades = true,
+       .trades_history_days = 30,
        .create = create<GateIo>},
       {.name = Bitfinex::kName,
        .title = "Bitfinex v2 spot",
@@ -134,6 +135,7 @@ const std::vector<ExchangeDescriptor>& exchange_registry() {
        .accepts_depth = Okx::accepts_depth,
        .max_depth = 400,
        .trades = true,
+       .trades_history_days = 90,
        .create = create<Okx>},
   };
   return kRegistry;

@@ -35,6 +35,9 @@ struct ExchangeDescriptor {
   std::string_view default_archive_url = {};
   // Whether the client implements public trades (Exchange::fetch_trades and the rest).
   bool trades = false;
+  // The venue serves only its trades of this many recent days (Gate 30, OKX 90); 0 where it
+  // serves its whole history (Binance).
+  int trades_history_days = 0;
   std::unique_ptr<Exchange> (*create)(std::unique_ptr<RestSession> session) = nullptr;
 };
 

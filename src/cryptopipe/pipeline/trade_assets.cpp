@@ -6,6 +6,7 @@
 
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/core/workers.h"
+#include "cryptopipe/exchanges/registry.h"
 #include "cryptopipe/lake/keys.h"
 #include "cryptopipe/pipeline/bronze.h"
 #include "cryptopipe/transform/trade_transform.h"
@@ -162,9 +163,22 @@ nlohmann::json completeness_json(const transform::TradeSeriesStats& stats) {
 
 }  // namespace
 
+void require_trades_within_history(const ExchangeConfig& exchange, const UtcDay& day,
+                                   TimestampMs now) {
+  const int days = exchanges::find_exchange(exchange.name).trades_history_days;
+  if (days <= 0) return;
+  const TimestampMs earliest = now - static_cast<TimestampMs>(days) * kMillisPerDay;
+  if (day.start_ms() >= earliest) return;
+  throw Error(ErrorKind::kInvalidInput,
+              exchange.name + " serves only the last " + std::to_string(days) +
+                  " days of public trades (from " + format_iso8601(earliest) + " on): partition " +
+                  day.to_string() + " is out of its reach; choose a later day");
+}
+
 AssetResult extract_trades(RunContext& context, const std::string& exchange_name,
                            const UtcDay& day) {
   const ExchangeConfig& settings = context.exchange_config(exchange_name);
+  require_trades_within_history(settings, day, context.clock().now_ms());
   const std::vector<Symbol>& symbols = settings.trade_symbols;
   if (symbols.empty()) {
     throw Error(ErrorKind::kConfig, exchange_name + " has no trade_symbols configured");

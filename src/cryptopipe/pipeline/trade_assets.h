@@ -8,6 +8,11 @@
 
 namespace cryptopipe::pipeline {
 
+// Throws Error(kInvalidInput) naming the venue's reach when it serves only its recent days of
+// trades (ExchangeDescriptor::trades_history_days) and `day` began before them at time `now`.
+void require_trades_within_history(const ExchangeConfig& exchange, const UtcDay& day,
+                                   TimestampMs now);
+
 // bronze: pages through the public trades of every configured trade symbol of the exchange
 // over the day, as the venue pages (by id, time or page number), stores each response byte
 // for byte with its provenance, then an extraction manifest per market naming the pages and

@@ -3,19 +3,10 @@
 #include <algorithm>
 
 #include "cryptopipe/core/decimal.h"
+#include "cryptopipe/exchanges/trade_pages.h"
 
 namespace cryptopipe::transform {
 namespace {
-
-bool all_digits(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(),
-                                      [](char c) { return c >= '0' && c <= '9'; });
-}
-
-int compare_ids(std::string_view a, std::string_view b) {
-  if (all_digits(a) && all_digits(b) && a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
-  return a.compare(b) < 0 ? -1 : (a == b ? 0 : 1);
-}
 
 // The last trade taken, kept to recognise its copies on the next page.
 struct TakenTrade {
@@ -75,7 +66,7 @@ int compare_positions(const TradePosition& a, const TradePosition& b) {
     return 0;
   }
   if (a.ts != b.ts) return a.ts < b.ts ? -1 : 1;
-  return compare_ids(a.id, b.id);
+  return exchanges::compare_trade_ids(a.id, b.id);
 }
 
 TradeSeriesTransformer::TradeSeriesTransformer(const lake::ObjectStore& lake,
