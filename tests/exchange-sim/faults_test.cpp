@@ -213,7 +213,10 @@ TEST(Faults, SettingsAreReadableAndChangeableAtRunTime) {
                                                                 {"duplicate_rate", 0.0},
                                                                 {"shuffle", false},
                                                                 {"gap_from_ms", 0},
-                                                                {"gap_to_ms", 0}}));
+                                                                {"gap_to_ms", 0},
+                                                                {"archive_corrupt", ""},
+                                                                {"archive_drop", ""},
+                                                                {"archive_drop_checksum", ""}}));
 
   simulator.set_faults({{"latency_ms", 0},
                         {"error_rate", 1},
