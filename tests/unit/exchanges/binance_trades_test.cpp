@@ -270,7 +270,7 @@ class FakeBinanceTrades {
                         {"m", !it->taker_buys},
                         {"M", true}});
       }
-      response.set_content(page.dump(), "application/json");
+      response.set_content(page.dump(), unit::kUncompressed);
     });
     local_.start();
   }

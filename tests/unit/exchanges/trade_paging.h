@@ -17,6 +17,10 @@
 
 namespace cryptopipe::unit {
 
+// The content type the fake venues answer with: httplib compresses JSON for a client that
+// accepts brotli, as the engine's does, at a cost of seconds over the hundred pages of a test.
+inline constexpr const char* kUncompressed = "application/octet-stream";
+
 // One trade of a made-up history: `number` counts the market's trades one by one from 1.
 struct HistoryTrade {
   std::int64_t number = 0;
