@@ -17,10 +17,11 @@ namespace cryptopipe::exchanges {
 // CHANGELOG 2025-03-05; rest-api.md "Compressed/Aggregate trades list"), at most 1000 a page,
 // oldest first. startTime, endTime and fromId are all inclusive; with startTime and endTime
 // the oldest trades of the window come (CHANGELOG 2022-05-17). The two had to lie within an
-// hour of each other until 2023-08-25, which some mirrors still enforce: windows are an hour
-// at most. Rows are {a, p, q, f, l, T, m, M}: `a` the aggregate id, consecutive per market (the
-// sequence), `T` ms, `m` true where the buyer was the maker, so the taker sold. The live API
-// sends a, f, l, T as JSON numbers; ccxt's recorded case has them as strings: both are read.
+// hour of each other until 2022-12-05 (and still must on Binance's futures routes): windows
+// are an hour at most. Rows are {a, p, q, f, l, T, m, M}: `a` the aggregate id, numbered one
+// by one per market (the sequence), `T` ms, `m` true where the buyer was the maker, so the
+// taker sold. The live API sends a, f, l, T as JSON numbers; ccxt's recorded case has them as
+// strings: both are read.
 class Binance final : public Exchange {
  public:
   static constexpr std::string_view kName = "binance";

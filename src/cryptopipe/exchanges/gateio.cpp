@@ -110,6 +110,15 @@ RawTrade read_trade(simdjson::dom::element entry) {
     trade.malformed = "create_time_ms is not a decimal of milliseconds";
     return trade;
   }
+  // Where the whole seconds come too, they must be those of create_time_ms: a time in seconds
+  // there (as the futures routes write it) would otherwise pass for 1970.
+  TimestampMs seconds_ms = 0;
+  if (!object["create_time"].get(value) &&
+      (!read_seconds(value, seconds_ms) ||
+       seconds_ms / kMillisPerSecond != trade.ts / kMillisPerSecond)) {
+    trade.malformed = "create_time_ms is not the time create_time gives";
+    return trade;
+  }
   if (!object["sequence_id"].get(value)) {
     std::int64_t sequence = 0;
     if (!read_integer(value, sequence)) {

@@ -11,17 +11,19 @@ namespace cryptopipe::exchanges {
 // Unix seconds and rows are [t, quote volume, close, high, low, open, base volume, closed];
 // order-book times are milliseconds; errors are HTTP 4xx with {label, message}.
 //
-// Public trades: GET /spot/trades ("Retrieve market trades"; gateapi-go/-python/-csharp
-// docs/SpotApi.md ListTrades, and Gate's API v4 reference of the same name) with
-// currency_pair, from and to (Unix seconds; the engine takes both as inclusive, as it does for
-// candles: Gate does not say), limit (default 100, at most 1000) and page (from 1). Without
-// from and to Gate answers the last 30 days. "limit * (page - 1) <= 100,000": a window serves
-// at most 101 pages of 1000. `last_id` paging exists but "is no longer recommended" and makes
-// Gate ignore the time range: not used. Rows come newest first (ccxt's gate fetch_trades reads
-// them so), {id, create_time, create_time_ms, currency_pair, side, amount, price, sequence_id}
-// as strings: `side` is the taker's, `create_time_ms` milliseconds with a fraction
-// ("1710327648162.035000"), `sequence_id` the "Consecutive trade ID within a single market".
-// The futures routes write create_time_ms in seconds: only the spot route is read here.
+// Public trades: GET /spot/trades ("Retrieve market trades" in Gate's API v4 reference, and
+// ListTrades in gateapi-go/-python/-csharp docs/SpotApi.md) with currency_pair, from and to
+// (Unix seconds; the engine takes both as inclusive, as for candles: Gate does not say), limit
+// (default 100, at most 1000) and page (from 1). "limit * (page - 1) <= 100,000": one query
+// serves at most 101 pages of 1000. Without from and to Gate answers the last 30 days, and
+// older trades are refused ("for public trades older than 30 days, download from historical
+// data instead", gateio/gateapi-go#26, 2022). `last_id` paging "is no longer recommended" and
+// makes Gate ignore the time range: not used. Rows come newest first, pages too, "by design ...
+// Other parameters will not change the sorting" (a Gate maintainer in gateapi-go#26). Rows are
+// {id, create_time, create_time_ms, currency_pair, side, amount, price, sequence_id}, strings:
+// `side` is the taker's, `create_time_ms` milliseconds with a fraction ("1710327648162.035000";
+// the futures routes write seconds there) and `sequence_id` the "Consecutive trade ID within a
+// single market" (Trade.md of the same SDKs).
 class GateIo final : public Exchange {
  public:
   static constexpr std::string_view kName = "gateio";

@@ -5,7 +5,10 @@
 #include <string>
 
 #include "cryptopipe/core/error.h"
+#include "cryptopipe/core/log.h"
 #include "cryptopipe/exchanges/registry.h"
+#include "cryptopipe/net/rate_limiter.h"
+#include "unit/test_helpers.h"
 
 namespace cryptopipe::exchanges {
 namespace {
@@ -31,6 +34,34 @@ TEST(ExchangeRegistry, EveryVenueDescribesItselfConsistently) {
     EXPECT_NE(venue.create, nullptr);
     EXPECT_EQ(&find_exchange(venue.name), &venue);
   }
+}
+
+TEST(ExchangeRegistry, PublicTradesAreBinancesGatesAndOkxsAlone) {
+  unit::FakeClock clock;
+  net::RateLimiter limiter(1, std::chrono::seconds(1), clock);
+  const Logger logger("test", LogFormat::kJson, LogLevel::kError);
+  std::set<std::string> with_trades;
+  for (const ExchangeDescriptor& venue : exchange_registry()) {
+    SCOPED_TRACE(std::string(venue.name));
+    const auto exchange = venue.create(std::make_unique<RestSession>(
+        std::string(venue.name), RestSettings{.base_url = "http://127.0.0.1:9"}, limiter, clock,
+        logger));
+    if (venue.trades) {
+      with_trades.insert(std::string(venue.name));
+      const TradesRequest first = exchange->first_trades_request(0, kMillisPerDay);
+      EXPECT_EQ(first.start, 0);
+      EXPECT_EQ(first.end, kMillisPerDay);
+      continue;
+    }
+    EXPECT_TRUE(unit::ThrowsError([&] { exchange->first_trades_request(0, kMillisPerDay); },
+                                  ErrorKind::kInvalidInput,
+                                  {std::string(venue.name) + " public trades are not supported"}));
+    std::string body = "[]";
+    std::vector<RawTrade> trades;
+    EXPECT_TRUE(unit::ThrowsError([&] { exchange->parse_trades(body, trades); },
+                                  ErrorKind::kInvalidInput, {"not supported"}));
+  }
+  EXPECT_EQ(with_trades, (std::set<std::string>{"binance", "gateio", "okx"}));
 }
 
 TEST(ExchangeRegistry, AnUnknownNameIsAConfigurationErrorListingTheKnownOnes) {
