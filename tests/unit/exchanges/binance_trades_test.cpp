@@ -207,9 +207,11 @@ TEST(BinanceTradesPaging, StopsAtTheEndOrWhenCaughtUp) {
   const auto full = client.exchange.next_trades_request(*by_id, page_of(13, 1000, kDay + 5, 1));
   ASSERT_TRUE(full.has_value());
   EXPECT_EQ(full->from_id, "1013");
-  // A short page by id: caught up with now.
-  EXPECT_FALSE(client.exchange.next_trades_request(*full, page_of(1013, 999, kDay + 9, 1)));
-  // An empty page by id: nothing newer yet.
+  // A short page by id goes on too: a page missing trades must not end the day early.
+  const auto short_page = client.exchange.next_trades_request(*full, page_of(1013, 999, kDay + 9, 1));
+  ASSERT_TRUE(short_page.has_value());
+  EXPECT_EQ(short_page->from_id, "2012");
+  // An empty page by id: caught up with now, nothing newer yet.
   EXPECT_FALSE(client.exchange.next_trades_request(*full, {}));
   // A full page reaching the end: the day is covered.
   EXPECT_FALSE(
@@ -336,10 +338,12 @@ TEST(BinanceTradesPaging, TodayEndsWhenCaughtUpWithNow) {
   FakeBinanceTrades server(unit::spread_trades(kDay + 3 * kHour, kDay + 4 * kHour, 1500, 1));
   TestBinance client(server.base_url());
   const auto pages = unit::page_through(client.exchange, kBtc, kDay, kDay + 24 * kHour);
-  ASSERT_EQ(pages.size(), 5u);  // hours 0 to 2 empty, then 1000 and a short page of 500
+  // Hours 0 to 2 empty, then 1000, a short page of 500 and the empty page that ends it.
+  ASSERT_EQ(pages.size(), 6u);
   EXPECT_TRUE(pages[0].empty());
   EXPECT_EQ(pages[3].size(), 1000u);
   EXPECT_EQ(pages[4].size(), 500u);
+  EXPECT_TRUE(pages[5].empty());
   EXPECT_EQ(unit::id_counts(pages, kDay, kDay + 24 * kHour).size(), 1500u);
 }
 
