@@ -66,7 +66,7 @@ SELECT 'binance', regexp_replace(market, 'USDT\$', '/USDT'), '1m',
 FROM klines_csv;
 SQL
 start=$(date +%s%N)
-curl --silent --fail --parallel --parallel-max 8 --config "$work/curl.conf"
+curl --silent --no-progress-meter --fail --parallel --parallel-max 8 --config "$work/curl.conf"
 "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 "postgresql://cryptopipe@127.0.0.1:$PG_PORT/theirs" \
   -f "$work/load.sql"
 end=$(date +%s%N)

@@ -85,13 +85,22 @@ Target exchange_responses(const std::string& name) {
   };
 }
 
-// Binance's bulk kline archives: an odd first byte makes the rest a zip to open, an even one
-// the CSV inside; every candle that reads goes through the transform's row checks.
+// Binance's bulk archives: the first byte picks klines or aggregate trades, as a zip to open or
+// as the CSV inside; every candle that reads goes through the transform's row checks.
 void binance_archives(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return;
   const std::string rest(reinterpret_cast<const char*>(data) + 1, size - 1);
-  std::vector<exchanges::RawCandle> candles;
   std::string csv;
+  if (data[0] % 4 >= 2) {
+    std::vector<exchanges::RawTrade> trades;
+    if (data[0] % 2 == 1) {
+      exchanges::parse_agg_trade_archive(rest, csv, trades);
+    } else {
+      exchanges::parse_agg_trade_csv(rest, trades);
+    }
+    return;
+  }
+  std::vector<exchanges::RawCandle> candles;
   if (data[0] % 2 == 1) {
     exchanges::parse_kline_archive(rest, csv, candles);
   } else {

@@ -114,6 +114,13 @@ KLINE_CSVS = [
 ]
 
 
+# The CSV of Binance's daily aggTrades archives.
+AGG_TRADE_CSVS = [
+    "3379005,94591.79000000,0.00060000,4393013,4393013,1735776000046413,True,True\n",
+    "26129,0.01633102,4.70443515,27781,27781,1498793709153,true,true\n",
+]
+
+
 def pipes_param(value: dict) -> bytes:
     """A DAGSTER_PIPES_CONTEXT value the way Dagster encodes it: base64 of zlib of JSON."""
     return base64.b64encode(zlib.compress(json.dumps(value).encode()))
@@ -152,6 +159,8 @@ def main() -> int:
         with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(f"BTCUSDT-1m-2024-01-30-{i}.csv", csv)
         write(corpus / "binance_archives", f"zip-{i}", b"\x01" + packed.getvalue())
+    for i, csv in enumerate(AGG_TRADE_CSVS):
+        write(corpus / "binance_archives", f"agg-csv-{i}", b"\x02" + csv.encode())
     return 0
 
 

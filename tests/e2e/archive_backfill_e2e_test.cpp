@@ -121,6 +121,43 @@ TEST_F(ArchiveBackfill, ACorruptOrMissingArchiveIsPassedOverForRestAndGoldStaysT
   EXPECT_GT(injected.at("dropped_archive").get<int>(), 0);
 }
 
+TEST(ArchiveBackfillTrades, AFinishedDaysTradesComeFromItsAggTradesArchiveTheSameAsByRest) {
+  Simulator sim({"--trade-spacing-ms", "30000"});
+  PipelineHarness archived(sim.base_url("binance"));
+  archived.write_config({"BTC/USDT"}, {"1h"}, {"BTC/USDT", "ETH/USDT"});
+  std::ofstream(archived.config_path(), std::ios::app)
+      << "    archive_url: " << sim.base_url("binance-data") << "\n";
+  PipelineHarness rest_only(sim.base_url("binance"));
+  rest_only.write_config({"BTC/USDT"}, {"1h"}, {"BTC/USDT", "ETH/USDT"});
+  const std::string day = utc_day_ago(3);
+  sim.set_faults({{"archive_corrupt", "ETHUSDT-aggTrades-" + day}});
+  for (const PipelineHarness* harness : {&archived, &rest_only}) {
+    const ProcessResult run = harness->cryptopipe(
+        {"materialize", "--select", "*load_trades_to_postgres", "--partition", day});
+    ASSERT_EQ(run.exit_code, 0) << context_of(run);
+    EXPECT_NE(run.out.find("checks: 2 passed, 0 failed"), std::string::npos) << run.out;
+  }
+  constexpr const char* kTrades =
+      "SELECT exchange, symbol, trade_id, sequence, ts, price, amount, side FROM trades "
+      "ORDER BY symbol, sequence";
+  const auto gold = archived.query(kTrades);
+  EXPECT_EQ(gold.size(), 2u * 2880);
+  EXPECT_EQ(gold, rest_only.query(kTrades));
+  int from_archive = 0;
+  for (const auto& [key, bytes] : archived.lake_files()) {
+    if (key.find("bronze/binance/trades/") != 0 || key.find("/_extractions/") == std::string::npos) {
+      continue;
+    }
+    const nlohmann::json manifest = nlohmann::json::parse(bytes);
+    const bool archive = manifest.at("pages")[0].value("source", "") == "archive";
+    from_archive += archive;
+    // BTC from its archive, one page; ETH's archive was corrupt: by REST, and said so.
+    EXPECT_EQ(archive, manifest.at("symbol") == "BTC/USDT") << manifest.dump();
+    EXPECT_EQ(manifest.contains("archive_refused"), manifest.at("symbol") == "ETH/USDT");
+  }
+  EXPECT_EQ(from_archive, 1);
+}
+
 TEST_F(ArchiveBackfill, ARunWithoutAnArchiveUrlNeverAsksTheArchiveSite) {
   ASSERT_EQ(backfill(rest_only_, utc_day_ago(3), utc_day_ago(3)).exit_code, 0);
   for (const auto& [route, counts] : sim_.stats().at("routes").items()) {

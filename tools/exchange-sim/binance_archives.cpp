@@ -4,6 +4,9 @@
 #include <zip.h>
 
 #include <array>
+#include <deque>
+#include <map>
+#include <mutex>
 #include <cstdio>
 #include <ctime>
 #include <limits>
@@ -17,6 +20,7 @@
 #include "candle_interval.h"
 #include "fixed_point.h"
 #include "market_data.h"
+#include "trade_data.h"
 
 namespace exchange_sim {
 namespace {
@@ -28,6 +32,7 @@ constexpr std::int64_t kMicrosecondsFromMs = 1'735'689'600'000;
 constexpr std::time_t kEntryTime = 1'577'836'800;
 
 struct ArchiveRequest {
+  bool agg_trades;  // data/spot/daily/aggTrades, else klines
   const Market* market;
   CandleInterval interval;
   std::string interval_token;
@@ -81,7 +86,25 @@ std::optional<ArchiveRequest> parse_path(const std::string& path) {
                                                    month == 12 ? 1 : month + 1, 1) * kDayMs;
   std::string file = path.substr(path.rfind('/') + 1);
   if (m[9].matched) file.resize(file.size() - std::string(".CHECKSUM").size());
-  return ArchiveRequest{market, *interval, m[3].str(), start, end, file, m[9].matched};
+  return ArchiveRequest{false, market, *interval, m[3].str(), start, end, file, m[9].matched};
+}
+
+// data/spot/daily/aggTrades/{SYMBOL}/{SYMBOL}-aggTrades-{YYYY-MM-DD}.zip[.CHECKSUM]
+std::optional<ArchiveRequest> parse_agg_trades_path(const std::string& path) {
+  static const std::regex kPath(
+      R"(^/binance-data/data/spot/daily/aggTrades/([A-Z0-9]+)/([A-Z0-9]+)-aggTrades-)"
+      R"(([0-9]{4})-([0-9]{2})-([0-9]{2})\.zip(\.CHECKSUM)?$)");
+  std::smatch m;
+  if (!std::regex_match(path, m, kPath) || m[1] != m[2]) return std::nullopt;
+  const Market* market = find_market(m[1].str());
+  const auto month = static_cast<unsigned>(std::stoi(m[4].str()));
+  const auto day = static_cast<unsigned>(std::stoi(m[5].str()));
+  if (market == nullptr || month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
+  const std::int64_t start = days_from_civil(std::stoi(m[3].str()), month, day) * kDayMs;
+  std::string file = path.substr(path.rfind('/') + 1);
+  if (m[6].matched) file.resize(file.size() - std::string(".CHECKSUM").size());
+  return ArchiveRequest{true, market, CandleInterval::fixed(kDayMs), "", start, start + kDayMs,
+                        file, m[6].matched};
 }
 
 std::string time_text(std::int64_t ms, std::int64_t period_start) {
@@ -104,6 +127,22 @@ std::string klines_csv(const ArchiveRequest& archive) {
            format_units(c.volume) + ',' + close_time + ',' + format_units(c.quote_volume) + ',' +
            std::to_string(c.trade_count) + ',' + format_units(c.taker_buy_volume) + ',' +
            format_units(c.taker_buy_quote_volume) + ",0\n";
+  }
+  return csv;
+}
+
+// The day's aggregate trades as the aggTrades route serves them: aggregate id, price, quantity,
+// first and last trade id, time, whether the buyer was the maker, whether it was the best match.
+std::string agg_trades_csv(const ArchiveRequest& archive) {
+  std::string csv;
+  const std::int64_t first = first_trade_at_or_after(*archive.market, archive.start_ms);
+  const std::int64_t last = first_trade_at_or_after(*archive.market, archive.end_ms);
+  for (std::int64_t number = first; number < last; ++number) {
+    const Trade trade = trade_at(*archive.market, number);
+    csv += std::to_string(trade.number) + ',' + format_units(trade.price) + ',' +
+           format_units(trade.quantity) + ',' + std::to_string(trade.first_fill) + ',' +
+           std::to_string(trade.last_fill) + ',' + time_text(trade.time_ms, archive.start_ms) +
+           ',' + (trade.buyer_is_maker ? "True" : "False") + ",True\n";
   }
   return csv;
 }
@@ -154,6 +193,42 @@ void answer_missing(httplib::Response& response, const std::string& key) {
                        "application/xml");
 }
 
+// Built archives, so that a checksum and its zip (asked one after the other) cost one build:
+// the oldest go first past kCachedArchives (about 30 MB of daily 1m zips).
+class ArchiveCache {
+ public:
+  struct Built {
+    std::string zip;
+    std::string sha256;
+  };
+
+  template <typename Build>
+  std::shared_ptr<const Built> get(const std::string& name, Build build) {
+    {
+      const std::lock_guard lock(mutex_);
+      if (const auto found = built_.find(name); found != built_.end()) return found->second;
+    }
+    auto made = std::make_shared<Built>();
+    made->zip = build();
+    made->sha256 = sha256_hex(made->zip);
+    const std::lock_guard lock(mutex_);
+    if (built_.emplace(name, made).second) {
+      order_.push_back(name);
+      if (order_.size() > kCachedArchives) {
+        built_.erase(order_.front());
+        order_.pop_front();
+      }
+    }
+    return made;
+  }
+
+ private:
+  static constexpr std::size_t kCachedArchives = 512;
+  std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<const Built>> built_;
+  std::deque<std::string> order_;
+};
+
 bool matches(const std::string& pattern, const std::string& file) {
   return !pattern.empty() && file.find(pattern) != std::string::npos;
 }
@@ -164,10 +239,12 @@ void register_binance_archive_routes(httplib::Server& server, const SimServices&
                                      const BinanceArchiveOptions& options) {
   const SimClock& clock = services.clock;
   FaultInjector& faults = services.faults;
-  const auto answer = [&clock, &faults, options](const httplib::Request& request,
-                                                 httplib::Response& response) {
+  auto cache = std::make_shared<ArchiveCache>();
+  const auto answer = [&clock, &faults, options, cache](const httplib::Request& request,
+                                                        httplib::Response& response) {
     const std::string key = request.path.substr(std::string(kPrefix).size() + 1);
-    const std::optional<ArchiveRequest> archive = parse_path(request.path);
+    std::optional<ArchiveRequest> archive = parse_path(request.path);
+    if (!archive) archive = parse_agg_trades_path(request.path);
     const bool published = archive && archive->start_ms >= archive->market->listed_at_ms &&
                            clock.now_ms() >= archive->end_ms + options.publication_delay_ms;
     if (!published) return answer_missing(response, key);
@@ -178,11 +255,15 @@ void register_binance_archive_routes(httplib::Server& server, const SimServices&
       return answer_missing(response, key);
     }
     const std::string csv_name = archive->file.substr(0, archive->file.size() - 4) + ".csv";
-    std::string zip = zip_of(csv_name, klines_csv(*archive));
+    const auto built = cache->get(request.path.substr(0, request.path.find(".zip") + 4), [&] {
+      return zip_of(csv_name,
+                    archive->agg_trades ? agg_trades_csv(*archive) : klines_csv(*archive));
+    });
     if (archive->checksum) {
-      response.set_content(sha256_hex(zip) + "  " + archive->file + "\n", "text/plain");
+      response.set_content(built->sha256 + "  " + archive->file + "\n", "text/plain");
       return;
     }
+    std::string zip = built->zip;
     if (matches(settings.archive_corrupt, archive->file)) {
       faults.record_injected("corrupt_archive");
       zip[zip.size() / 2] = static_cast<char>(zip[zip.size() / 2] ^ 0x20);

@@ -111,6 +111,59 @@ RawCandle read_kline_line(std::string_view line) {
   return row;
 }
 
+// Calls `read` with every non-empty line of an archive's CSV. Some of Binance's archives start
+// with a header line; no data line starts with a letter.
+template <typename Read>
+void for_each_data_line(std::string_view text, Read read) {
+  bool first = true;
+  while (!text.empty()) {
+    const std::size_t newline = text.find('\n');
+    std::string_view line = text.substr(0, newline);
+    text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) continue;
+    const bool header = first && (line.front() < '0' || line.front() > '9');
+    first = false;
+    if (!header) read(line);
+  }
+}
+
+// agg id, price, quantity, first trade id, last trade id, time, buyer is maker, best match.
+RawTrade read_agg_trade_line(std::string_view line) {
+  constexpr std::size_t kColumns = 8;
+  RawTrade trade;
+  std::string_view fields[kColumns];
+  std::size_t count = 0;
+  while (count < kColumns) {
+    const std::size_t comma = line.find(',');
+    fields[count++] = line.substr(0, comma);
+    if (comma == std::string_view::npos) break;
+    line.remove_prefix(comma + 1);
+  }
+  if (count < 7) {
+    trade.malformed = "line has too few fields";
+    return trade;
+  }
+  std::int64_t id = 0;
+  const auto [end, error] = std::from_chars(fields[0].data(), fields[0].data() + fields[0].size(), id);
+  if (error != std::errc() || end != fields[0].data() + fields[0].size() ||
+      !read_time(fields[5], trade.ts)) {
+    trade.malformed = "bad aggregate id or time";
+    return trade;
+  }
+  const std::string_view maker = fields[6];
+  if (maker != "True" && maker != "False" && maker != "true" && maker != "false") {
+    trade.malformed = "bad buyer-is-maker flag";
+    return trade;
+  }
+  trade.id = fields[0];
+  trade.sequence = id;
+  trade.price = fields[1];
+  trade.amount = fields[2];
+  trade.side = (maker == "True" || maker == "true") ? "sell" : "buy";
+  return trade;
+}
+
 }  // namespace
 
 BinanceArchive::BinanceArchive(std::unique_ptr<RestSession> session)
@@ -125,8 +178,19 @@ std::optional<ArchiveFile> BinanceArchive::daily_klines(const Symbol& symbol,
                                                         const UtcDay& day) {
   const std::string market = symbol.base() + symbol.quote();
   const std::string interval(timeframe.name());
-  const std::string file = market + "-" + interval + "-" + day.to_string() + ".zip";
-  const std::string path = "/data/spot/daily/klines/" + market + "/" + interval + "/" + file;
+  return daily_file("klines/" + market + "/" + interval,
+                    market + "-" + interval + "-" + day.to_string() + ".zip");
+}
+
+std::optional<ArchiveFile> BinanceArchive::daily_agg_trades(const Symbol& symbol,
+                                                            const UtcDay& day) {
+  const std::string market = symbol.base() + symbol.quote();
+  return daily_file("aggTrades/" + market, market + "-aggTrades-" + day.to_string() + ".zip");
+}
+
+std::optional<ArchiveFile> BinanceArchive::daily_file(const std::string& folder,
+                                                      const std::string& file) {
+  const std::string path = "/data/spot/daily/" + folder + "/" + file;
   ArchiveFile archive;
   try {
     // The checksum first: without it the zip could not be trusted anyway.
@@ -166,16 +230,19 @@ void parse_kline_archive(const std::string& zip, std::string& csv, std::vector<R
 
 void parse_kline_csv(std::string_view text, std::vector<RawCandle>& rows) {
   rows.clear();
-  while (!text.empty()) {
-    const std::size_t newline = text.find('\n');
-    std::string_view line = text.substr(0, newline);
-    text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty()) continue;
-    // Some of Binance's archives start with a header line; no data line starts with a letter.
-    if (rows.empty() && (line.front() < '0' || line.front() > '9')) continue;
-    rows.push_back(read_kline_line(line));
-  }
+  for_each_data_line(text, [&rows](std::string_view line) { rows.push_back(read_kline_line(line)); });
+}
+
+void parse_agg_trade_archive(const std::string& zip, std::string& csv,
+                             std::vector<RawTrade>& trades) {
+  inflate_single_entry(zip, csv);
+  parse_agg_trade_csv(csv, trades);
+}
+
+void parse_agg_trade_csv(std::string_view text, std::vector<RawTrade>& trades) {
+  trades.clear();
+  for_each_data_line(text,
+                     [&trades](std::string_view line) { trades.push_back(read_agg_trade_line(line)); });
 }
 
 }  // namespace cryptopipe::exchanges

@@ -39,8 +39,13 @@ class BinanceArchive {
   // its checksum or the checksum file is not one, and the session's errors for the rest.
   std::optional<ArchiveFile> daily_klines(const Symbol& symbol, const Timeframe& timeframe,
                                           const UtcDay& day);
+  // The day's aggregate trades of the market, the same way.
+  std::optional<ArchiveFile> daily_agg_trades(const Symbol& symbol, const UtcDay& day);
 
  private:
+  // data/spot/daily/{path}/{file} and its checksum file, verified.
+  std::optional<ArchiveFile> daily_file(const std::string& path, const std::string& file);
+
   std::unique_ptr<RestSession> session_;
 };
 
@@ -51,5 +56,12 @@ class BinanceArchive {
 void parse_kline_archive(const std::string& zip, std::string& csv, std::vector<RawCandle>& rows);
 // The CSV inside, read into `rows` (replaced; views into `csv`).
 void parse_kline_csv(std::string_view csv, std::vector<RawCandle>& rows);
+
+// Reads the aggregate trades of an archive zip into `trades` (replaced), like the klines: the
+// aggregate id is the trade's id and sequence, and a buyer who was the maker makes the taker a
+// seller. Oldest first, as the archive lists them.
+void parse_agg_trade_archive(const std::string& zip, std::string& csv,
+                             std::vector<RawTrade>& trades);
+void parse_agg_trade_csv(std::string_view csv, std::vector<RawTrade>& trades);
 
 }  // namespace cryptopipe::exchanges

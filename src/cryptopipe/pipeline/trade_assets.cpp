@@ -39,6 +39,47 @@ struct MarketRecord {
   std::int64_t objects = 0;
 };
 
+// A finished day the venue has archived comes from its daily aggregate-trades zip (checksum
+// verified, kept byte for byte) instead of a page per thousand trades; a day not published, or
+// an archive refused (its reason in `refused`), comes by REST.
+bool extract_from_archive(RunContext& context, const lake::SeriesId& series, const UtcDay& day,
+                          nlohmann::json& pages, std::int64_t& rows, std::string& refused) {
+  if (context.clock().now_ms() < day.end_ms()) return false;
+  const std::unique_ptr<exchanges::BinanceArchive> archive = context.archive(series.exchange);
+  if (!archive) return false;
+  try {
+    std::optional<exchanges::ArchiveFile> file = archive->daily_agg_trades(series.symbol, day);
+    if (!file) return false;
+    const std::string key =
+        store_archive(context, lake::bronze_partition_prefix(series, day), 0, *file);
+    std::string csv;
+    std::vector<exchanges::RawTrade> trades;
+    try {
+      exchanges::parse_agg_trade_archive(file->zip.body, csv, trades);
+    } catch (const Error& e) {
+      throw Error(e.kind(), std::string(e.what()) + " (GET " + file->zip.url + ", kept as " + key + ")");
+    }
+    nlohmann::json page = page_record(key, file->zip, trades.size());
+    page["source"] = "archive";
+    page["checksum_url"] = file->checksum_url;
+    page["sha256"] = file->checksum;
+    if (!trades.empty()) page["first"] = position_json(trades.front());
+    pages.push_back(std::move(page));
+    rows = static_cast<std::int64_t>(trades.size());
+    return true;
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::kBadPayload) throw;
+    refused = e.what();
+    context.logger().warn("archive refused, the day comes by REST",
+                          {{"exchange", series.exchange},
+                           {"symbol", series.symbol.unified()},
+                           {"dataset", kDataset},
+                           {"partition", day.to_string()},
+                           {"error", refused}});
+    return false;
+  }
+}
+
 MarketRecord extract_market(RunContext& context, exchanges::Exchange& exchange,
                             const lake::SeriesId& series, const UtcDay& day) {
   const TimestampMs started = context.clock().now_ms();
@@ -47,8 +88,10 @@ MarketRecord extract_market(RunContext& context, exchanges::Exchange& exchange,
   std::int64_t rows = 0;
   TimestampMs last_requested_at = started;
   std::vector<exchanges::RawTrade> trades;
+  std::string archive_refused;
+  const bool archived = extract_from_archive(context, series, day, pages, rows, archive_refused);
   exchanges::TradesRequest request = exchange.first_trades_request(day.start_ms(), day.end_ms());
-  for (int sequence = 0;; ++sequence) {
+  for (int sequence = 0; !archived; ++sequence) {
     if (sequence == kMaxPagesPerDay) {
       throw Error(ErrorKind::kBadPayload, series.exchange + " " + series.symbol.unified() +
                                               " trades of " + day.to_string() + " ran past " +
@@ -88,6 +131,7 @@ MarketRecord extract_market(RunContext& context, exchanges::Exchange& exchange,
                      {"covered_until", std::min(day.end_ms(), last_requested_at)},
                      {"rows", rows},
                      {"pages", pages}};
+  if (!archive_refused.empty()) record.manifest["archive_refused"] = archive_refused;
   record.rows = rows;
   record.objects = static_cast<std::int64_t>(pages.size()) + 1;
   record.summary = {{"symbol", series.symbol.unified()},
@@ -119,7 +163,8 @@ transform::TradeSeriesInput read_extraction(const lake::ObjectStore& lake,
     for (const nlohmann::json& page : manifest.at("pages")) {
       transform::TradePage record{page.at("key").get<std::string>(),
                                   page.at("rows").get<std::int64_t>(),
-                                  {}};
+                                  {},
+                                  page.value("source", "rest") == "archive"};
       if (const auto first = page.find("first"); first != page.end()) {
         record.first.ts = first->at("ts").get<TimestampMs>();
         record.first.id = first->at("id").get<std::string>();

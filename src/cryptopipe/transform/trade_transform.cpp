@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "cryptopipe/core/decimal.h"
+#include "cryptopipe/exchanges/binance_archive.h"
 #include "cryptopipe/exchanges/trade_pages.h"
 
 namespace cryptopipe::transform {
@@ -94,7 +95,11 @@ TradeSeriesStats TradeSeriesTransformer::run(const TradeSeriesInput& input,
   for (const TradePage* page : pages) {
     lake_.read(page->key, body_);
     stats.bytes_in += static_cast<std::int64_t>(body_.size());
-    exchange_.parse_trades(body_, trades_);
+    if (page->archive) {
+      exchanges::parse_agg_trade_archive(body_, csv_, trades_);
+    } else {
+      exchange_.parse_trades(body_, trades_);
+    }
     for (std::size_t index = 0; index < trades_.size(); ++index) {
       const exchanges::RawTrade& trade = trades_[index];
       const auto reject = [&](TradeRejectReason reason) {

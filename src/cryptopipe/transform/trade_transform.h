@@ -47,6 +47,7 @@ struct TradePage {
   std::string key;
   std::int64_t rows = 0;
   TradePosition first;
+  bool archive = false;  // a venue's bulk archive (a zip of CSV), not a REST answer
 };
 
 struct TradeSeriesInput {
@@ -106,6 +107,7 @@ class TradeSeriesTransformer {
   const lake::ObjectStore& lake_;
   const exchanges::Exchange& exchange_;
   std::string body_;
+  std::string csv_;  // an archive's inflated CSV, which the trades of its page point into
   std::vector<exchanges::RawTrade> trades_;
 };
 

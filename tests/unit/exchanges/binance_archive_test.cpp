@@ -107,6 +107,31 @@ TEST(KlineArchive, BytesThatAreNotAZipOfOneFileAreABadPayload) {
                           ErrorKind::kBadPayload, {"binance archive"}));
 }
 
+TEST(AggTradeArchive, ReadsEachAggregateAsATradeNumberedByItsId) {
+  std::string csv;
+  std::vector<RawTrade> trades;
+  parse_agg_trade_archive(
+      zip_of({{"BTCUSDT-aggTrades-2025-01-02.csv",
+               "agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,"
+               "is_buyer_maker,is_best_match\n"
+               "3379005,94591.79000000,0.00060000,4393013,4393013,1735776000046413,True,True\n"
+               "3379006,94591.80000000,0.01000000,4393014,4393015,1735776000048000,False,True\n"
+               "3379007,1,2,3\n"}}),
+      csv, trades);
+  ASSERT_EQ(trades.size(), 3u);
+  EXPECT_EQ(trades[0].id, "3379005");
+  EXPECT_EQ(trades[0].sequence, 3379005);
+  EXPECT_EQ(trades[0].ts, 1735776000046);
+  EXPECT_EQ(trades[0].price, "94591.79000000");
+  EXPECT_EQ(trades[0].amount, "0.00060000");
+  EXPECT_EQ(trades[0].side, "sell");
+  EXPECT_EQ(trades[1].side, "buy");
+  EXPECT_EQ(trades[1].ts, 1735776000048);
+  EXPECT_EQ(trades[2].malformed, "line has too few fields");
+  parse_agg_trade_csv("1,1,1,1,1,1706572800000,maybe,True\n", trades);
+  EXPECT_EQ(trades[0].malformed, "bad buyer-is-maker flag");
+}
+
 class ArchiveSite : public ::testing::Test {
  protected:
   static constexpr const char* kPath = "/data/spot/daily/klines/BTCUSDT/1m/BTCUSDT-1m-2024-01-30.zip";
