@@ -160,7 +160,8 @@ TEST(ArchiveBackfillTrades, AFinishedDaysTradesComeFromItsAggTradesArchiveTheSam
 
 TEST_F(ArchiveBackfill, ARunWithoutAnArchiveUrlNeverAsksTheArchiveSite) {
   ASSERT_EQ(backfill(rest_only_, utc_day_ago(3), utc_day_ago(3)).exit_code, 0);
-  for (const auto& [route, counts] : sim_.stats().at("routes").items()) {
+  const nlohmann::json stats = sim_.stats();
+  for (const auto& [route, counts] : stats.at("routes").items()) {
     EXPECT_EQ(route.find("/binance-data/"), std::string::npos) << route;
   }
 }
