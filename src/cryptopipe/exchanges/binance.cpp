@@ -261,18 +261,8 @@ std::optional<TradesRequest> Binance::next_trades_request(
 void Binance::parse_trades(std::string& body, std::vector<RawTrade>& trades) const {
   trades.clear();
   thread_trade_ids().clear();
-  const simdjson::padded_string_view padded = padded_view(body);
-  simdjson::dom::element root;
-  if (const auto error = thread_dom_parser().parse(padded.data(), padded.length(), false)
-                             .get(root)) {
-    throw bad_payload(kName, "aggTrades response", error);
-  }
-  simdjson::dom::array array;
-  if (root.get_array().get(array)) {
-    throw Error(ErrorKind::kBadPayload,
-                "binance: aggTrades response is not a JSON array (" +
-                    binance_family::describe_error_body(body) + ")");
-  }
+  const simdjson::dom::array array =
+      read_json_array(body, kName, "aggTrades response", binance_family::describe_error_body);
   trades.reserve(array.size());
   for (const simdjson::dom::element entry : array) trades.push_back(read_agg_trade(entry));
   put_oldest_first(trades);

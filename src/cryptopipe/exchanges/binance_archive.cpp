@@ -2,6 +2,7 @@
 
 #include <zip.h>
 
+#include <array>
 #include <charconv>
 
 #include "cryptopipe/core/error.h"
@@ -74,17 +75,23 @@ bool read_time(std::string_view text, TimestampMs& out) {
   return true;
 }
 
-RawCandle read_kline_line(std::string_view line) {
-  RawCandle row;
-  std::string_view fields[kKlineColumns];
+// The first fields of a CSV line (no quoting in Binance's archives); returns how many it has.
+template <std::size_t kMax>
+std::size_t split_fields(std::string_view line, std::array<std::string_view, kMax>& fields) {
   std::size_t count = 0;
-  while (count < kKlineColumns) {
+  while (count < kMax) {
     const std::size_t comma = line.find(',');
     fields[count++] = line.substr(0, comma);
     if (comma == std::string_view::npos) break;
     line.remove_prefix(comma + 1);
   }
-  if (count < 9) {
+  return count;
+}
+
+RawCandle read_kline_line(std::string_view line) {
+  RawCandle row;
+  std::array<std::string_view, kKlineColumns> fields;
+  if (split_fields(line, fields) < 9) {
     row.malformed = "line has too few fields";
     return row;
   }
@@ -132,15 +139,8 @@ void for_each_data_line(std::string_view text, Read read) {
 RawTrade read_agg_trade_line(std::string_view line) {
   constexpr std::size_t kColumns = 8;
   RawTrade trade;
-  std::string_view fields[kColumns];
-  std::size_t count = 0;
-  while (count < kColumns) {
-    const std::size_t comma = line.find(',');
-    fields[count++] = line.substr(0, comma);
-    if (comma == std::string_view::npos) break;
-    line.remove_prefix(comma + 1);
-  }
-  if (count < 7) {
+  std::array<std::string_view, kColumns> fields;
+  if (split_fields(line, fields) < 7) {
     trade.malformed = "line has too few fields";
     return trade;
   }

@@ -250,18 +250,9 @@ RawResponse GateIo::fetch_tickers(const std::vector<Symbol>& symbols) {
 
 void GateIo::parse_tickers(std::string& body, std::vector<RawTicker>& tickers) const {
   tickers.clear();
-  const simdjson::padded_string_view padded = padded_view(body);
-  simdjson::dom::element root;
-  if (const auto error = thread_dom_parser().parse(padded.data(), padded.length(), false)
-                             .get(root)) {
-    throw bad_payload(kName, "tickers response", error);
-  }
-  simdjson::dom::array array;
-  if (root.get_array().get(array)) {
-    // Even one pair comes as an array: anything else is an error body or garbage.
-    throw Error(ErrorKind::kBadPayload,
-                "gateio: tickers response is not a JSON array (" + describe_error_body(body) + ")");
-  }
+  // Even one pair comes as an array: anything else is an error body or garbage.
+  const simdjson::dom::array array =
+      read_json_array(body, kName, "tickers response", describe_error_body);
   for (const simdjson::dom::element entry : array) {
     tickers.push_back(read_ticker_texts(entry, "currency_pair", kTickerFields));
   }
@@ -347,17 +338,8 @@ std::optional<TradesRequest> GateIo::next_trades_request(
 
 void GateIo::parse_trades(std::string& body, std::vector<RawTrade>& trades) const {
   trades.clear();
-  const simdjson::padded_string_view padded = padded_view(body);
-  simdjson::dom::element root;
-  if (const auto error = thread_dom_parser().parse(padded.data(), padded.length(), false)
-                             .get(root)) {
-    throw bad_payload(kName, "trades response", error);
-  }
-  simdjson::dom::array array;
-  if (root.get_array().get(array)) {
-    throw Error(ErrorKind::kBadPayload,
-                "gateio: trades response is not a JSON array (" + describe_error_body(body) + ")");
-  }
+  const simdjson::dom::array array =
+      read_json_array(body, kName, "trades response", describe_error_body);
   trades.reserve(array.size());
   for (const simdjson::dom::element entry : array) trades.push_back(read_trade(entry));
   put_oldest_first(trades);

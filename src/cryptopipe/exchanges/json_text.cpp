@@ -177,4 +177,21 @@ bool read_whole_seconds(std::string_view text, TimestampMs& out_ms) {
   return !__builtin_mul_overflow(seconds, kMillisPerSecond, &out_ms);
 }
 
+simdjson::dom::array read_json_array(std::string& body, std::string_view exchange,
+                                     std::string_view what,
+                                     std::string (*error_gist)(const std::string& body)) {
+  const simdjson::padded_string_view padded = padded_view(body);
+  simdjson::dom::element root;
+  if (const auto error = thread_dom_parser().parse(padded.data(), padded.length(), false)
+                             .get(root)) {
+    throw bad_payload(exchange, what, error);
+  }
+  simdjson::dom::array array;
+  if (root.get_array().get(array)) {
+    throw Error(ErrorKind::kBadPayload, std::string(exchange) + ": " + std::string(what) +
+                                            " is not a JSON array (" + error_gist(body) + ")");
+  }
+  return array;
+}
+
 }  // namespace cryptopipe::exchanges

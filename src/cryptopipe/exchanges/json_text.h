@@ -111,4 +111,11 @@ inline Error bad_payload(std::string_view exchange, std::string_view what,
                                            simdjson::error_message(code) + ")");
 }
 
+// The body's top-level JSON array, read with the thread's DOM parser. Throws Error(kBadPayload)
+// naming the exchange and `what` for malformed JSON, and for another document, with the venue's
+// reading of it (`error_gist`: its error bodies say why).
+simdjson::dom::array read_json_array(std::string& body, std::string_view exchange,
+                                     std::string_view what,
+                                     std::string (*error_gist)(const std::string& body));
+
 }  // namespace cryptopipe::exchanges

@@ -1,6 +1,10 @@
 #include "cryptopipe/pipeline/bronze.h"
 
+#include <algorithm>
+#include <atomic>
+
 #include "cryptopipe/core/error.h"
+#include "cryptopipe/core/workers.h"
 #include "cryptopipe/lake/content_hash.h"
 #include "cryptopipe/lake/keys.h"
 
@@ -45,6 +49,64 @@ std::string store_archive(RunContext& context, const std::string& prefix, int se
                       {"sha256", archive.checksum},
                       {"content-type", "application/zip"}});
   return key;
+}
+
+nlohmann::json archive_page_record(const std::string& key, const exchanges::ArchiveFile& archive,
+                                   std::size_t rows) {
+  nlohmann::json page = page_record(key, archive.zip, rows);
+  page["source"] = "archive";
+  page["checksum_url"] = archive.checksum_url;
+  page["sha256"] = archive.checksum;
+  return page;
+}
+
+std::string refuse_archive(RunContext& context, const lake::SeriesId& series, const UtcDay& day,
+                           const Error& why) {
+  std::string reason = why.what();
+  context.logger().warn("archive refused, the day comes by REST",
+                        {{"exchange", series.exchange},
+                         {"dataset", series.dataset},
+                         {"symbol", series.symbol.unified()},
+                         {"timeframe", series.timeframe},
+                         {"partition", day.to_string()},
+                         {"error", reason}});
+  return reason;
+}
+
+AssetResult extract_and_commit(
+    RunContext& context, const std::string& exchange, std::size_t count,
+    const std::function<ExtractionRecord(std::size_t, exchanges::Exchange&)>& extract,
+    const std::string& summaries) {
+  std::vector<ExtractionRecord> records(count);
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    try {
+      for (std::size_t i = next++; i < count; i = next++) {
+        const ExchangePool::Lease client = context.lease(exchange);
+        records[i] = extract(i, *client);
+      }
+    } catch (...) {
+      next = count;  // the others stop after their current series
+      throw;
+    }
+  };
+  run_on_workers(
+      std::min<std::size_t>(static_cast<std::size_t>(context.config().fetch_concurrency), count),
+      work);
+
+  context.lake().sync();
+  AssetResult result;
+  nlohmann::json listed = nlohmann::json::array();
+  for (const ExtractionRecord& record : records) {
+    context.lake().put(record.manifest_key, record.manifest.dump(2),
+                       {{"content-type", "application/json"}});
+    result.rows += record.rows;
+    result.objects += record.objects;
+    listed.push_back(record.summary);
+  }
+  context.lake().sync();
+  result.metadata[summaries] = std::move(listed);
+  return result;
 }
 
 void commit_manifest(RunContext& context, const std::string& key, const nlohmann::json& manifest) {

@@ -6,6 +6,7 @@
 
 #include "cryptopipe/exchanges/binance_archive.h"
 #include "cryptopipe/exchanges/exchange.h"
+#include "cryptopipe/lake/keys.h"
 #include "cryptopipe/pipeline/run_context.h"
 #include "cryptopipe/transform/silver_parquet.h"
 #include "cryptopipe/warehouse/warehouse.h"
@@ -24,6 +25,34 @@ std::string store_raw_response(RunContext& context, const std::string& prefix, i
 // provenance (URL, checksum file URL and the checksum it states, verified, fetch times, run id).
 std::string store_archive(RunContext& context, const std::string& prefix, int sequence,
                           const exchanges::ArchiveFile& archive);
+
+// The manifest's record of a stored archive: page_record() with `source: archive`, the checksum
+// file's URL and the SHA-256 it states.
+nlohmann::json archive_page_record(const std::string& key, const exchanges::ArchiveFile& archive,
+                                   std::size_t rows);
+// Logs that the day's archive of a series was set aside for REST, and returns the reason, which
+// its manifest keeps as `archive_refused`.
+std::string refuse_archive(RunContext& context, const lake::SeriesId& series, const UtcDay& day,
+                           const Error& why);
+
+// What one series' extraction produced, to be committed with the others of its asset.
+struct ExtractionRecord {
+  std::string manifest_key;
+  nlohmann::json manifest;
+  nlohmann::json summary;  // the series in the asset's metadata
+  std::int64_t rows = 0;
+  std::int64_t objects = 0;
+};
+
+// Extracts `count` series of one exchange: a few workers at once (fetch_concurrency), each on a
+// client leased from the exchange's pool for its series (`extract(i, client)`), all within the
+// exchange's shared rate limit; the first failure stops the others after their current series.
+// Then one flush for every page, the manifests (each series' commit point) and a last flush.
+// The result counts rows and objects and lists the summaries under metadata[summaries].
+AssetResult extract_and_commit(
+    RunContext& context, const std::string& exchange, std::size_t count,
+    const std::function<ExtractionRecord(std::size_t, exchanges::Exchange&)>& extract,
+    const std::string& summaries);
 
 // Publishes a manifest, the commit point of what it names: flushes the objects written so far,
 // writes the manifest, flushes again. A manifest therefore never outlives what it points to.

@@ -1,9 +1,7 @@
 #include <algorithm>
-#include <atomic>
 #include <nlohmann/json.hpp>
 
 #include "cryptopipe/core/error.h"
-#include "cryptopipe/core/workers.h"
 #include "cryptopipe/exchanges/binance_archive.h"
 #include "cryptopipe/exchanges/registry.h"
 #include "cryptopipe/lake/keys.h"
@@ -49,24 +47,14 @@ std::optional<SeriesExtraction> extract_from_archive(RunContext& context,
       throw Error(e.kind(), std::string(e.what()) + " (GET " + file->zip.url + ", kept as " + key + ")");
     }
     SeriesExtraction result;
-    nlohmann::json page = page_record(key, file->zip, rows.size());
-    page["source"] = "archive";
-    page["checksum_url"] = file->checksum_url;
-    page["sha256"] = file->checksum;
-    result.pages.push_back(std::move(page));
+    result.pages.push_back(archive_page_record(key, *file, rows.size()));
     result.rows = static_cast<std::int64_t>(rows.size());
     result.objects = 1;
     result.last_requested_at = file->zip.requested_at;
     return result;
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::kBadPayload) throw;
-    refused = e.what();
-    context.logger().warn("archive refused, the day comes by REST",
-                          {{"exchange", series.exchange},
-                           {"symbol", series.symbol.unified()},
-                           {"timeframe", series.timeframe},
-                           {"partition", day.to_string()},
-                           {"error", refused}});
+    refused = refuse_archive(context, series, day, e);
     return std::nullopt;
   }
 }
@@ -112,16 +100,7 @@ SeriesExtraction extract_series(RunContext& context, exchanges::Exchange& exchan
   return result;
 }
 
-// What one series' extraction produced, to be committed with the others.
-struct SeriesRecord {
-  std::string manifest_key;
-  nlohmann::json manifest;
-  nlohmann::json summary;
-  std::int64_t rows = 0;
-  std::int64_t objects = 0;
-};
-
-SeriesRecord extract_and_record(RunContext& context, exchanges::Exchange& exchange,
+ExtractionRecord extract_and_record(RunContext& context, exchanges::Exchange& exchange,
                                 const lake::SeriesId& series, const Timeframe& timeframe,
                                 const UtcDay& day) {
   const TimestampMs started = context.clock().now_ms();
@@ -129,7 +108,7 @@ SeriesRecord extract_and_record(RunContext& context, exchanges::Exchange& exchan
   const TimestampMs step = timeframe.duration_ms();
   const TimestampMs expected_until =
       std::min(day.end_ms(), timeframe.align(extraction.last_requested_at) + step);
-  SeriesRecord record;
+  ExtractionRecord record;
   record.manifest_key = lake::extraction_manifest_key(series, day, context.run_id());
   record.manifest = {{"run_id", context.run_id()},
                      {"exchange", series.exchange},
@@ -192,40 +171,13 @@ AssetResult extract_ohlcv(RunContext& context, const std::string& exchange_name,
     }
   }
 
-  // Series are fetched by a few workers at once, each on a connection leased from the exchange's
-  // pool for the series; they share the exchange's rate limiter, so together they stay within
-  // its budget.
-  std::vector<SeriesRecord> records(series.size());
-  std::atomic<std::size_t> next{0};
-  const auto work = [&] {
-    try {
-      for (std::size_t i = next++; i < series.size(); i = next++) {
-        const ExchangePool::Lease exchange = context.lease(exchange_name);
-        records[i] = extract_and_record(context, *exchange, series[i].first, series[i].second, day);
-      }
-    } catch (...) {
-      next = series.size();  // the others stop after their current series
-      throw;
-    }
-  };
-  run_on_workers(std::min<std::size_t>(
-                     static_cast<std::size_t>(context.config().fetch_concurrency), series.size()),
-                 work);
-
-  // One flush for every page, then the manifests: each series' commit point.
-  context.lake().sync();
-  AssetResult result;
-  nlohmann::json series_meta = nlohmann::json::array();
-  for (const SeriesRecord& record : records) {
-    context.lake().put(record.manifest_key, record.manifest.dump(2),
-                       {{"content-type", "application/json"}});
-    result.rows += record.rows;
-    result.objects += record.objects;
-    series_meta.push_back(record.summary);
-  }
-  context.lake().sync();
-  result.metadata = {{"series", series_meta},
-                     {"lake_prefix", "bronze/" + exchange_name + "/ohlcv/"}};
+  AssetResult result = extract_and_commit(
+      context, exchange_name, series.size(),
+      [&](std::size_t i, exchanges::Exchange& exchange) {
+        return extract_and_record(context, exchange, series[i].first, series[i].second, day);
+      },
+      "series");
+  result.metadata["lake_prefix"] = "bronze/" + exchange_name + "/ohlcv/";
   return result;
 }
 

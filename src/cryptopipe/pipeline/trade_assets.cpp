@@ -1,11 +1,9 @@
 #include "cryptopipe/pipeline/trade_assets.h"
 
 #include <algorithm>
-#include <atomic>
 #include <nlohmann/json.hpp>
 
 #include "cryptopipe/core/error.h"
-#include "cryptopipe/core/workers.h"
 #include "cryptopipe/exchanges/registry.h"
 #include "cryptopipe/lake/keys.h"
 #include "cryptopipe/pipeline/bronze.h"
@@ -30,15 +28,6 @@ nlohmann::json position_json(const exchanges::RawTrade& trade) {
           {"sequence", trade.sequence ? nlohmann::json(*trade.sequence) : nullptr}};
 }
 
-// What one market's extraction produced, to be committed with the others.
-struct MarketRecord {
-  std::string manifest_key;
-  nlohmann::json manifest;
-  nlohmann::json summary;
-  std::int64_t rows = 0;
-  std::int64_t objects = 0;
-};
-
 // A finished day the venue has archived comes from its daily aggregate-trades zip (checksum
 // verified, kept byte for byte) instead of a page per thousand trades; a day not published, or
 // an archive refused (its reason in `refused`), comes by REST.
@@ -59,28 +48,19 @@ bool extract_from_archive(RunContext& context, const lake::SeriesId& series, con
     } catch (const Error& e) {
       throw Error(e.kind(), std::string(e.what()) + " (GET " + file->zip.url + ", kept as " + key + ")");
     }
-    nlohmann::json page = page_record(key, file->zip, trades.size());
-    page["source"] = "archive";
-    page["checksum_url"] = file->checksum_url;
-    page["sha256"] = file->checksum;
+    nlohmann::json page = archive_page_record(key, *file, trades.size());
     if (!trades.empty()) page["first"] = position_json(trades.front());
     pages.push_back(std::move(page));
     rows = static_cast<std::int64_t>(trades.size());
     return true;
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::kBadPayload) throw;
-    refused = e.what();
-    context.logger().warn("archive refused, the day comes by REST",
-                          {{"exchange", series.exchange},
-                           {"symbol", series.symbol.unified()},
-                           {"dataset", kDataset},
-                           {"partition", day.to_string()},
-                           {"error", refused}});
+    refused = refuse_archive(context, series, day, e);
     return false;
   }
 }
 
-MarketRecord extract_market(RunContext& context, exchanges::Exchange& exchange,
+ExtractionRecord extract_market(RunContext& context, exchanges::Exchange& exchange,
                             const lake::SeriesId& series, const UtcDay& day) {
   const TimestampMs started = context.clock().now_ms();
   const std::string prefix = lake::bronze_partition_prefix(series, day);
@@ -119,7 +99,7 @@ MarketRecord extract_market(RunContext& context, exchanges::Exchange& exchange,
     request = std::move(*next);
   }
 
-  MarketRecord record;
+  ExtractionRecord record;
   record.manifest_key = lake::extraction_manifest_key(series, day, context.run_id());
   record.manifest = {{"run_id", context.run_id()},
                      {"exchange", series.exchange},
@@ -228,34 +208,13 @@ AssetResult extract_trades(RunContext& context, const std::string& exchange_name
   if (symbols.empty()) {
     throw Error(ErrorKind::kConfig, exchange_name + " has no trade_symbols configured");
   }
-  // Markets are paged by a few workers at once, within the exchange's shared rate limit.
-  std::vector<MarketRecord> records(symbols.size());
-  std::atomic<std::size_t> next{0};
-  const auto work = [&] {
-    try {
-      for (std::size_t i = next++; i < symbols.size(); i = next++) {
-        const ExchangePool::Lease exchange = context.lease(exchange_name);
-        records[i] = extract_market(context, *exchange, trade_series(exchange_name, symbols[i]), day);
-      }
-    } catch (...) {
-      next = symbols.size();
-      throw;
-    }
-  };
-  run_on_workers(std::min<std::size_t>(
-                     static_cast<std::size_t>(context.config().fetch_concurrency), symbols.size()),
-                 work);
-
-  AssetResult result;
-  nlohmann::json markets = nlohmann::json::array();
-  for (const MarketRecord& record : records) {
-    commit_manifest(context, record.manifest_key, record.manifest);
-    result.rows += record.rows;
-    result.objects += record.objects;
-    markets.push_back(record.summary);
-  }
-  result.metadata = {{"markets", markets},
-                     {"lake_prefix", "bronze/" + exchange_name + "/" + std::string(kDataset) + "/"}};
+  AssetResult result = extract_and_commit(
+      context, exchange_name, symbols.size(),
+      [&](std::size_t i, exchanges::Exchange& exchange) {
+        return extract_market(context, exchange, trade_series(exchange_name, symbols[i]), day);
+      },
+      "markets");
+  result.metadata["lake_prefix"] = "bronze/" + exchange_name + "/" + std::string(kDataset) + "/";
   return result;
 }
 

@@ -62,12 +62,14 @@ std::string_view to_string(TradeRejectReason reason) {
 }
 
 int compare_positions(const TradePosition& a, const TradePosition& b) {
-  if (a.sequence && b.sequence) {
-    if (*a.sequence != *b.sequence) return *a.sequence < *b.sequence ? -1 : 1;
-    return 0;
-  }
-  if (a.ts != b.ts) return a.ts < b.ts ? -1 : 1;
-  return exchanges::compare_trade_ids(a.id, b.id);
+  const auto as_trade = [](const TradePosition& position) {
+    exchanges::RawTrade trade;
+    trade.sequence = position.sequence;
+    trade.ts = position.ts;
+    trade.id = position.id;
+    return trade;
+  };
+  return exchanges::compare_trades(as_trade(a), as_trade(b));
 }
 
 TradeSeriesTransformer::TradeSeriesTransformer(const lake::ObjectStore& lake,

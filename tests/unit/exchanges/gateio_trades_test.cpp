@@ -31,18 +31,7 @@ const Symbol kBtc = Symbol::parse("BTC/USDT");
 constexpr TimestampMs kDay = 1'706'572'800'000;  // 2024-01-30
 constexpr TimestampMs kHour = kMillisPerHour;
 
-class GateIoTrades : public ::testing::Test {
- protected:
-  std::vector<RawTrade> parse(const std::string& text) {
-    bodies_.push_back(std::make_unique<std::string>(text));
-    std::vector<RawTrade> trades;
-    client_.exchange.parse_trades(*bodies_.back(), trades);
-    return trades;
-  }
-
-  TestExchange<GateIo> client_;
-  std::vector<std::unique_ptr<std::string>> bodies_;
-};
+using GateIoTrades = unit::TradesParserTest<GateIo>;
 
 TEST_F(GateIoTrades, MatchCcxtsRecordedCase) {
   const auto cases = unit::ccxt_cases("gate", "fetchTrades");

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,8 +15,25 @@
 #include "cryptopipe/core/symbol.h"
 #include "cryptopipe/core/time.h"
 #include "cryptopipe/exchanges/exchange.h"
+#include "unit/exchange_for_tests.h"
 
 namespace cryptopipe::unit {
+
+// A venue's trades parser under test, each body kept alive as long as the trades that point
+// into it.
+template <typename ExchangeType>
+class TradesParserTest : public ::testing::Test {
+ protected:
+  std::vector<exchanges::RawTrade> parse(const std::string& text) {
+    bodies_.push_back(std::make_unique<std::string>(text));
+    std::vector<exchanges::RawTrade> trades;
+    client_.exchange.parse_trades(*bodies_.back(), trades);
+    return trades;
+  }
+
+  TestExchange<ExchangeType> client_;
+  std::vector<std::unique_ptr<std::string>> bodies_;
+};
 
 // The content type the fake venues answer with: httplib compresses JSON for a client that
 // accepts brotli, as the engine's does, at a cost of seconds over the hundred pages of a test.
