@@ -20,6 +20,7 @@
 #include "cryptopipe/pipeline/config.h"
 #include "cryptopipe/pipeline/executor.h"
 #include "cryptopipe/pipeline/ohlcv_assets.h"
+#include "cryptopipe/pipeline/perp_assets.h"
 #include "cryptopipe/pipeline/trade_assets.h"
 #include "cryptopipe/pipeline/run_context.h"
 #include "cryptopipe/pipes/session.h"
@@ -193,6 +194,9 @@ void check_history_caps(const pipeline::RunContext& context, const pipeline::Ass
       } else if (asset.kind == pipeline::AssetKind::kExtractTrades) {
         pipeline::require_trades_within_history(context.exchange_config(*asset.exchange), day,
                                                 now);
+      } else if (asset.kind == pipeline::AssetKind::kExtractOpenInterest) {
+        pipeline::require_open_interest_within_history(context.exchange_config(*asset.exchange),
+                                                       day, now);
       }
     }
   }

@@ -38,6 +38,10 @@ nlohmann::ordered_json venues_json(const std::set<std::string>& configured) {
   for (const exchanges::ExchangeDescriptor& venue : exchanges::exchange_registry()) {
     nlohmann::ordered_json datasets = {"ohlcv", "tickers", "orderbook"};
     if (venue.trades) datasets.push_back("trades");
+    if (venue.perpetuals) {
+      datasets.push_back("funding");
+      datasets.push_back("open_interest");
+    }
     nlohmann::ordered_json timeframes = nlohmann::ordered_json::object();
     for (const Timeframe& timeframe : Timeframe::all()) {
       if (const auto token = venue.interval_token(timeframe)) {

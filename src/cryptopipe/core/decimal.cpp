@@ -274,4 +274,25 @@ int DecimalView::compare(const DecimalView& other) const {
   return (a > b) - (a < b);
 }
 
+std::optional<std::string> multiply_decimals(std::string_view a, std::string_view b) {
+  const auto scaled = [](std::string_view text) -> std::optional<std::pair<ScaledDecimal, int>> {
+    const auto dot = text.find('.');
+    const int scale = dot == std::string_view::npos ? 0 : static_cast<int>(text.size() - dot - 1);
+    if (scale > kMaxDecimalPrecision) return std::nullopt;
+    const auto value = to_scaled_decimal(text, kMaxDecimalPrecision, scale);
+    if (!value) return std::nullopt;
+    return std::pair{*value, scale};
+  };
+  const auto x = scaled(a);
+  const auto y = scaled(b);
+  ScaledDecimal product = 0;
+  if (!x || !y || x->second + y->second > kMaxDecimalPrecision ||
+      __builtin_mul_overflow(x->first, y->first, &product)) {
+    return std::nullopt;
+  }
+  std::string out;
+  append_scaled_decimal(out, product, x->second + y->second);
+  return out;
+}
+
 }  // namespace cryptopipe

@@ -53,6 +53,11 @@ std::optional<ScaledDecimal> to_scaled_decimal(std::string_view text, int precis
 // whole number, no "-0" ("97123.45", "0.001", "12", "-0.5").
 void append_scaled_decimal(std::string& out, ScaledDecimal unscaled, int scale);
 
+// The exact product of two decimal texts ("124724" x "0.0001" = "12.4724"), shortest form as
+// append_scaled_decimal writes it; nullopt when either is not a decimal or the product needs
+// more than 38 digits.
+std::optional<std::string> multiply_decimals(std::string_view a, std::string_view b);
+
 class DecimalView {
  public:
   // nullopt unless is_decimal(text).

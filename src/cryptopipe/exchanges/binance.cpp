@@ -8,6 +8,7 @@
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/exchanges/binance_family.h"
 #include "cryptopipe/exchanges/listing.h"
+#include "cryptopipe/exchanges/perp_points.h"
 #include "cryptopipe/exchanges/trade_pages.h"
 
 namespace cryptopipe::exchanges {
@@ -39,6 +40,14 @@ constexpr double kHugeDepthWeight = 250;
 constexpr double kAggTradesWeight = 4;
 constexpr std::size_t kTradesPerPage = 1000;
 constexpr TimestampMs kTradeWindowMs = kMillisPerHour;
+
+constexpr int kFundingPerRequest = 1000;
+constexpr PerpPointShape kFundingShape = {.time_key = "fundingTime",
+                                          .value_key = "fundingRate",
+                                          .value2_key = "markPrice"};
+constexpr PerpPointShape kOpenInterestShape = {.time_key = "timestamp",
+                                               .value_key = "sumOpenInterest",
+                                               .value2_key = "sumOpenInterestValue"};
 
 constexpr TickerTextField kTickerFields[] = {
     {"lastPrice", &RawTicker::last},
@@ -130,6 +139,13 @@ RawResponse Binance::get(const std::string& path, const QueryParams& params, dou
                            limiter.observe_used(static_cast<double>(*used));
                          }
                        });
+}
+
+RawResponse Binance::get_futures(const std::string& path, const QueryParams& params) {
+  return session_->get_futures(path, params, 1,
+                               [](const RawResponse& raw, const net::HttpResponse& response) {
+                                 binance_family::check_response(kName, raw, response);
+                               });
 }
 
 std::optional<std::string_view> Binance::interval_token(const Timeframe& timeframe) {
@@ -266,6 +282,39 @@ void Binance::parse_trades(std::string& body, std::vector<RawTrade>& trades) con
   trades.reserve(array.size());
   for (const simdjson::dom::element entry : array) trades.push_back(read_agg_trade(entry));
   put_oldest_first(trades);
+}
+
+}  // namespace cryptopipe::exchanges
+
+namespace cryptopipe::exchanges {
+
+RawResponse Binance::fetch_funding(const Symbol& symbol, TimestampMs start, TimestampMs end) {
+  return get_futures("/fapi/v1/fundingRate", {{"symbol", market_id(symbol)},
+                                              {"startTime", std::to_string(start)},
+                                              {"endTime", std::to_string(end - 1)},  // inclusive
+                                              {"limit", std::to_string(kFundingPerRequest)}});
+}
+
+RawResponse Binance::fetch_open_interest(const Symbol& symbol, const Timeframe& period,
+                                         TimestampMs start, TimestampMs end) {
+  return get_futures("/futures/data/openInterestHist",
+                     {{"symbol", market_id(symbol)},
+                      {"period", std::string(period.name())},
+                      {"startTime", std::to_string(start)},
+                      {"endTime", std::to_string(end - 1)},
+                      {"limit", std::to_string(max_open_interest_points())}});
+}
+
+void Binance::parse_funding(std::string& body, std::vector<RawPerpPoint>& points) const {
+  read_perp_points(
+      read_json_array(body, kName, "fundingRate response", binance_family::describe_error_body),
+      kFundingShape, points);
+}
+
+void Binance::parse_open_interest(std::string& body, std::vector<RawPerpPoint>& points) const {
+  read_perp_points(read_json_array(body, kName, "openInterestHist response",
+                                   binance_family::describe_error_body),
+                   kOpenInterestShape, points);
 }
 
 }  // namespace cryptopipe::exchanges

@@ -22,6 +22,12 @@ namespace cryptopipe::exchanges {
 // by one per market (the sequence), `T` ms, `m` true where the buyer was the maker, so the
 // taker sold. The live API sends a, f, l, T as JSON numbers; ccxt's recorded case has them as
 // strings: both are read.
+//
+// USD-M perpetuals live on another host (https://fapi.binance.com, its own budgets):
+// /fapi/v1/fundingRate (500 requests / 5 min / IP, at most 1000 events, oldest first from
+// startTime: {symbol, fundingTime, fundingRate, markPrice}) and /futures/data/openInterestHist
+// (1000 requests / 5 min / IP, at most 500 samples, the latest 30 days only: {symbol,
+// sumOpenInterest (base), sumOpenInterestValue (USDT), timestamp}).
 class Binance final : public Exchange {
  public:
   static constexpr std::string_view kName = "binance";
@@ -55,8 +61,17 @@ class Binance final : public Exchange {
       const TradesRequest& done, const std::vector<RawTrade>& trades) const override;
   void parse_trades(std::string& body, std::vector<RawTrade>& trades) const override;
 
+  RawResponse fetch_funding(const Symbol& symbol, TimestampMs start, TimestampMs end) override;
+  RawResponse fetch_open_interest(const Symbol& symbol, const Timeframe& period, TimestampMs start,
+                                  TimestampMs end) override;
+  int max_open_interest_points() const override { return 500; }
+  void parse_funding(std::string& body, std::vector<RawPerpPoint>& points) const override;
+  void parse_open_interest(std::string& body, std::vector<RawPerpPoint>& points) const override;
+
  private:
   RawResponse get(const std::string& path, const QueryParams& params, double weight);
+  // The futures host: its errors read like spot's; its weight header is another budget's.
+  RawResponse get_futures(const std::string& path, const QueryParams& params);
 
   std::unique_ptr<RestSession> session_;
 };

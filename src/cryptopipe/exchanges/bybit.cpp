@@ -7,6 +7,7 @@
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/exchanges/json_text.h"
 #include "cryptopipe/exchanges/listing.h"
+#include "cryptopipe/exchanges/perp_points.h"
 
 namespace cryptopipe::exchanges {
 namespace {
@@ -284,6 +285,55 @@ void Bybit::parse_orderbook(std::string& body, RawBook& book) const {
   // Numbers live, strings in ccxt's recordings: read_integer takes both.
   book.ts = optional_integer(result, "ts", kName, "orderbook response");
   book.sequence = optional_integer(result, "u", kName, "orderbook response");
+}
+
+}  // namespace cryptopipe::exchanges
+
+namespace cryptopipe::exchanges {
+namespace {
+
+constexpr int kPerpPointsPerRequest = 200;
+constexpr PerpPointShape kFundingShape = {.time_key = "fundingRateTimestamp",
+                                          .value_key = "fundingRate"};
+constexpr PerpPointShape kOpenInterestShape = {.time_key = "timestamp",
+                                               .value_key = "openInterest"};
+
+// intervalTime of /v5/market/open-interest for the periods every perpetual venue serves.
+std::string open_interest_interval(const Timeframe& period) {
+  if (period.name() == "5m" || period.name() == "15m" || period.name() == "30m") {
+    return std::string(period.name()) + "in";
+  }
+  return std::string(period.name());  // 1h, 4h, 1d
+}
+
+}  // namespace
+
+RawResponse Bybit::fetch_funding(const Symbol& symbol, TimestampMs start, TimestampMs end) {
+  return get("/v5/market/funding/history", {{"category", "linear"},
+                                            {"symbol", market_id(symbol)},
+                                            {"startTime", std::to_string(start)},
+                                            {"endTime", std::to_string(end - 1)},
+                                            {"limit", std::to_string(kPerpPointsPerRequest)}});
+}
+
+RawResponse Bybit::fetch_open_interest(const Symbol& symbol, const Timeframe& period,
+                                       TimestampMs start, TimestampMs end) {
+  return get("/v5/market/open-interest", {{"category", "linear"},
+                                          {"symbol", market_id(symbol)},
+                                          {"intervalTime", open_interest_interval(period)},
+                                          {"startTime", std::to_string(start)},
+                                          {"endTime", std::to_string(end - 1)},
+                                          {"limit", std::to_string(kPerpPointsPerRequest)}});
+}
+
+void Bybit::parse_funding(std::string& body, std::vector<RawPerpPoint>& points) const {
+  read_perp_points(result_list(read_envelope(body, thread_dom_parser()), "funding/history"),
+                   kFundingShape, points);
+}
+
+void Bybit::parse_open_interest(std::string& body, std::vector<RawPerpPoint>& points) const {
+  read_perp_points(result_list(read_envelope(body, thread_dom_parser()), "open-interest"),
+                   kOpenInterestShape, points);
 }
 
 }  // namespace cryptopipe::exchanges

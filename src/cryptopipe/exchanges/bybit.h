@@ -12,6 +12,11 @@ namespace cryptopipe::exchanges {
 // /orderbook.
 // Business errors come with HTTP 200 and retCode != 0; candles come newest first with every
 // field a string; HTTP 403 means the IP is blocked for at least ten minutes.
+//
+// Linear perpetuals (category=linear): /v5/market/funding/history (at most 200 events, newest
+// first; a startTime needs an endTime: {symbol, fundingRate, fundingRateTimestamp}) and
+// /v5/market/open-interest (intervalTime 5min..1d, at most 200 samples, newest first, the
+// symbol's whole life: {openInterest (base), timestamp}; no value in USDT).
 class Bybit final : public Exchange {
  public:
   static constexpr std::string_view kName = "bybit";
@@ -36,6 +41,13 @@ class Bybit final : public Exchange {
   // result.b and result.a are the sides; result.ts is the book's time and result.u, the
   // update id, its sequence (seq, the cross sequence, and cts are not kept).
   void parse_orderbook(std::string& body, RawBook& book) const override;
+
+  RawResponse fetch_funding(const Symbol& symbol, TimestampMs start, TimestampMs end) override;
+  RawResponse fetch_open_interest(const Symbol& symbol, const Timeframe& period, TimestampMs start,
+                                  TimestampMs end) override;
+  int max_open_interest_points() const override { return 200; }
+  void parse_funding(std::string& body, std::vector<RawPerpPoint>& points) const override;
+  void parse_open_interest(std::string& body, std::vector<RawPerpPoint>& points) const override;
 
  private:
   RawResponse get(const std::string& path, const QueryParams& params);

@@ -45,4 +45,37 @@ std::optional<TradesRequest> Exchange::next_trades_request(const TradesRequest&,
 
 void Exchange::parse_trades(std::string&, std::vector<RawTrade>&) const { no_trades(name()); }
 
+namespace {
+
+[[noreturn]] void no_perpetuals(std::string_view exchange) {
+  throw Error(ErrorKind::kInvalidInput,
+              std::string(exchange) + " perpetual futures data is not supported (cryptopipe "
+                                      "exchanges lists the venues that have it)");
+}
+
+}  // namespace
+
+RawResponse Exchange::fetch_funding(const Symbol&, TimestampMs, TimestampMs) {
+  no_perpetuals(name());
+}
+
+RawResponse Exchange::fetch_open_interest(const Symbol&, const Timeframe&, TimestampMs,
+                                          TimestampMs) {
+  no_perpetuals(name());
+}
+
+int Exchange::max_open_interest_points() const { no_perpetuals(name()); }
+
+void Exchange::parse_funding(std::string&, std::vector<RawPerpPoint>&) const {
+  no_perpetuals(name());
+}
+
+void Exchange::parse_open_interest(std::string&, std::vector<RawPerpPoint>&) const {
+  no_perpetuals(name());
+}
+
+std::optional<RawResponse> Exchange::fetch_contract(const Symbol&) { return std::nullopt; }
+
+std::string Exchange::parse_contract_size(std::string&) const { no_perpetuals(name()); }
+
 }  // namespace cryptopipe::exchanges

@@ -107,6 +107,19 @@ struct TradesRequest {
   int page = 0;                  // where the venue pages by page number within the window
 };
 
+// One point of a perpetual's history as the venue wrote it; text fields are exact decimal text
+// (views valid until the next parse on the same thread), empty where the venue gives no value.
+//   funding:       ts the funding time, value the rate (a fraction: 0.0001 is 0.01 %),
+//                  value2 the mark price at that time;
+//   open interest: ts the sample time, value the open interest (in base units, or in contracts
+//                  where the venue counts contracts: see contract_size), value2 its value in
+//                  the quote currency.
+struct RawPerpPoint {
+  TimestampMs ts = 0;
+  std::string_view value, value2;
+  std::string_view malformed;  // non-empty: why this point could not be read
+};
+
 // A spot exchange's public market-data API. Implementations: one file each.
 class Exchange {
  public:
@@ -175,6 +188,24 @@ class Exchange {
   // sends them in, like parse_ohlcv. Throws Error(kBadPayload) for a body that is not the
   // expected document.
   virtual void parse_trades(std::string& body, std::vector<RawTrade>& trades) const;
+
+  // Linear perpetuals (BASE/QUOTE:QUOTE), for venues whose descriptor has `perpetuals` set
+  // (the others throw Error(kInvalidInput)). Both histories are asked for by time window
+  // [start, end); a window never holds more points than one request returns (funding: a day;
+  // open interest: max_open_interest_points() periods). Retries and rate limits inside.
+  virtual RawResponse fetch_funding(const Symbol& symbol, TimestampMs start, TimestampMs end);
+  virtual RawResponse fetch_open_interest(const Symbol& symbol, const Timeframe& period,
+                                          TimestampMs start, TimestampMs end);
+  virtual int max_open_interest_points() const;
+  // Read a response into `points` (replaced), oldest first, like parse_ohlcv. Throw
+  // Error(kBadPayload) for a body that is not the expected document.
+  virtual void parse_funding(std::string& body, std::vector<RawPerpPoint>& points) const;
+  virtual void parse_open_interest(std::string& body, std::vector<RawPerpPoint>& points) const;
+  // Where the venue counts open interest in contracts (Gate), the contract's description,
+  // from which parse_contract_size reads the base amount of one contract; nullopt where open
+  // interest comes in base units already.
+  virtual std::optional<RawResponse> fetch_contract(const Symbol& symbol);
+  virtual std::string parse_contract_size(std::string& body) const;
 };
 
 }  // namespace cryptopipe::exchanges

@@ -1,11 +1,14 @@
 #include "cryptopipe/exchanges/gateio.h"
 
+#include <cctype>
+
 #include <algorithm>
 #include <charconv>
 
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/exchanges/json_text.h"
 #include "cryptopipe/exchanges/listing.h"
+#include "cryptopipe/exchanges/perp_points.h"
 #include "cryptopipe/exchanges/trade_pages.h"
 
 namespace cryptopipe::exchanges {
@@ -343,6 +346,72 @@ void GateIo::parse_trades(std::string& body, std::vector<RawTrade>& trades) cons
   trades.reserve(array.size());
   for (const simdjson::dom::element entry : array) trades.push_back(read_trade(entry));
   put_oldest_first(trades);
+}
+
+}  // namespace cryptopipe::exchanges
+
+namespace cryptopipe::exchanges {
+namespace {
+
+constexpr int kFundingPerRequest = 1000;
+constexpr PerpPointShape kFundingShape = {
+    .time_key = "t", .time_in_seconds = true, .value_key = "r"};
+constexpr PerpPointShape kOpenInterestShape = {.time_key = "time",
+                                               .time_in_seconds = true,
+                                               .value_key = "open_interest",
+                                               .value2_key = {},
+                                               .value_is_integer = true};
+
+std::string futures_path(const Symbol& symbol, std::string_view route) {
+  std::string settle = symbol.settle();
+  for (char& c : settle) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return "/futures/" + settle + "/" + std::string(route);
+}
+
+}  // namespace
+
+RawResponse GateIo::fetch_funding(const Symbol& symbol, TimestampMs start, TimestampMs end) {
+  return get(futures_path(symbol, "funding_rate"),
+             {{"contract", market_id(symbol)},
+              {"from", std::to_string(start / kMillisPerSecond)},
+              {"to", std::to_string((end - 1) / kMillisPerSecond)},
+              {"limit", std::to_string(kFundingPerRequest)}});
+}
+
+RawResponse GateIo::fetch_open_interest(const Symbol& symbol, const Timeframe& period,
+                                        TimestampMs start, TimestampMs end) {
+  const TimestampMs samples = (end - start + period.duration_ms() - 1) / period.duration_ms();
+  return get(futures_path(symbol, "contract_stats"),
+             {{"contract", market_id(symbol)},
+              {"from", std::to_string(start / kMillisPerSecond)},
+              {"interval", std::string(period.name())},
+              {"limit", std::to_string(samples)}});
+}
+
+void GateIo::parse_funding(std::string& body, std::vector<RawPerpPoint>& points) const {
+  read_perp_points(read_json_array(body, kName, "funding_rate response", describe_error_body),
+                   kFundingShape, points);
+}
+
+void GateIo::parse_open_interest(std::string& body, std::vector<RawPerpPoint>& points) const {
+  read_perp_points(read_json_array(body, kName, "contract_stats response", describe_error_body),
+                   kOpenInterestShape, points);
+}
+
+std::optional<RawResponse> GateIo::fetch_contract(const Symbol& symbol) {
+  return get(futures_path(symbol, "contracts/" + market_id(symbol)), {});
+}
+
+std::string GateIo::parse_contract_size(std::string& body) const {
+  const simdjson::padded_string_view padded = padded_view(body);
+  simdjson::dom::object contract;
+  std::string_view multiplier;
+  if (thread_dom_parser().parse(padded.data(), padded.length(), false).get_object().get(contract) ||
+      contract["quanto_multiplier"].get_string().get(multiplier)) {
+    throw Error(ErrorKind::kBadPayload, "gateio: the contract response has no quanto_multiplier (" +
+                                            describe_error_body(body) + ")");
+  }
+  return std::string(multiplier);
 }
 
 }  // namespace cryptopipe::exchanges

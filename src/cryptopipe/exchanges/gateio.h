@@ -24,6 +24,12 @@ namespace cryptopipe::exchanges {
 // `side` is the taker's, `create_time_ms` milliseconds with a fraction ("1710327648162.035000";
 // the futures routes write seconds there) and `sequence_id` the "Consecutive trade ID within a
 // single market" (Trade.md of the same SDKs).
+//
+// USDT perpetuals (/futures/usdt, the same host): /funding_rate (contract, from, to in seconds,
+// limit at most 1000; newest first: {t, r}), /contract_stats (contract, from, interval, limit
+// at most 100; oldest first from `from`: open_interest in contracts, a JSON integer, and
+// open_interest_usd a binary float, which is not kept) and /contracts/{contract}, whose
+// quanto_multiplier is the base amount of one contract.
 class GateIo final : public Exchange {
  public:
   static constexpr std::string_view kName = "gateio";
@@ -59,6 +65,16 @@ class GateIo final : public Exchange {
       const TradesRequest& done, const std::vector<RawTrade>& trades) const override;
   // id, sequence_id as the sequence, create_time_ms truncated to whole milliseconds.
   void parse_trades(std::string& body, std::vector<RawTrade>& trades) const override;
+
+  RawResponse fetch_funding(const Symbol& symbol, TimestampMs start, TimestampMs end) override;
+  RawResponse fetch_open_interest(const Symbol& symbol, const Timeframe& period, TimestampMs start,
+                                  TimestampMs end) override;
+  int max_open_interest_points() const override { return 100; }
+  void parse_funding(std::string& body, std::vector<RawPerpPoint>& points) const override;
+  // value: the contract count (contract_size turns it into base).
+  void parse_open_interest(std::string& body, std::vector<RawPerpPoint>& points) const override;
+  std::optional<RawResponse> fetch_contract(const Symbol& symbol) override;
+  std::string parse_contract_size(std::string& body) const override;
 
  private:
   RawResponse get(const std::string& path, const QueryParams& params);

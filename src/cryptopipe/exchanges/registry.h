@@ -38,6 +38,13 @@ struct ExchangeDescriptor {
   // The venue serves only its trades of this many recent days (Gate 30, OKX 90); 0 where it
   // serves its whole history (Binance).
   int trades_history_days = 0;
+  // Whether the client implements linear perpetuals' funding and open-interest histories.
+  bool perpetuals = false;
+  // The root of the futures API where it is another host than default_base_url (Binance USD-M);
+  // empty: the same host.
+  std::string_view default_futures_url = {};
+  // The venue serves only this many recent days of open interest (Binance 30); 0: all of it.
+  int open_interest_history_days = 0;
   std::unique_ptr<Exchange> (*create)(std::unique_ptr<RestSession> session) = nullptr;
 };
 

@@ -24,7 +24,21 @@ void RestSession::hold_after_rate_limit(const Error& error) {
 
 RawResponse RestSession::get(const std::string& path, const QueryParams& params, double weight,
                              const ResponseCheck& check, const ResponseObserver& observe) {
-  std::string url = settings_.base_url + path;
+  return get_at(settings_.base_url, path, params, weight, check, observe);
+}
+
+RawResponse RestSession::get_futures(const std::string& path, const QueryParams& params,
+                                     double weight, const ResponseCheck& check,
+                                     const ResponseObserver& observe) {
+  const std::string& root =
+      settings_.futures_base_url.empty() ? settings_.base_url : settings_.futures_base_url;
+  return get_at(root, path, params, weight, check, observe);
+}
+
+RawResponse RestSession::get_at(const std::string& root, const std::string& path,
+                                const QueryParams& params, double weight,
+                                const ResponseCheck& check, const ResponseObserver& observe) {
+  std::string url = root + path;
   if (!params.empty()) url += "?" + net::build_query(params);
 
   std::lock_guard lock(mutex_);

@@ -15,6 +15,9 @@ namespace cryptopipe::exchanges {
 
 struct RestSettings {
   std::string base_url;
+  // The root of the venue's futures API where it is another host (Binance USD-M:
+  // https://fapi.binance.com); empty: base_url.
+  std::string futures_base_url;
   net::HttpOptions http;
   net::RetrySettings retry;
 };
@@ -37,10 +40,15 @@ class RestSession {
 
   RawResponse get(const std::string& path, const QueryParams& params, double weight,
                   const ResponseCheck& check, const ResponseObserver& observe = {});
+  // The same against the futures root.
+  RawResponse get_futures(const std::string& path, const QueryParams& params, double weight,
+                          const ResponseCheck& check, const ResponseObserver& observe = {});
 
   net::RateLimiter& limiter() { return limiter_; }
 
  private:
+  RawResponse get_at(const std::string& root, const std::string& path, const QueryParams& params,
+                     double weight, const ResponseCheck& check, const ResponseObserver& observe);
   void hold_after_rate_limit(const Error& error);
 
   std::string exchange_;

@@ -61,7 +61,34 @@ AssetGraph AssetGraph::from_config(const Config& config) {
   std::vector<std::string> ticker_extracts;
   std::vector<std::string> book_extracts;
   std::vector<std::string> trade_extracts;
+  std::vector<std::string> funding_extracts;
+  std::vector<std::string> open_interest_extracts;
   for (const ExchangeConfig& exchange : config.exchanges) {
+    if (!exchange.perp_symbols.empty()) {
+      funding_extracts.push_back("extract_" + exchange.name + "_funding");
+      graph.assets_.push_back(AssetSpec{
+          .key = funding_extracts.back(),
+          .group = "bronze",
+          .kind = AssetKind::kExtractFunding,
+          .exchange = exchange.name,
+          .deps = {},
+          .partitioning = "daily",
+          .description = "Raw " + exchange.name + " funding-rate history of each configured "
+                         "perpetual over a UTC day, every response stored byte for byte",
+          .checks = {}});
+      open_interest_extracts.push_back("extract_" + exchange.name + "_open_interest");
+      graph.assets_.push_back(AssetSpec{
+          .key = open_interest_extracts.back(),
+          .group = "bronze",
+          .kind = AssetKind::kExtractOpenInterest,
+          .exchange = exchange.name,
+          .deps = {},
+          .partitioning = "daily",
+          .description = "Raw " + exchange.name + " open-interest history (" +
+                         std::string(config.open_interest_period.name()) +
+                         " samples) of each configured perpetual over a UTC day",
+          .checks = {}});
+    }
     ohlcv_extracts.push_back("extract_" + exchange.name + "_ohlcv");
     graph.assets_.push_back(AssetSpec{
         .key = ohlcv_extracts.back(),
@@ -159,6 +186,30 @@ AssetGraph AssetGraph::from_config(const Config& config) {
         .checks = {"trades_contiguous", "trades_no_rejects"},
         .tolerates_failed_deps = true});
   }
+  if (!funding_extracts.empty()) {
+    graph.assets_.push_back(AssetSpec{
+        .key = "transform_funding",
+        .group = "silver",
+        .kind = AssetKind::kTransformFunding,
+        .exchange = std::nullopt,
+        .deps = funding_extracts,
+        .partitioning = "daily",
+        .description = "Validated funding events of the perpetuals for a UTC day (Parquet in "
+                       "silver), with rejects and the funding times missing",
+        .checks = {"funding_complete", "funding_no_rejects"},
+        .tolerates_failed_deps = true});
+    graph.assets_.push_back(AssetSpec{
+        .key = "transform_open_interest",
+        .group = "silver",
+        .kind = AssetKind::kTransformOpenInterest,
+        .exchange = std::nullopt,
+        .deps = open_interest_extracts,
+        .partitioning = "daily",
+        .description = "Validated open interest of the perpetuals for a UTC day in base units "
+                       "(Parquet in silver), with rejects and the samples missing",
+        .checks = {"open_interest_complete", "open_interest_no_rejects"},
+        .tolerates_failed_deps = true});
+  }
   graph.assets_.push_back(AssetSpec{
       .key = "load_ohlcv_to_postgres",
       .group = "gold",
@@ -196,6 +247,28 @@ AssetGraph AssetGraph::from_config(const Config& config) {
         .partitioning = "daily",
         .description = "Public trades upserted into the warehouse table trades, keyed by "
                        "(exchange, symbol, trade_id)",
+        .checks = {}});
+  }
+  if (!funding_extracts.empty()) {
+    graph.assets_.push_back(AssetSpec{
+        .key = "load_funding_to_postgres",
+        .group = "gold",
+        .kind = AssetKind::kLoadFunding,
+        .exchange = std::nullopt,
+        .deps = {"transform_funding"},
+        .partitioning = "daily",
+        .description = "Funding events upserted into the warehouse table funding_rates, keyed "
+                       "by (exchange, symbol, funding_time)",
+        .checks = {}});
+    graph.assets_.push_back(AssetSpec{
+        .key = "load_open_interest_to_postgres",
+        .group = "gold",
+        .kind = AssetKind::kLoadOpenInterest,
+        .exchange = std::nullopt,
+        .deps = {"transform_open_interest"},
+        .partitioning = "daily",
+        .description = "Open-interest samples upserted into the warehouse table open_interest, "
+                       "keyed by (exchange, symbol, period, ts)",
         .checks = {}});
   }
   return graph;

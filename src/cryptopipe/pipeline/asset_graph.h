@@ -15,6 +15,8 @@ enum class AssetKind {
   kExtractTickers, kTransformTickers, kLoadTickers,
   kExtractOrderbook, kTransformOrderbook, kLoadOrderbook,
   kExtractTrades, kTransformTrades, kLoadTrades,
+  kExtractFunding, kTransformFunding, kLoadFunding,
+  kExtractOpenInterest, kTransformOpenInterest, kLoadOpenInterest,
 };
 
 struct AssetSpec {

@@ -89,8 +89,8 @@ ExchangeConfig read_exchange(const std::string& name, const YAML::Node& node,
   if (node.IsNull()) return exchange;
   if (!node.IsMap()) throw config_error(where, "expected a mapping of settings");
   check_known_keys(node, where,
-                   {"base_url", "archive_url", "symbols", "timeframes", "depth", "ticker_symbols",
-                    "trade_symbols"});
+                   {"base_url", "archive_url", "futures_url", "symbols", "timeframes", "depth",
+                    "ticker_symbols", "trade_symbols", "perp_symbols"});
   if (node["base_url"]) {
     exchange.base_url = scalar<std::string>(node["base_url"], where + ".base_url");
     validate_url(exchange.base_url, where + ".base_url");
@@ -104,6 +104,13 @@ ExchangeConfig read_exchange(const std::string& name, const YAML::Node& node,
       validate_url(url, where + ".archive_url");
     }
     exchange.archive_url = url == "none" ? "" : url;
+  }
+  if (node["futures_url"]) {
+    if (!descriptor->perpetuals) {
+      throw config_error(where + ".futures_url", name + " perpetuals are not supported");
+    }
+    exchange.futures_url = scalar<std::string>(node["futures_url"], where + ".futures_url");
+    validate_url(*exchange.futures_url, where + ".futures_url");
   }
   const auto read_list = [&](const char* key, auto parse) {
     const YAML::Node list = node[key];
@@ -124,9 +131,15 @@ ExchangeConfig read_exchange(const std::string& name, const YAML::Node& node,
     }
     return items;
   };
-  if (node["symbols"]) {
-    exchange.symbols = read_list("symbols", [](const std::string& s) { return Symbol::parse(s); });
-  }
+  const auto spot = [](const std::string& text) {
+    Symbol symbol = Symbol::parse(text);
+    if (symbol.is_perpetual()) {
+      throw Error(ErrorKind::kInvalidInput,
+                  "'" + text + "' is a perpetual: list it under perp_symbols");
+    }
+    return symbol;
+  };
+  if (node["symbols"]) exchange.symbols = read_list("symbols", spot);
   if (node["timeframes"]) {
     exchange.timeframes =
         read_list("timeframes", [](const std::string& s) { return Timeframe::parse(s); });
@@ -153,8 +166,27 @@ ExchangeConfig read_exchange(const std::string& name, const YAML::Node& node,
                          name + " public trades are not supported (venues with trades:" + offered +
                              ")");
     }
-    exchange.trade_symbols =
-        read_list("trade_symbols", [](const std::string& s) { return Symbol::parse(s); });
+    exchange.trade_symbols = read_list("trade_symbols", spot);
+  }
+  if (node["perp_symbols"]) {
+    if (!descriptor->perpetuals) {
+      std::string offered;
+      for (const exchanges::ExchangeDescriptor& venue : exchanges::exchange_registry()) {
+        if (venue.perpetuals) offered += " " + std::string(venue.name);
+      }
+      throw config_error(where + ".perp_symbols",
+                         name + " perpetuals are not supported (venues with perpetuals:" + offered +
+                             ")");
+    }
+    exchange.perp_symbols = read_list("perp_symbols", [](const std::string& text) {
+      Symbol symbol = Symbol::parse(text);
+      if (!symbol.is_perpetual() || !symbol.is_linear_perpetual()) {
+        throw Error(ErrorKind::kInvalidInput,
+                    "'" + text + "' is not a linear perpetual: expected BASE/QUOTE:QUOTE, e.g. "
+                                 "BTC/USDT:USDT");
+      }
+      return symbol;
+    });
   }
   if (node["depth"]) exchange.depth = positive_int(node["depth"], where + ".depth");
   if (const YAML::Node tickers = node["ticker_symbols"]) {
@@ -192,7 +224,8 @@ void apply_yaml(Config& config, const std::string& path) {
   const std::string where = path + ": ";
   check_known_keys(root, path,
                    {"lake", "lake_create_bucket", "warehouse", "exchanges", "log_level", "log_format", "http",
-                    "concurrency", "fetch_concurrency", "silver_compression"});
+                    "concurrency", "fetch_concurrency", "silver_compression",
+                    "open_interest_period"});
   if (root["lake"]) config.lake = scalar<std::string>(root["lake"], where + "lake");
   if (root["lake_create_bucket"]) {
     config.lake_create_bucket =
@@ -218,6 +251,20 @@ void apply_yaml(Config& config, const std::string& path) {
     config.silver_compression = scalar<int>(root["silver_compression"], where + "silver_compression");
     if (config.silver_compression < -7 || config.silver_compression > 19) {
       throw config_error(where + "silver_compression", "must be a zstd level from -7 to 19");
+    }
+  }
+  if (root["open_interest_period"]) {
+    const std::string where_period = where + "open_interest_period";
+    const auto text = scalar<std::string>(root["open_interest_period"], where_period);
+    try {
+      config.open_interest_period = Timeframe::parse(text);
+    } catch (const Error& e) {
+      throw config_error(where_period, e.what());
+    }
+    if (!is_open_interest_period(config.open_interest_period)) {
+      throw config_error(where_period, "bad value '" + text +
+                                           "': expected 5m, 15m, 30m, 1h, 4h or 1d (the periods "
+                                           "every perpetual venue serves)");
     }
   }
   if (const YAML::Node http = root["http"]) {
@@ -299,6 +346,13 @@ net::HttpOptions http_options(const Config& config) {
   return options;
 }
 
+bool is_open_interest_period(const Timeframe& period) {
+  for (const std::string_view name : {"5m", "15m", "30m", "1h", "4h", "1d"}) {
+    if (period.name() == name) return true;
+  }
+  return false;
+}
+
 Config load_config(const ConfigFlags& flags, const Environment& env) {
   Config config;
   // The zero-configuration universe: Binance, the exchange the demo and quick start use.
@@ -336,10 +390,13 @@ Config load_config(const ConfigFlags& flags, const Environment& env) {
       validate_url(*url, variable);
       exchange.base_url = *url;
     }
+    const exchanges::ExchangeDescriptor& venue = exchanges::find_exchange(exchange.name);
+    const bool live = exchange.base_url == venue.default_base_url;
     if (!exchange.archive_url) {
-      const exchanges::ExchangeDescriptor& venue = exchanges::find_exchange(exchange.name);
-      exchange.archive_url =
-          exchange.base_url == venue.default_base_url ? std::string(venue.default_archive_url) : "";
+      exchange.archive_url = live ? std::string(venue.default_archive_url) : "";
+    }
+    if (!exchange.futures_url) {
+      exchange.futures_url = live ? std::string(venue.default_futures_url) : "";
     }
   }
 

@@ -29,7 +29,17 @@ struct ExchangeConfig {
   // archive site is used only with its live REST root, so that a run against a simulator or a
   // proxy never reaches out to the real archive site.
   std::optional<std::string> archive_url;
+  // Linear perpetuals (BASE/QUOTE:QUOTE) whose funding-rate and open-interest histories are
+  // extracted (`perp_symbols`); none by default.
+  std::vector<Symbol> perp_symbols;
+  // The futures API's root where the venue serves it from another host (Binance USD-M). Unset
+  // in YAML: the venue's futures host beside its live REST root, else base_url itself (a
+  // simulator or proxy serves both).
+  std::optional<std::string> futures_url;
 };
+
+// The open-interest sampling periods every perpetual venue serves.
+bool is_open_interest_period(const Timeframe& period);
 
 struct Config {
   std::string lake = "file://./data/lake";
@@ -46,6 +56,7 @@ struct Config {
   int concurrency = 4;          // assets materialized at once
   int fetch_concurrency = 4;    // requests in flight per exchange (within its rate limit)
   int silver_compression = 1;   // zstd level: 1 compresses CSV ~5x at ~450 MB/s
+  Timeframe open_interest_period = Timeframe::parse("5m");
   std::string source = "defaults";  // where the configuration came from, for messages
 };
 

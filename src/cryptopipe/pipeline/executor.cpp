@@ -11,6 +11,7 @@
 #include "cryptopipe/core/workers.h"
 #include "cryptopipe/pipeline/ohlcv_assets.h"
 #include "cryptopipe/pipeline/orderbook_assets.h"
+#include "cryptopipe/pipeline/perp_assets.h"
 #include "cryptopipe/pipeline/ticker_assets.h"
 #include "cryptopipe/pipeline/trade_assets.h"
 
@@ -40,6 +41,17 @@ AssetResult run_asset(RunContext& context, const AssetSpec& asset, const UtcDay&
     case AssetKind::kExtractTrades: return extract_trades(context, *asset.exchange, day);
     case AssetKind::kTransformTrades: return transform_trades(context, day, left_out);
     case AssetKind::kLoadTrades: return load_trades(context, day);
+    case AssetKind::kExtractFunding:
+      return extract_perp(context, transform::PerpDataset::kFunding, *asset.exchange, day);
+    case AssetKind::kTransformFunding:
+      return transform_perp(context, transform::PerpDataset::kFunding, day, left_out);
+    case AssetKind::kLoadFunding: return load_perp(context, transform::PerpDataset::kFunding, day);
+    case AssetKind::kExtractOpenInterest:
+      return extract_perp(context, transform::PerpDataset::kOpenInterest, *asset.exchange, day);
+    case AssetKind::kTransformOpenInterest:
+      return transform_perp(context, transform::PerpDataset::kOpenInterest, day, left_out);
+    case AssetKind::kLoadOpenInterest:
+      return load_perp(context, transform::PerpDataset::kOpenInterest, day);
   }
   throw Error(ErrorKind::kInvalidInput, "asset " + asset.key + " has no implementation");
 }

@@ -51,6 +51,7 @@ std::unique_ptr<exchanges::Exchange> RunContext::connect(const std::string& exch
   const ExchangeConfig& settings = exchange_config(exchange);
   exchanges::RestSettings rest;
   rest.base_url = settings.base_url;
+  rest.futures_base_url = settings.futures_url.value_or("");
   rest.http = http_options(config_);
   rest.retry.max_attempts = config_.max_attempts;
   auto session = std::make_unique<exchanges::RestSession>(

@@ -95,6 +95,27 @@ CREATE TABLE trades (
 -- A market over a time range, and whether a day is loaded at all (the loader's first question).
 CREATE INDEX trades_ts ON trades (ts);
 )sql"},
+      {5, "perpetual funding and open interest", R"sql(
+CREATE TABLE funding_rates (
+  exchange     text        NOT NULL,
+  symbol       text        NOT NULL,
+  funding_time timestamptz NOT NULL,
+  funding_rate numeric     NOT NULL,
+  mark_price   numeric     CHECK (mark_price > 0),
+  loaded_at    timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (exchange, symbol, funding_time)
+);
+CREATE TABLE open_interest (
+  exchange            text        NOT NULL,
+  symbol              text        NOT NULL,
+  period              text        NOT NULL,
+  ts                  timestamptz NOT NULL,
+  open_interest       numeric     NOT NULL CHECK (open_interest >= 0),
+  open_interest_value numeric     CHECK (open_interest_value >= 0),
+  loaded_at           timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (exchange, symbol, period, ts)
+);
+)sql"},
   };
   return kMigrations;
 }

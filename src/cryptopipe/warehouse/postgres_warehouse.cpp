@@ -34,6 +34,14 @@ const TableShape kTrades = {"trades",
                             {"exchange", "symbol", "trade_id"},
                             {"ts", "price", "amount", "side", "sequence"},
                             ""};
+const TableShape kFunding = {"funding_rates",
+                             {"exchange", "symbol", "funding_time"},
+                             {"funding_rate", "mark_price"},
+                             ""};
+const TableShape kOpenInterest = {"open_interest",
+                                  {"exchange", "symbol", "period", "ts"},
+                                  {"open_interest", "open_interest_value"},
+                                  ""};
 const TableShape kBookLevels = {"orderbook_levels",
                                 {"exchange", "symbol", "ts", "side", "level"},
                                 {"price", "amount", "sequence", "ts_source"},
@@ -353,6 +361,41 @@ LoadStats PostgresWarehouse::upsert_trades(const TradeRowSource& rows) {
     stream(copy);
     stats.rows_in = stats.inserted = copy.finish();
     return stats;
+  });
+}
+
+LoadStats PostgresWarehouse::upsert_funding(const FundingRowSource& rows) {
+  FundingRow row;
+  if (!rows(row)) return {};
+  return in_locked_transaction("funding_rates", day_of(row.funding_time, "funding_time"), [&] {
+    return stage_and_merge(*connection_, kFunding, kFunding.table, [&](pg::CopyIn& copy) {
+      do {
+        copy.text(row.exchange);
+        copy.text(row.symbol);
+        copy.timestamptz(row.funding_time);
+        copy.numeric(row.funding_rate);
+        copy.optional_numeric(row.mark_price);
+        copy.end_row();
+      } while (rows(row));
+    });
+  });
+}
+
+LoadStats PostgresWarehouse::upsert_open_interest(const OpenInterestRowSource& rows) {
+  OpenInterestRow row;
+  if (!rows(row)) return {};
+  return in_locked_transaction("open_interest", day_of(row.ts, "ts"), [&] {
+    return stage_and_merge(*connection_, kOpenInterest, kOpenInterest.table, [&](pg::CopyIn& copy) {
+      do {
+        copy.text(row.exchange);
+        copy.text(row.symbol);
+        copy.text(row.period);
+        copy.timestamptz(row.ts);
+        copy.numeric(row.open_interest);
+        copy.optional_numeric(row.open_interest_value);
+        copy.end_row();
+      } while (rows(row));
+    });
   });
 }
 

@@ -38,6 +38,8 @@ class PostgresWarehouse final : public Warehouse {
   LoadStats upsert_tickers(const TickerRowSource& rows) override;
   LoadStats upsert_book_levels(const BookLevelRowSource& rows) override;
   LoadStats upsert_trades(const TradeRowSource& rows) override;
+  LoadStats upsert_funding(const FundingRowSource& rows) override;
+  LoadStats upsert_open_interest(const OpenInterestRowSource& rows) override;
   void record_run(const RunRecord& record) override;
 
  private:

@@ -91,6 +91,27 @@ CREATE TABLE trades (
 ) WITHOUT ROWID;
 CREATE INDEX trades_ts ON trades (ts);
 )sql"},
+      {5, "perpetual funding and open interest", R"sql(
+CREATE TABLE funding_rates (
+  exchange     TEXT NOT NULL,
+  symbol       TEXT NOT NULL,
+  funding_time TEXT NOT NULL,
+  funding_rate TEXT NOT NULL,
+  mark_price   TEXT,
+  loaded_at    TEXT NOT NULL,
+  PRIMARY KEY (exchange, symbol, funding_time)
+) WITHOUT ROWID;
+CREATE TABLE open_interest (
+  exchange            TEXT NOT NULL,
+  symbol              TEXT NOT NULL,
+  period              TEXT NOT NULL,
+  ts                  TEXT NOT NULL,
+  open_interest       TEXT NOT NULL,
+  open_interest_value TEXT,
+  loaded_at           TEXT NOT NULL,
+  PRIMARY KEY (exchange, symbol, period, ts)
+) WITHOUT ROWID;
+)sql"},
   };
   return kMigrations;
 }

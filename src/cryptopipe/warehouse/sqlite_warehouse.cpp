@@ -375,6 +375,74 @@ WHERE trades.ts IS NOT excluded.ts OR trades.price IS NOT excluded.price
   return stats;
 }
 
+LoadStats SqliteWarehouse::upsert_funding(const FundingRowSource& rows) {
+  static constexpr const char* kUpsert = R"sql(
+INSERT INTO funding_rates (exchange, symbol, funding_time, funding_rate, mark_price, loaded_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+ON CONFLICT (exchange, symbol, funding_time) DO UPDATE SET
+  funding_rate = excluded.funding_rate, mark_price = excluded.mark_price,
+  loaded_at = excluded.loaded_at
+WHERE funding_rates.funding_rate IS NOT excluded.funding_rate
+   OR funding_rates.mark_price IS NOT excluded.mark_price
+)sql";
+  static constexpr const char* kExists =
+      "SELECT 1 FROM funding_rates WHERE exchange = ?1 AND symbol = ?2 AND funding_time = ?3";
+  LoadStats stats;
+  const std::string loaded_at = format_iso8601(SystemClock().now_ms());
+  Transaction transaction(db_.get());
+  Statement exists(db_.get(), kExists);
+  Statement upsert(db_.get(), kUpsert);
+  FundingRow row;
+  while (rows(row)) {
+    ++stats.rows_in;
+    exists.bind(1, row.exchange).bind(2, row.symbol).bind(3, row.funding_time);
+    const bool existed = exists.step();
+    exists.reset();
+    upsert.bind(1, row.exchange).bind(2, row.symbol).bind(3, row.funding_time)
+        .bind(4, row.funding_rate).bind_optional_text(5, row.mark_price).bind(6, loaded_at);
+    upsert.step();
+    upsert.reset();
+    count_change(stats, existed, sqlite3_changes(db_.get()) > 0);
+  }
+  transaction.commit();
+  return stats;
+}
+
+LoadStats SqliteWarehouse::upsert_open_interest(const OpenInterestRowSource& rows) {
+  static constexpr const char* kUpsert = R"sql(
+INSERT INTO open_interest (exchange, symbol, period, ts, open_interest, open_interest_value,
+                           loaded_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+ON CONFLICT (exchange, symbol, period, ts) DO UPDATE SET
+  open_interest = excluded.open_interest, open_interest_value = excluded.open_interest_value,
+  loaded_at = excluded.loaded_at
+WHERE open_interest.open_interest IS NOT excluded.open_interest
+   OR open_interest.open_interest_value IS NOT excluded.open_interest_value
+)sql";
+  static constexpr const char* kExists =
+      "SELECT 1 FROM open_interest WHERE exchange = ?1 AND symbol = ?2 AND period = ?3 AND ts = ?4";
+  LoadStats stats;
+  const std::string loaded_at = format_iso8601(SystemClock().now_ms());
+  Transaction transaction(db_.get());
+  Statement exists(db_.get(), kExists);
+  Statement upsert(db_.get(), kUpsert);
+  OpenInterestRow row;
+  while (rows(row)) {
+    ++stats.rows_in;
+    exists.bind(1, row.exchange).bind(2, row.symbol).bind(3, row.period).bind(4, row.ts);
+    const bool existed = exists.step();
+    exists.reset();
+    upsert.bind(1, row.exchange).bind(2, row.symbol).bind(3, row.period).bind(4, row.ts)
+        .bind(5, row.open_interest).bind_optional_text(6, row.open_interest_value)
+        .bind(7, loaded_at);
+    upsert.step();
+    upsert.reset();
+    count_change(stats, existed, sqlite3_changes(db_.get()) > 0);
+  }
+  transaction.commit();
+  return stats;
+}
+
 void SqliteWarehouse::record_run(const RunRecord& r) {
   Statement insert(db_.get(), R"sql(
 INSERT OR REPLACE INTO run_audit (run_id, asset, partition_key, status, started_at, finished_at,

@@ -38,6 +38,17 @@ struct TradeRow {
   std::string_view exchange, symbol, trade_id, sequence, ts, price, amount, side;
 };
 
+// One gold funding event: exact decimal text; mark_price empty (NULL) where the venue gives none.
+struct FundingRow {
+  std::string_view exchange, symbol, funding_time, funding_rate, mark_price;
+};
+
+// One gold open-interest sample: open_interest in base units, open_interest_value in the quote
+// currency, empty (NULL) where the venue gives none; period the sampling period ("5m").
+struct OpenInterestRow {
+  std::string_view exchange, symbol, period, ts, open_interest, open_interest_value;
+};
+
 struct LoadStats {
   std::int64_t rows_in = 0;
   std::int64_t inserted = 0;
@@ -59,6 +70,8 @@ using OhlcvRowSource = std::function<bool(OhlcvRow& row)>;
 using TickerRowSource = std::function<bool(TickerRow& row)>;
 using BookLevelRowSource = std::function<bool(BookLevelRow& row)>;
 using TradeRowSource = std::function<bool(TradeRow& row)>;
+using FundingRowSource = std::function<bool(FundingRow& row)>;
+using OpenInterestRowSource = std::function<bool(OpenInterestRow& row)>;
 
 // The gold layer. Two implementations (SQLite, the zero-setup default, and PostgreSQL) made
 // by open_warehouse(). Not thread safe: one instance per thread.
@@ -90,6 +103,12 @@ class Warehouse {
   // Upserts trades by (exchange, symbol, trade_id) in one transaction, replacing a row only
   // when its values differ. The rows of one call are one UTC day's.
   virtual LoadStats upsert_trades(const TradeRowSource& rows) = 0;
+
+  // Upsert funding events by (exchange, symbol, funding_time) and open-interest samples by
+  // (exchange, symbol, period, ts), each call in one transaction, replacing a row only when
+  // its values differ. The rows of one call are one UTC day's.
+  virtual LoadStats upsert_funding(const FundingRowSource& rows) = 0;
+  virtual LoadStats upsert_open_interest(const OpenInterestRowSource& rows) = 0;
 
   virtual void record_run(const RunRecord& record) = 0;
 };

@@ -35,6 +35,18 @@ TEST(Decimal, ComparesNumericallyWithoutFloats) {
   EXPECT_LT(compare_decimal("12345678901234567890.1", "12345678901234567890.2"), 0);
 }
 
+TEST(Decimal, MultipliesExactly) {
+  EXPECT_EQ(multiply_decimals("124724", "0.0001"), "12.4724");
+  EXPECT_EQ(multiply_decimals("124720", "0.0001"), "12.472");
+  EXPECT_EQ(multiply_decimals("-1.5", "2"), "-3");
+  EXPECT_EQ(multiply_decimals("0", "0.0001"), "0");
+  EXPECT_EQ(multiply_decimals("0.1", "0.1"), "0.01");
+  EXPECT_EQ(multiply_decimals("99999999999999999999", "99999999999999999999"), std::nullopt);
+  EXPECT_EQ(multiply_decimals("1e5", "2"), std::nullopt);
+  EXPECT_EQ(multiply_decimals("", "2"), std::nullopt);
+  EXPECT_EQ(multiply_decimals("12", "abc"), std::nullopt);
+}
+
 TEST(Decimal, SignAndZero) {
   EXPECT_TRUE(is_negative_decimal("-0.01"));
   EXPECT_FALSE(is_negative_decimal("-0.00"));
