@@ -312,6 +312,48 @@ TEST_F(PostgresWarehouseTest, TradesLoadStraightIntoAnEmptyDayThenMerge) {
                Error);
 }
 
+TEST_F(PostgresWarehouseTest, FundingAndOpenInterestMergeByTheirKeys) {
+  const auto funding = [](const std::string& last_rate) {
+    auto next = std::make_shared<int>(0);
+    return FundingRowSource([last_rate, next](FundingRow& row) {
+      static constexpr const char* kTimes[] = {"2026-11-25T00:00:00.000Z",
+                                               "2026-11-25T08:00:00.000Z"};
+      if (*next >= 2) return false;
+      const int i = (*next)++;
+      row = {.exchange = "binance", .symbol = "BTC/USDT:USDT", .funding_time = kTimes[i],
+             .funding_rate = i == 1 ? std::string_view(last_rate) : "-0.000075",
+             .mark_price = i == 1 ? "" : "43000.1"};
+      return true;
+    });
+  };
+  expect_stats(warehouse_->upsert_funding(funding("0.0001")), 2, 0, 0);
+  expect_stats(warehouse_->upsert_funding(funding("0.00010")), 0, 0, 2);
+  expect_stats(warehouse_->upsert_funding(funding("0.0003")), 0, 1, 1);
+  EXPECT_EQ(session().query("SELECT funding_time, funding_rate, mark_price FROM funding_rates "
+                            "ORDER BY funding_time"),
+            (std::vector<std::vector<std::string>>{
+                {"2026-11-25 00:00:00+00", "-0.000075", "43000.1"},
+                {"2026-11-25 08:00:00+00", "0.0003", "NULL"}}));
+
+  const auto open_interest = [](const std::string& value) {
+    auto done = std::make_shared<bool>(false);
+    return OpenInterestRowSource([value, done](OpenInterestRow& row) {
+      if (*done) return false;
+      *done = true;
+      row = {.exchange = "bybit", .symbol = "BTC/USDT:USDT", .period = "5m",
+             .ts = "2026-11-25T00:05:00.000Z", .open_interest = value,
+             .open_interest_value = ""};
+      return true;
+    });
+  };
+  expect_stats(warehouse_->upsert_open_interest(open_interest("461134.384")), 1, 0, 0);
+  expect_stats(warehouse_->upsert_open_interest(open_interest("461134.384")), 0, 0, 1);
+  expect_stats(warehouse_->upsert_open_interest(open_interest("461134.385")), 0, 1, 0);
+  // Negative open interest, which silver never lets through, is refused by the table too.
+  EXPECT_THROW(warehouse_->upsert_open_interest(open_interest("-1")), Error);
+  EXPECT_EQ(session().one("SELECT open_interest::text FROM open_interest"), "461134.385");
+}
+
 TEST_F(PostgresWarehouseTest, TheRunAuditSurvivesAServerRestart) {
   RunRecord record{.run_id = "r1", .asset = "load_ohlcv_to_postgres", .partition = "2026-11-25",
                    .status = "success", .started_at = "2026-11-26T00:00:00.000Z",

@@ -174,6 +174,27 @@ TEST(AssetGraph, OneExtractAssetPerExchangeAllFeedingTheTransform) {
             (Keys{"extract_kraken_ohlcv", kTransform}));
 }
 
+TEST(AssetGraph, PerpetualAssetsExistOnlyForExchangesWithPerpSymbols) {
+  Config config = default_config();
+  ExchangeConfig second = config.exchanges[0];
+  second.name = "gateio";
+  second.perp_symbols = {Symbol::parse("BTC/USDT:USDT")};
+  config.exchanges.push_back(second);
+  const AssetGraph graph = AssetGraph::from_config(config);
+  EXPECT_FALSE(graph.contains("extract_binance_funding"));
+  for (const std::string dataset : {"funding", "open_interest"}) {
+    const AssetSpec& extract = graph.get("extract_gateio_" + dataset);
+    EXPECT_EQ(extract.group, "bronze");
+    EXPECT_EQ(extract.partitioning, "daily");
+    const AssetSpec& transform = graph.get("transform_" + dataset);
+    EXPECT_EQ(transform.deps, (Keys{"extract_gateio_" + dataset}));
+    EXPECT_EQ(transform.checks, (Keys{dataset + "_complete", dataset + "_no_rejects"}));
+    EXPECT_TRUE(transform.tolerates_failed_deps);
+    EXPECT_EQ(graph.get("load_" + dataset + "_to_postgres").deps, (Keys{"transform_" + dataset}));
+  }
+  EXPECT_FALSE(AssetGraph::from_config(default_config()).contains("transform_funding"));
+}
+
 TEST(AssetGraph, TradesAssetsExistOnlyForExchangesWithTradeSymbols) {
   Config config = default_config();
   ExchangeConfig second = config.exchanges[0];

@@ -245,6 +245,45 @@ TEST_F(LoadConfig, TradeSymbolsAreReadWhereTheVenueHasTrades) {
                           {"exchanges.kucoin.trade_symbols", "not supported", "binance", "okx"}));
 }
 
+TEST_F(LoadConfig, PerpSymbolsAreLinearPerpetualsOfVenuesThatHaveThem) {
+  const Config config = load(
+      "open_interest_period: 1h\nexchanges:\n  bybit:\n    perp_symbols: [BTC/USDT:USDT, "
+      "ETH/USDT:USDT]\n  gateio:\n");
+  EXPECT_EQ(config.exchanges[0].perp_symbols,
+            (std::vector<Symbol>{Symbol::parse("BTC/USDT:USDT"), Symbol::parse("ETH/USDT:USDT")}));
+  EXPECT_TRUE(config.exchanges[1].perp_symbols.empty());  // none unless asked for
+  EXPECT_EQ(config.open_interest_period.name(), "1h");
+  EXPECT_EQ(load("").open_interest_period.name(), "5m");
+  EXPECT_TRUE(ThrowsError(
+      [&] { load("exchanges:\n  bybit:\n    perp_symbols: [BTC/USDT:USDT, BTC/USDT]\n"); },
+      ErrorKind::kConfig, {"exchanges.bybit.perp_symbols[1]", "not a linear perpetual"}));
+  EXPECT_TRUE(ThrowsError(
+      [&] { load("exchanges:\n  bybit:\n    perp_symbols: [BTC/USD:BTC]\n"); },
+      ErrorKind::kConfig, {"exchanges.bybit.perp_symbols[0]", "BTC/USD:BTC"}));
+  EXPECT_TRUE(ThrowsError([&] { load("exchanges:\n  okx:\n    perp_symbols: [BTC/USDT:USDT]\n"); },
+                          ErrorKind::kConfig,
+                          {"exchanges.okx.perp_symbols", "not supported", "binance", "gateio"}));
+  EXPECT_TRUE(ThrowsError([&] { load("exchanges:\n  binance:\n    symbols: [BTC/USDT:USDT]\n"); },
+                          ErrorKind::kConfig, {"exchanges.binance.symbols[0]", "perp_symbols"}));
+  EXPECT_TRUE(ThrowsError([&] { load("open_interest_period: 2h\n"); }, ErrorKind::kConfig,
+                          {"open_interest_period", "2h", "5m, 15m"}));
+  EXPECT_TRUE(ThrowsError([&] { load("open_interest_period: 7m\n"); }, ErrorKind::kConfig,
+                          {"open_interest_period", "7m"}));
+}
+
+TEST_F(LoadConfig, TheFuturesHostIsBinancesOnlyBesideItsLiveApi) {
+  EXPECT_EQ(load("exchanges:\n  binance:\n").exchanges[0].futures_url, "https://fapi.binance.com");
+  EXPECT_EQ(load("exchanges:\n  bybit:\n").exchanges[0].futures_url, "");  // the same host
+  EXPECT_EQ(load("exchanges:\n  binance:\n    base_url: http://127.0.0.1:1/binance\n")
+                .exchanges[0].futures_url,
+            "");
+  EXPECT_EQ(load("exchanges:\n  binance:\n    futures_url: http://127.0.0.1:1/fapi\n")
+                .exchanges[0].futures_url,
+            "http://127.0.0.1:1/fapi");
+  EXPECT_TRUE(ThrowsError([&] { load("exchanges:\n  kraken:\n    futures_url: http://x\n"); },
+                          ErrorKind::kConfig, {"exchanges.kraken.futures_url"}));
+}
+
 TEST_F(LoadConfig, ArchivesAreReadOnlyBesideTheLiveApiUnlessNamed) {
   EXPECT_EQ(load("exchanges:\n  binance:\n").exchanges[0].archive_url,
             "https://data.binance.vision");

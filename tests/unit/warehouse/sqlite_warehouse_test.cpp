@@ -142,7 +142,7 @@ TEST_F(SqliteWarehouseTest, MigrateIsIdempotent) {
   Inspector db(path());
   EXPECT_EQ(db.one("SELECT count(*) FROM schema_migrations"), std::to_string(kLatest));
   EXPECT_EQ(db.rows("SELECT version FROM schema_migrations ORDER BY version"),
-            (std::vector<std::string>{"1", "2", "3", "4"}));
+            (std::vector<std::string>{"1", "2", "3", "4", "5"}));
   EXPECT_EQ(db.rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN "
                     "('ohlcv', 'orderbook_levels', 'run_audit', 'tickers', 'trades') ORDER BY name"),
             (std::vector<std::string>{"ohlcv", "orderbook_levels", "run_audit", "tickers",
@@ -345,6 +345,59 @@ TEST_F(SqliteWarehouseTest, TradesAreUpsertedByTheirId) {
             (std::vector<std::string>{
                 "3479463557|2913537567|2024-01-30T10:00:00.123Z|73238.70000000|0.00109000|buy",
                 "3479463558|NULL|2024-01-30T10:00:00.123Z|73238.70000000|0.6|sell"}));
+}
+
+// Three 8-hourly funding events; the last one's rate as given, Bybit's without a mark price.
+FundingRowSource funding_events(const std::string& last_rate) {
+  auto next = std::make_shared<int>(0);
+  return [last_rate, next](FundingRow& row) {
+    static constexpr const char* kTimes[] = {"2024-01-30T00:00:00.000Z",
+                                             "2024-01-30T08:00:00.000Z",
+                                             "2024-01-30T16:00:00.000Z"};
+    if (*next >= 3) return false;
+    const int i = (*next)++;
+    row = {.exchange = i == 1 ? "bybit" : "binance", .symbol = "BTC/USDT:USDT",
+           .funding_time = kTimes[i],
+           .funding_rate = i == 2 ? std::string_view(last_rate) : "-0.000075",
+           .mark_price = i == 1 ? "" : "43000.10000000"};
+    return true;
+  };
+}
+
+TEST_F(SqliteWarehouseTest, FundingEventsAreUpsertedByTheirTime) {
+  EXPECT_EQ(warehouse_.upsert_funding(funding_events("0.0001")).inserted, 3);
+  EXPECT_EQ(warehouse_.upsert_funding(funding_events("0.0001")).unchanged, 3);
+  const LoadStats stats = warehouse_.upsert_funding(funding_events("0.0003"));
+  EXPECT_EQ(stats.updated, 1);
+  EXPECT_EQ(stats.unchanged, 2);
+  EXPECT_EQ(Inspector(path()).rows("SELECT exchange || '|' || funding_time || '|' || funding_rate "
+                                   "|| '|' || ifnull(mark_price, 'NULL') FROM funding_rates "
+                                   "ORDER BY funding_time"),
+            (std::vector<std::string>{
+                "binance|2024-01-30T00:00:00.000Z|-0.000075|43000.10000000",
+                "bybit|2024-01-30T08:00:00.000Z|-0.000075|NULL",
+                "binance|2024-01-30T16:00:00.000Z|0.0003|43000.10000000"}));
+}
+
+TEST_F(SqliteWarehouseTest, OpenInterestIsUpsertedByPeriodAndTime) {
+  const auto samples = [](const std::string& value) {
+    auto next = std::make_shared<int>(0);
+    return OpenInterestRowSource([value, next](OpenInterestRow& row) {
+      if (*next >= 2) return false;
+      const int i = (*next)++;
+      row = {.exchange = "gateio", .symbol = "BTC/USDT:USDT", .period = i == 0 ? "5m" : "1h",
+             .ts = "2024-01-30T01:00:00.000Z", .open_interest = "12.4724",
+             .open_interest_value = i == 0 ? std::string_view(value) : ""};
+      return true;
+    });
+  };
+  EXPECT_EQ(warehouse_.upsert_open_interest(samples("1000.5")).inserted, 2);
+  EXPECT_EQ(warehouse_.upsert_open_interest(samples("1000.5")).unchanged, 2);
+  EXPECT_EQ(warehouse_.upsert_open_interest(samples("1000.6")).updated, 1);
+  EXPECT_EQ(Inspector(path()).rows("SELECT period || '|' || open_interest || '|' || "
+                                   "ifnull(open_interest_value, 'NULL') FROM open_interest "
+                                   "ORDER BY period"),
+            (std::vector<std::string>{"1h|12.4724|NULL", "5m|12.4724|1000.6"}));
 }
 
 TEST_F(SqliteWarehouseTest, RecordRunWritesTheAudit) {
