@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cryptopipe/core/decimal.h"
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/core/log.h"
 #include "cryptopipe/core/time.h"
@@ -21,6 +22,7 @@
 #include "cryptopipe/pipes/context.h"
 #include "cryptopipe/pipes/encoding.h"
 #include "cryptopipe/transform/ohlcv_transform.h"
+#include "cryptopipe/transform/perp_transform.h"
 #include "cryptopipe/transform/ohlcv_validation.h"
 #include "cryptopipe/transform/orderbook_transform.h"
 #include "cryptopipe/transform/silver_parquet.h"
@@ -41,10 +43,12 @@ std::unique_ptr<exchanges::Exchange> parser_for(const std::string& name) {
 
 // Every parser of the exchange reads the same bytes (each on its own copy: parsing may unescape
 // in place), every candle that parses goes through the transform's row checks, and a page of
-// trades that parses is paged on from the day's first request.
+// trades that parses is paged on from the day's first request, and every open-interest value
+// that parses is turned from contracts into base as Gate's are.
 Target exchange_responses(const std::string& name) {
   const bool trades = exchanges::find_exchange(name).trades;
-  return [name, trades](const std::uint8_t* data, std::size_t size) {
+  const bool perpetuals = exchanges::find_exchange(name).perpetuals;
+  return [name, trades, perpetuals](const std::uint8_t* data, std::size_t size) {
     static const std::unique_ptr<exchanges::Exchange> exchange = parser_for(name);
     const std::string input(reinterpret_cast<const char*>(data), size);
     static const Timeframe minute = Timeframe::parse("1m");
@@ -59,6 +63,25 @@ Target exchange_responses(const std::string& name) {
         if (const auto next = exchange->next_trades_request(first, page)) {
           exchange->next_trades_request(*next, page);
         }
+      } catch (const Error&) {
+      }
+    }
+    if (perpetuals) {
+      std::vector<exchanges::RawPerpPoint> points;
+      try {
+        std::string body = input;
+        exchange->parse_funding(body, points);
+      } catch (const Error&) {
+      }
+      try {
+        std::string body = input;
+        exchange->parse_open_interest(body, points);
+        for (const exchanges::RawPerpPoint& point : points) multiply_decimals(point.value, "0.0001");
+      } catch (const Error&) {
+      }
+      try {
+        std::string body = input;
+        exchange->parse_contract_size(body);
       } catch (const Error&) {
       }
     }
@@ -186,7 +209,10 @@ void silver_tables(const std::uint8_t* data, std::size_t size) {
   const transform::SilverSchema* schemas[] = {&transform::ohlcv_schema(),
                                               &transform::ticker_schema(),
                                               &transform::orderbook_schema(),
-                                              &transform::trade_schema()};
+                                              &transform::trade_schema(),
+                                              &transform::perp_schema(transform::PerpDataset::kFunding),
+                                              &transform::perp_schema(
+                                                  transform::PerpDataset::kOpenInterest)};
   const OneObjectLake lake(std::string_view(reinterpret_cast<const char*>(data) + 1, size - 1));
   transform::SilverParquetReader reader(lake, "silver", *schemas[data[0] % std::size(schemas)]);
   std::vector<std::string_view> fields;

@@ -18,7 +18,8 @@ start_simulator build "$work"
 corpus=$fuzz_build/corpus
 python3 fuzz/seed_corpus.py "$corpus" "http://$SIM_ADDRESS"
 # Real silver tables for silver_tables, each after the byte that picks its schema (0 OHLCV,
-# 1 tickers, 2 order book, 3 trades): what the engine writes from the simulator's answers.
+# 1 tickers, 2 order book, 3 trades, 4 funding, 5 open interest): what the engine writes from
+# the simulator's answers.
 CRYPTOPIPE_BINANCE_URL="http://$SIM_ADDRESS/binance" CRYPTOPIPE_LAKE="file://$work/lake" \
   CRYPTOPIPE_WAREHOUSE="sqlite://$work/warehouse.db" \
   build/cryptopipe --log-level warn materialize \

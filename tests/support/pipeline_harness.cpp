@@ -21,24 +21,31 @@ void PipelineHarness::set_lake(std::string url, bool create_bucket) {
 
 void PipelineHarness::write_config(const std::vector<std::string>& symbols,
                                    const std::vector<std::string>& timeframes,
-                                   const std::vector<std::string>& trade_symbols) const {
+                                   const std::vector<std::string>& trade_symbols,
+                                   const std::vector<std::string>& perp_symbols) const {
   std::ofstream out(config_path());
+  const auto list = [&](const std::vector<std::string>& items) {
+    out << "[";
+    for (std::size_t i = 0; i < items.size(); ++i) out << (i ? ", " : "") << items[i];
+    out << "]\n";
+  };
   out << "lake: " << (lake_url_.empty() ? "file://" + lake_dir().string() : lake_url_) << "\n"
       << (lake_create_bucket_ ? "lake_create_bucket: true\n" : "")
       << "warehouse: "
       << (warehouse_url_.empty() ? "sqlite://" + warehouse_path().string() : warehouse_url_) << "\n"
       << "log_format: json\n"
-      << "exchanges:\n  " << exchange_ << ":\n    base_url: " << base_url_ << "\n    symbols: [";
-  for (std::size_t i = 0; i < symbols.size(); ++i) out << (i ? ", " : "") << symbols[i];
-  out << "]\n    timeframes: [";
-  for (std::size_t i = 0; i < timeframes.size(); ++i) out << (i ? ", " : "") << timeframes[i];
-  out << "]\n";
-  if (trade_symbols.empty()) return;
-  out << "    trade_symbols: [";
-  for (std::size_t i = 0; i < trade_symbols.size(); ++i) {
-    out << (i ? ", " : "") << trade_symbols[i];
+      << "exchanges:\n  " << exchange_ << ":\n    base_url: " << base_url_ << "\n    symbols: ";
+  list(symbols);
+  out << "    timeframes: ";
+  list(timeframes);
+  if (!trade_symbols.empty()) {
+    out << "    trade_symbols: ";
+    list(trade_symbols);
   }
-  out << "]\n";
+  if (!perp_symbols.empty()) {
+    out << "    perp_symbols: ";
+    list(perp_symbols);
+  }
 }
 
 std::vector<std::string> PipelineHarness::removals_for(

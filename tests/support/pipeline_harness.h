@@ -48,10 +48,11 @@ class PipelineHarness {
   void set_lake(std::string url, bool create_bucket = false);
 
   // Writes cryptopipe.yaml for the exchange with these symbols and timeframes (and these
-  // trade_symbols, when any).
+  // trade_symbols and perp_symbols, when any).
   void write_config(const std::vector<std::string>& symbols,
                     const std::vector<std::string>& timeframes,
-                    const std::vector<std::string>& trade_symbols = {}) const;
+                    const std::vector<std::string>& trade_symbols = {},
+                    const std::vector<std::string>& perp_symbols = {}) const;
 
   ProcessResult cryptopipe(const std::vector<std::string>& args,
                            const std::map<std::string, std::string>& env = {}) const;
