@@ -1,5 +1,6 @@
 #include "binance.h"
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -9,10 +10,12 @@
 #include "binance_depth.h"
 #include "binance_exchange_info.h"
 #include "binance_klines.h"
+#include "binance_perpetuals.h"
 #include "binance_protocol.h"
 #include "binance_ticker.h"
 #include "binance_trades.h"
 #include "candle_faults.h"
+#include "request_count_limiter.h"
 #include "request_weight_limiter.h"
 
 namespace exchange_sim {
@@ -79,6 +82,28 @@ RouteHandler with_weight(std::shared_ptr<RequestWeightLimiter> limiter, const Si
       };
 }
 
+// USD-M futures' public data routes count requests per 5 minutes instead of weighing them:
+// fundingRate 500 (shared with fundingInfo), openInterestHist 1000 (Binance's docs).
+constexpr std::int64_t kFuturesDataWindowMs = 5 * 60'000;
+constexpr int kFundingRateRequests = 500;
+constexpr int kOpenInterestHistRequests = 1000;
+
+// Admits a request within the route's own budget; over it the answer is 429 until the window ends.
+RouteHandler with_request_budget(std::shared_ptr<RequestCountLimiter> limiter, const SimClock& clock,
+                                 RouteHandler handler) {
+  return [limiter = std::move(limiter), &clock, handler = std::move(handler)](
+             const httplib::Request& request, httplib::Response& response) {
+    const RequestCountLimiter::Verdict verdict = limiter->admit(clock.now_ms());
+    if (verdict.admitted) {
+      handler(request, response);
+      return;
+    }
+    const std::int64_t wait_ms = verdict.refused_until_ms - clock.now_ms();
+    response.set_header("Retry-After", std::to_string(std::max<std::int64_t>(1, (wait_ms + 999) / 1000)));
+    binance::answer_error(response, binance::too_many_requests(limiter->limit()));
+  };
+}
+
 // Turns the parameter checks' rejections into Binance's error answers.
 RouteHandler answering_rejections(RouteHandler handler) {
   return
@@ -117,6 +142,27 @@ void register_binance_routes(httplib::Server& server, const SimServices& service
                            [&clock](const httplib::Request& request, httplib::Response& response) {
                              binance::answer_agg_trades(request, response, clock);
                            }));
+  const auto futures_route = [&](const std::string& path, int requests_per_window,
+                                 const char* time_key,
+                                 void (*answer)(const httplib::Request&, httplib::Response&,
+                                                const SimClock&)) {
+    server.Get(kPrefix + path,
+               with_gzip(with_request_budget(
+                   std::make_shared<RequestCountLimiter>(requests_per_window, kFuturesDataWindowMs),
+                   clock,
+                   with_faults(services.faults, binance_wording(options.weight_limit, clock),
+                               answering_rejections(with_candle_faults(
+                                   services.faults,
+                                   {nlohmann::ordered_json::json_pointer(""), 1, false, time_key},
+                                   [&clock, answer](const httplib::Request& request,
+                                                    httplib::Response& response) {
+                                     answer(request, response, clock);
+                                   }))))));
+  };
+  futures_route("/fapi/v1/fundingRate", kFundingRateRequests, "fundingTime",
+                binance::answer_funding_rate);
+  futures_route("/futures/data/openInterestHist", kOpenInterestHistRequests, "timestamp",
+                binance::answer_open_interest_hist);
   route("/api/v3/ticker/24hr", binance::ticker_24hr_weight,
         [&clock](const httplib::Request& request, httplib::Response& response) {
           binance::answer_ticker_24hr(request, response, clock);

@@ -7,6 +7,7 @@
 
 #include "bybit_kline.h"
 #include "bybit_market_info.h"
+#include "bybit_perpetuals.h"
 #include "bybit_protocol.h"
 #include "candle_faults.h"
 #include "request_count_limiter.h"
@@ -82,6 +83,12 @@ void register_bybit_routes(httplib::Server& server, const SimServices& services,
 
   route("/v5/market/kline", bybit::answer_kline,
         CandleRowsLayout{nlohmann::ordered_json::json_pointer("/result/list"), 1});
+  route("/v5/market/funding/history", bybit::answer_funding_history,
+        CandleRowsLayout{nlohmann::ordered_json::json_pointer("/result/list"), 1, false,
+                         "fundingRateTimestamp"});
+  route("/v5/market/open-interest", bybit::answer_open_interest,
+        CandleRowsLayout{nlohmann::ordered_json::json_pointer("/result/list"), 1, false,
+                         "timestamp"});
   route("/v5/market/tickers", bybit::answer_tickers);
   route("/v5/market/orderbook", bybit::answer_orderbook);
   route("/v5/market/instruments-info", bybit::answer_instruments_info);

@@ -8,6 +8,7 @@
 #include "candle_faults.h"
 #include "gate_candlesticks.h"
 #include "gate_market_info.h"
+#include "gate_perpetuals.h"
 #include "gate_protocol.h"
 #include "gate_trades.h"
 #include "request_count_limiter.h"
@@ -87,6 +88,11 @@ void register_gate_routes(httplib::Server& server, const SimServices& services,
         CandleRowsLayout{nlohmann::ordered_json::json_pointer(""), 1000});
   route("/spot/trades", gate::answer_trades,
         CandleRowsLayout{nlohmann::ordered_json::json_pointer(""), 1, false, "create_time_ms"});
+  route("/futures/usdt/funding_rate", gate::answer_funding_rate,
+        CandleRowsLayout{nlohmann::ordered_json::json_pointer(""), 1000, false, "t"});
+  route("/futures/usdt/contract_stats", gate::answer_contract_stats,
+        CandleRowsLayout{nlohmann::ordered_json::json_pointer(""), 1000, false, "time"});
+  route(R"(/futures/usdt/contracts/([A-Za-z0-9_]+))", gate::answer_contract);
   route("/spot/tickers", gate::answer_tickers);
   route("/spot/order_book", gate::answer_order_book);
   route("/spot/currency_pairs", gate::answer_currency_pairs);
