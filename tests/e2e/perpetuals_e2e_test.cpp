@@ -170,6 +170,45 @@ TEST_P(PerpetualsE2E, MissingPointsFailTheCompletenessChecksNotTheRun) {
   EXPECT_EQ(oi_market.at("missing_ranges")[0].at("last"), iso_of(gap_to - 5 * 60'000));
 }
 
+TEST_P(PerpetualsE2E, DuplicatedAndShuffledPointsLandOnceEach) {
+  sim_.set_faults({{"duplicate_rate", 0.2}, {"shuffle", true}});
+  const ProcessResult run = materialize();
+  ASSERT_EQ(run.exit_code, 0) << context_of(run);
+  EXPECT_TRUE(both_checks_pass(run)) << run.out;
+  const nlohmann::json injected = sim_.stats().at("injected_faults");
+  ASSERT_GT(injected.value("duplicated_candle", 0), 0) << injected.dump();
+  sim_.set_faults({{"duplicate_rate", 0}, {"shuffle", false}});
+  const std::int64_t day_start = day_start_ms(yesterday_utc());
+  EXPECT_EQ(shortest(funding()), simulator_funding(sim_, day_start));
+  EXPECT_EQ(shortest(open_interest()), simulator_open_interest(sim_, day_start));
+  EXPECT_GT(silver_manifest("open_interest").at("findings").at("duplicates").get<int>(), 0);
+}
+
+TEST_P(PerpetualsE2E, MalformedAnswersFailTheExtractAndLeaveGoldAsItWas) {
+  const std::string earlier = utc_day_ago(2);
+  ASSERT_EQ(materialize(earlier).exit_code, 0);
+  const auto gold_before = std::pair{funding(), open_interest()};
+  sim_.set_faults({{"malformed_rate", 1.0}});
+  const ProcessResult run = materialize(earlier);
+  EXPECT_EQ(run.exit_code, 1) << context_of(run);
+  EXPECT_NE(run.out.find("bad payload: " + GetParam() + ": "), std::string::npos) << run.out;
+  EXPECT_EQ((std::pair{funding(), open_interest()}), gold_before);
+  EXPECT_EQ(harness_.query("SELECT count(*) FROM run_audit WHERE status = 'failed'")[0][0], "2");
+}
+
+TEST_P(PerpetualsE2E, AnUnknownPerpetualFailsItsExtractNamingTheVenuesAnswer) {
+  harness_.write_config({"BTC/USDT"}, {"1h"}, {}, {"NOPE/USDT:USDT"});
+  const ProcessResult run = materialize();
+  EXPECT_EQ(run.exit_code, 1) << context_of(run);
+  EXPECT_NE(run.out.find("extract_" + GetParam() + "_funding"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find(GetParam() == "gateio" ? "CONTRACT_NOT_FOUND"
+                         : GetParam() == "bybit" ? "Not supported symbols"
+                                                 : "Invalid symbol"),
+            std::string::npos)
+      << run.out;
+  EXPECT_EQ(harness_.query("SELECT count(*) FROM funding_rates")[0][0], "0");
+}
+
 TEST_P(PerpetualsE2E, OverlappingRunsOfOneDayAllSucceedAndLandEachPointOnce) {
   std::vector<std::future<ProcessResult>> runs;
   for (int i = 0; i < 3; ++i) {

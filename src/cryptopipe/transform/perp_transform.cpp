@@ -125,7 +125,7 @@ PerpSeriesStats PerpSeriesTransformer::run(const PerpSeriesInput& input, SilverP
 
   std::vector<TimestampMs> times;
   for (std::size_t i = 0; i < day.size(); ++i) {
-    DayPoint& point = day[i];
+    const DayPoint& point = day[i];
     if (!times.empty() && times.back() == point.ts) {
       const DayPoint& kept = day[i - 1];
       if (kept.value == point.value && kept.value2 == point.value2) {
@@ -137,17 +137,19 @@ PerpSeriesStats PerpSeriesTransformer::run(const PerpSeriesInput& input, SilverP
     }
     // A rejected point is accounted for, not missing.
     times.push_back(point.ts);
-    if (!input.contract_size.empty() && is_decimal(point.value)) {
-      point.value = multiply_decimals(point.value, input.contract_size).value_or("");
+    // Contracts become base here, after the copies were recognised by the venue's own text.
+    std::string value = point.value;
+    if (!input.contract_size.empty() && is_decimal(value)) {
+      value = multiply_decimals(value, input.contract_size).value_or("");
     }
-    if (!is_decimal(point.value) || (!point.value2.empty() && !is_decimal(point.value2))) {
+    if (!is_decimal(value) || (!point.value2.empty() && !is_decimal(point.value2))) {
       reject(PerpRejectReason::kInvalidDecimal, point.page, point.row);
       continue;
     }
     const bool negative =
         funding ? !point.value2.empty() &&
                       (is_negative_decimal(point.value2) || is_zero_decimal(point.value2))
-                : is_negative_decimal(point.value) ||
+                : is_negative_decimal(value) ||
                       (!point.value2.empty() && is_negative_decimal(point.value2));
     if (negative) {
       reject(PerpRejectReason::kNegative, point.page, point.row);
@@ -155,7 +157,7 @@ PerpSeriesStats PerpSeriesTransformer::run(const PerpSeriesInput& input, SilverP
     }
     rows.text(input.exchange).text(unified);
     if (!funding) rows.text(input.period->name());
-    const auto unfit = rows.timestamp(point.ts).decimal(point.value).decimal(point.value2).end_row();
+    const auto unfit = rows.timestamp(point.ts).decimal(value).decimal(point.value2).end_row();
     if (unfit) {
       reject(PerpRejectReason::kDecimalOutOfRange, point.page, point.row);
       continue;

@@ -166,6 +166,18 @@ TEST_F(PerpTransform, GateOpenInterestInContractsBecomesBaseExactly) {
                                                    "2024-01-30T00:00:00.000Z", "12.4724", ""}));
 }
 
+TEST_F(PerpTransform, ACopyOfAContractCountIsACopyNotAConflict) {
+  const std::string sample = "{\"time\":" + std::to_string(kDayStart / 1000) +
+                             ",\"open_interest\":124724,\"mark_price\":\"8865\"}";
+  const Output out = run(gate_.exchange, PerpDataset::kOpenInterest,
+                         {"[" + sample + "," + sample + "]"}, "0.0001");
+  EXPECT_EQ(out.stats.rows, 1);
+  EXPECT_EQ(out.stats.duplicates, 1);
+  EXPECT_EQ(out.stats.rejects, 0);
+  ASSERT_EQ(out.rows.size(), 1u);
+  EXPECT_EQ(out.rows[0][4], "12.4724");
+}
+
 TEST_F(PerpTransform, OpenInterestSamplesMissingAreRangedAndCopiesDropped) {
   std::vector<std::string> first, second;
   const auto sample = [](int hour, const std::string& oi) {
