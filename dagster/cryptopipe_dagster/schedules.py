@@ -21,7 +21,7 @@ def build_jobs(engine_assets: list[engine.EngineAsset]) -> tuple:
     ohlcv = define_asset_job(
         "ohlcv_daily",
         selection=AssetSelection.assets(*daily_keys),
-        description="Every daily asset (OHLCV, and trades where configured) for one UTC day",
+        description="Every daily asset (OHLCV, and trades, funding and open interest where configured) for one UTC day",
     )
     snapshots = define_asset_job(
         "snapshots",
