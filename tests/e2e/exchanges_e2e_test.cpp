@@ -221,8 +221,16 @@ TEST(ExchangeListing, EveryVenueWithItsDatasetsTimeframesDepthAndCaps) {
   for (const nlohmann::json& venue : venues) by_name[venue.at("name")] = venue;
   ASSERT_TRUE(by_name.contains("binance") && by_name.contains("bybit") && by_name.contains("gateio"));
   const nlohmann::json& gate = by_name.at("gateio");
-  EXPECT_EQ(gate.at("datasets"), nlohmann::json({"ohlcv", "tickers", "orderbook", "trades"}));
-  EXPECT_EQ(by_name.at("bybit").at("datasets"), nlohmann::json({"ohlcv", "tickers", "orderbook"}));
+  EXPECT_EQ(gate.at("datasets"), nlohmann::json({"ohlcv", "tickers", "orderbook", "trades",
+                                                 "funding", "open_interest"}));
+  EXPECT_EQ(by_name.at("bybit").at("datasets"),
+            nlohmann::json({"ohlcv", "tickers", "orderbook", "funding", "open_interest"}));
+  EXPECT_EQ(by_name.at("okx").at("datasets"),
+            nlohmann::json({"ohlcv", "tickers", "orderbook", "trades"}));
+  EXPECT_EQ(by_name.at("binance").at("futures_url"), "https://fapi.binance.com");
+  EXPECT_EQ(by_name.at("binance").at("open_interest_history_days"), 30);
+  EXPECT_EQ(gate.at("futures_url"), "https://api.gateio.ws/api/v4");
+  EXPECT_TRUE(by_name.at("okx").at("futures_url").is_null());
   EXPECT_EQ(by_name.at("binance").at("archive_url"), "https://data.binance.vision");
   EXPECT_TRUE(gate.at("archive_url").is_null());
   EXPECT_EQ(gate.at("timeframes").at("1w"), "7d");

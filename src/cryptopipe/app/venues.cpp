@@ -57,6 +57,11 @@ nlohmann::ordered_json venues_json(const std::set<std::string>& configured) {
          {"archive_url", venue.default_archive_url.empty()
                              ? nlohmann::ordered_json(nullptr)
                              : nlohmann::ordered_json(venue.default_archive_url)},
+         {"futures_url", !venue.perpetuals ? nlohmann::ordered_json(nullptr)
+                         : venue.default_futures_url.empty()
+                             ? nlohmann::ordered_json(venue.default_base_url)
+                             : nlohmann::ordered_json(venue.default_futures_url)},
+         {"open_interest_history_days", venue.open_interest_history_days},
          {"timeframes", timeframes},
          {"max_depth", venue.max_depth},
          {"candles_per_request", candles_per_request(venue)},

@@ -73,6 +73,48 @@ std::string refuse_archive(RunContext& context, const lake::SeriesId& series, co
   return reason;
 }
 
+void require_recent_day(const std::string& exchange, int days, std::string_view what,
+                        const UtcDay& day, TimestampMs now) {
+  if (days <= 0) return;
+  const TimestampMs earliest = now - static_cast<TimestampMs>(days) * kMillisPerDay;
+  if (day.start_ms() >= earliest) return;
+  throw Error(ErrorKind::kInvalidInput,
+              exchange + " serves only the last " + std::to_string(days) + " days of " +
+                  std::string(what) + " (from " + format_iso8601(earliest) + " on): partition " +
+                  day.to_string() + " is out of its reach; choose a later day");
+}
+
+ExtractionRecord series_extraction_record(RunContext& context, const lake::SeriesId& series,
+                                          const UtcDay& day, TimestampMs started,
+                                          TimestampMs last_requested_at, std::int64_t rows,
+                                          nlohmann::json pages) {
+  const std::size_t page_count = pages.size();
+  ExtractionRecord record;
+  record.manifest_key = lake::extraction_manifest_key(series, day, context.run_id());
+  record.manifest = {{"run_id", context.run_id()},
+                     {"exchange", series.exchange},
+                     {"dataset", series.dataset},
+                     {"symbol", series.symbol.unified()},
+                     {"partition", day.to_string()},
+                     {"started_at", format_iso8601(started)},
+                     {"completed_at", format_iso8601(context.clock().now_ms())},
+                     {"covered_until", std::min(day.end_ms(), last_requested_at)},
+                     {"rows", rows},
+                     {"pages", std::move(pages)}};
+  record.rows = rows;
+  record.objects = static_cast<std::int64_t>(page_count) + 1;
+  record.summary = {{"symbol", series.symbol.unified()},
+                    {"rows", rows},
+                    {"pages", page_count},
+                    {"manifest", record.manifest_key}};
+  context.logger().info("extracted " + series.dataset, {{"exchange", series.exchange},
+                                                        {"symbol", series.symbol.unified()},
+                                                        {"partition", day.to_string()},
+                                                        {"rows", rows},
+                                                        {"pages", page_count}});
+  return record;
+}
+
 AssetResult extract_and_commit(
     RunContext& context, const std::string& exchange, std::size_t count,
     const std::function<ExtractionRecord(std::size_t, exchanges::Exchange&)>& extract,

@@ -44,6 +44,20 @@ struct ExtractionRecord {
   std::int64_t objects = 0;
 };
 
+// Throws Error(kInvalidInput) naming the venue's reach when it serves only its last `days` days
+// of `what` ("public trades") and `day` began before them at time `now`; 0 days: no limit.
+void require_recent_day(const std::string& exchange, int days, std::string_view what,
+                        const UtcDay& day, TimestampMs now);
+
+// The record of a day's extraction of one series paged through time (trades, funding, open
+// interest): the manifest's common fields, `covered_until` (how far the extraction saw: the
+// day's end, or the last request's time), the pages, the summary and a log line. Objects count
+// the pages and the manifest; the asset adds its own fields.
+ExtractionRecord series_extraction_record(RunContext& context, const lake::SeriesId& series,
+                                          const UtcDay& day, TimestampMs started,
+                                          TimestampMs last_requested_at, std::int64_t rows,
+                                          nlohmann::json pages);
+
 // Extracts `count` series of one exchange: a few workers at once (fetch_concurrency), each on a
 // client leased from the exchange's pool for its series (`extract(i, client)`), all within the
 // exchange's shared rate limit; the first failure stops the others after their current series.

@@ -77,31 +77,13 @@ ExtractionRecord extract_market(RunContext& context, exchanges::Exchange& exchan
     last_requested_at = raw.requested_at;
   }
 
-  ExtractionRecord record;
-  record.manifest_key = lake::extraction_manifest_key(series, day, context.run_id());
-  record.manifest = {{"run_id", context.run_id()},
-                     {"exchange", series.exchange},
-                     {"dataset", series.dataset},
-                     {"symbol", series.symbol.unified()},
-                     {"partition", day.to_string()},
-                     {"started_at", format_iso8601(started)},
-                     {"completed_at", format_iso8601(context.clock().now_ms())},
-                     {"covered_until", std::min(day.end_ms(), last_requested_at)},
-                     {"rows", rows},
-                     {"pages", pages}};
+  ExtractionRecord record = series_extraction_record(context, series, day, started,
+                                                     last_requested_at, rows, std::move(pages));
   if (!series.timeframe.empty()) record.manifest["period"] = series.timeframe;
-  if (!contract.is_null()) record.manifest["contract"] = contract;
-  record.rows = rows;
-  record.objects = static_cast<std::int64_t>(pages.size()) + (contract.is_null() ? 1 : 2);
-  record.summary = {{"symbol", series.symbol.unified()},
-                    {"rows", rows},
-                    {"pages", pages.size()},
-                    {"manifest", record.manifest_key}};
-  context.logger().info("extracted " + what(dataset), {{"exchange", series.exchange},
-                                                       {"symbol", series.symbol.unified()},
-                                                       {"partition", day.to_string()},
-                                                       {"rows", rows},
-                                                       {"pages", pages.size()}});
+  if (!contract.is_null()) {
+    record.manifest["contract"] = contract;
+    ++record.objects;
+  }
   return record;
 }
 
@@ -149,14 +131,9 @@ nlohmann::json missing_json(const transform::PerpSeriesStats& stats) {
 
 void require_open_interest_within_history(const ExchangeConfig& exchange, const UtcDay& day,
                                           TimestampMs now) {
-  const int days = exchanges::find_exchange(exchange.name).open_interest_history_days;
-  if (days <= 0) return;
-  const TimestampMs earliest = now - static_cast<TimestampMs>(days) * kMillisPerDay;
-  if (day.start_ms() >= earliest) return;
-  throw Error(ErrorKind::kInvalidInput,
-              exchange.name + " serves only the last " + std::to_string(days) +
-                  " days of open interest (from " + format_iso8601(earliest) + " on): partition " +
-                  day.to_string() + " is out of its reach; choose a later day");
+  require_recent_day(exchange.name,
+                     exchanges::find_exchange(exchange.name).open_interest_history_days,
+                     "open interest", day, now);
 }
 
 AssetResult extract_perp(RunContext& context, PerpDataset dataset,

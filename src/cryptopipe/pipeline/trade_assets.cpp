@@ -99,30 +99,9 @@ ExtractionRecord extract_market(RunContext& context, exchanges::Exchange& exchan
     request = std::move(*next);
   }
 
-  ExtractionRecord record;
-  record.manifest_key = lake::extraction_manifest_key(series, day, context.run_id());
-  record.manifest = {{"run_id", context.run_id()},
-                     {"exchange", series.exchange},
-                     {"dataset", kDataset},
-                     {"symbol", series.symbol.unified()},
-                     {"partition", day.to_string()},
-                     {"started_at", format_iso8601(started)},
-                     {"completed_at", format_iso8601(context.clock().now_ms())},
-                     {"covered_until", std::min(day.end_ms(), last_requested_at)},
-                     {"rows", rows},
-                     {"pages", pages}};
+  ExtractionRecord record = series_extraction_record(context, series, day, started,
+                                                     last_requested_at, rows, std::move(pages));
   if (!archive_refused.empty()) record.manifest["archive_refused"] = archive_refused;
-  record.rows = rows;
-  record.objects = static_cast<std::int64_t>(pages.size()) + 1;
-  record.summary = {{"symbol", series.symbol.unified()},
-                    {"rows", rows},
-                    {"pages", pages.size()},
-                    {"manifest", record.manifest_key}};
-  context.logger().info("extracted trades", {{"exchange", series.exchange},
-                                             {"symbol", series.symbol.unified()},
-                                             {"partition", day.to_string()},
-                                             {"rows", rows},
-                                             {"pages", pages.size()}});
   return record;
 }
 
@@ -190,14 +169,8 @@ nlohmann::json completeness_json(const transform::TradeSeriesStats& stats) {
 
 void require_trades_within_history(const ExchangeConfig& exchange, const UtcDay& day,
                                    TimestampMs now) {
-  const int days = exchanges::find_exchange(exchange.name).trades_history_days;
-  if (days <= 0) return;
-  const TimestampMs earliest = now - static_cast<TimestampMs>(days) * kMillisPerDay;
-  if (day.start_ms() >= earliest) return;
-  throw Error(ErrorKind::kInvalidInput,
-              exchange.name + " serves only the last " + std::to_string(days) +
-                  " days of public trades (from " + format_iso8601(earliest) + " on): partition " +
-                  day.to_string() + " is out of its reach; choose a later day");
+  require_recent_day(exchange.name, exchanges::find_exchange(exchange.name).trades_history_days,
+                     "public trades", day, now);
 }
 
 AssetResult extract_trades(RunContext& context, const std::string& exchange_name,
