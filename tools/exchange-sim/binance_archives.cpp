@@ -194,13 +194,17 @@ void answer_missing(httplib::Response& response, const std::string& key) {
 }
 
 // Built archives, so that a checksum and its zip (asked one after the other) cost one build:
-// the oldest go first past kCachedArchives (about 30 MB of daily 1m zips).
+// the oldest go first once they pass the cache's size. A benchmark sizes it to hold every
+// archive it reads, so that the simulator serves them as the real site's CDN does, without
+// building them again for each reader.
 class ArchiveCache {
  public:
   struct Built {
     std::string zip;
     std::string sha256;
   };
+
+  explicit ArchiveCache(std::size_t capacity_bytes) : capacity_bytes_(capacity_bytes) {}
 
   template <typename Build>
   std::shared_ptr<const Built> get(const std::string& name, Build build) {
@@ -214,7 +218,9 @@ class ArchiveCache {
     const std::lock_guard lock(mutex_);
     if (built_.emplace(name, made).second) {
       order_.push_back(name);
-      if (order_.size() > kCachedArchives) {
+      held_bytes_ += made->zip.size();
+      while (held_bytes_ > capacity_bytes_ && order_.size() > 1) {
+        held_bytes_ -= built_.at(order_.front())->zip.size();
         built_.erase(order_.front());
         order_.pop_front();
       }
@@ -223,10 +229,11 @@ class ArchiveCache {
   }
 
  private:
-  static constexpr std::size_t kCachedArchives = 512;
+  const std::size_t capacity_bytes_;
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<const Built>> built_;
   std::deque<std::string> order_;
+  std::size_t held_bytes_ = 0;
 };
 
 bool matches(const std::string& pattern, const std::string& file) {
@@ -239,7 +246,7 @@ void register_binance_archive_routes(httplib::Server& server, const SimServices&
                                      const BinanceArchiveOptions& options) {
   const SimClock& clock = services.clock;
   FaultInjector& faults = services.faults;
-  auto cache = std::make_shared<ArchiveCache>();
+  auto cache = std::make_shared<ArchiveCache>(options.cache_mib << 20);
   const auto answer = [&clock, &faults, options, cache](const httplib::Request& request,
                                                         httplib::Response& response) {
     const std::string key = request.path.substr(std::string(kPrefix).size() + 1);

@@ -5,6 +5,7 @@
 
 #include <httplib.h>
 
+#include <cstddef>
 #include <cstdint>
 
 #include "exchange_route.h"
@@ -14,6 +15,9 @@ namespace exchange_sim {
 struct BinanceArchiveOptions {
   // How long after its day (or month) ends an archive appears.
   std::int64_t publication_delay_ms = 24 * 3'600'000;
+  // Built archives kept for the next reader (a checksum and its zip are asked one after the
+  // other): about 500 daily 1m zips.
+  std::size_t cache_mib = 32;
 };
 
 void register_binance_archive_routes(httplib::Server& server, const SimServices& services,

@@ -187,6 +187,10 @@ void add_options(CLI::App& app, Options& options) {
                  "How long after its day or month ends a /binance-data archive appears")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  app.add_option("--archive-cache-mib", options.binance_archives.cache_mib,
+                 "Built /binance-data archives kept in memory for the next request (MiB)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("--archive-corrupt", options.faults.archive_corrupt,
                  "Serve the /binance-data zips whose name contains this text with bytes changed");
   app.add_option("--archive-drop", options.faults.archive_drop,

@@ -10,7 +10,7 @@
 namespace cryptopipe::pipeline {
 namespace {
 
-constexpr double kArchiveRequestsPerSecond = 50;
+constexpr double kArchiveRequestsPerSecond = 1000;
 
 }  // namespace
 
@@ -28,8 +28,9 @@ RunContext::RunContext(const Config& config, std::string run_id, Logger logger, 
     pools_[exchange.name] = std::make_unique<ExchangePool>(
         static_cast<std::size_t>(config_.fetch_concurrency),
         [this, name = exchange.name] { return connect(name); });
-    // The archive site is a CDN with a budget of its own, which nobody publishes: a generous
-    // pace that still never floods it.
+    // The archive site is a CDN with no published budget: fetch_concurrency is what paces a
+    // backfill (a few files in flight, each a round trip away); this ceiling only keeps a
+    // runaway loop of requests from flooding it.
     archive_limiters_[exchange.name] =
         std::make_unique<net::RateLimiter>(kArchiveRequestsPerSecond, std::chrono::seconds(1), clock_);
   }
