@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "binance_protocol.h"
+#include "calendar.h"
 #include "candle_interval.h"
 #include "fixed_point.h"
 #include "market_data.h"
@@ -41,15 +42,6 @@ struct ArchiveRequest {
   std::string file;       // BTCUSDT-1m-2024-01-30.zip
   bool checksum;          // the .CHECKSUM beside it
 };
-
-std::int64_t days_from_civil(int y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return static_cast<std::int64_t>(era) * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
 
 std::optional<CandleInterval> archive_interval(const std::string& token) {
   static const std::vector<std::pair<std::string, std::int64_t>> kIntervals = {

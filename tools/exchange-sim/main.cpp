@@ -20,6 +20,7 @@
 #include "bitfinex.h"
 #include "bitget.h"
 #include "bybit.h"
+#include "bybit_archives.h"
 #include "coinbase.h"
 #include "exchange_route.h"
 #include "faults.h"
@@ -184,7 +185,7 @@ void add_options(CLI::App& app, Options& options) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   app.add_option("--archive-delay-ms", options.binance_archives.publication_delay_ms,
-                 "How long after its day or month ends a /binance-data archive appears")
+                 "How long after its day or month ends a /binance-data or /bybit-data file appears")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   app.add_option("--archive-cache-mib", options.binance_archives.cache_mib,
@@ -260,6 +261,7 @@ int serve(const Options& options) {
   const SimServices services{clock, faults};
   register_binance_routes(server, services, options.binance);
   register_binance_archive_routes(server, services, options.binance_archives);
+  register_bybit_archive_routes(server, services, options.binance_archives.publication_delay_ms);
   register_bybit_routes(server, services, options.bybit);
   register_coinbase_routes(server, services, options.coinbase);
   register_gate_routes(server, services, options.gate);

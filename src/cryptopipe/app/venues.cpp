@@ -31,13 +31,21 @@ std::string history_text(int candles) {
                       : "the " + std::to_string(candles) + " most recent candles per timeframe";
 }
 
+// What the venue's archives hold that the engine reads.
+nlohmann::ordered_json archive_datasets(const exchanges::ExchangeDescriptor& venue) {
+  nlohmann::ordered_json datasets = nlohmann::ordered_json::array();
+  if (venue.kline_archives) datasets.push_back("ohlcv");
+  if (venue.create_trades_archive != nullptr) datasets.push_back("trades");
+  return datasets;
+}
+
 }  // namespace
 
 nlohmann::ordered_json venues_json(const std::set<std::string>& configured) {
   nlohmann::ordered_json venues = nlohmann::ordered_json::array();
   for (const exchanges::ExchangeDescriptor& venue : exchanges::exchange_registry()) {
     nlohmann::ordered_json datasets = {"ohlcv", "tickers", "orderbook"};
-    if (venue.trades) datasets.push_back("trades");
+    if (exchanges::offers_trades(venue)) datasets.push_back("trades");
     if (venue.perpetuals) {
       datasets.push_back("funding");
       datasets.push_back("open_interest");
@@ -57,6 +65,7 @@ nlohmann::ordered_json venues_json(const std::set<std::string>& configured) {
          {"archive_url", venue.default_archive_url.empty()
                              ? nlohmann::ordered_json(nullptr)
                              : nlohmann::ordered_json(venue.default_archive_url)},
+         {"archive_datasets", archive_datasets(venue)},
          {"futures_url", !venue.perpetuals ? nlohmann::ordered_json(nullptr)
                          : venue.default_futures_url.empty()
                              ? nlohmann::ordered_json(venue.default_base_url)
@@ -94,12 +103,16 @@ int run_exchanges(const std::set<std::string>& configured, bool as_json) {
               << "\n    datasets: " << datasets << "\n    timeframes: " << timeframes
               << "\n    order books: 1 to " << venue.at("max_depth").get<int>()
               << " levels a side\n    candles: " << venue.at("candles_per_request").get<int>()
-              << " per request, " << history_text(venue.at("ohlcv_history_candles").get<int>())
-              << (venue.at("archive_url").is_null()
-                      ? ""
-                      : "; finished days from the archives at " +
-                            venue.at("archive_url").get<std::string>())
-              << "\n";
+              << " per request, " << history_text(venue.at("ohlcv_history_candles").get<int>());
+    if (!venue.at("archive_url").is_null()) {
+      std::string held;
+      for (const nlohmann::ordered_json& dataset : venue.at("archive_datasets")) {
+        held += (held.empty() ? "" : " and ") + dataset.get<std::string>();
+      }
+      std::cout << "\n    archives: " << held << " of finished days from "
+                << venue.at("archive_url").get<std::string>();
+    }
+    std::cout << "\n";
   }
   return kExitOk;
 }

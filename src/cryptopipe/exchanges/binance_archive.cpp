@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "cryptopipe/core/error.h"
+#include "cryptopipe/exchanges/archive_csv.h"
 #include "cryptopipe/lake/content_hash.h"
 
 namespace cryptopipe::exchanges {
@@ -17,16 +18,6 @@ constexpr double kRequestWeight = 1;
 // Times of at least this many digits are microseconds (ms reach 13 digits until 2286).
 constexpr std::size_t kMicrosecondDigits = 16;
 constexpr std::size_t kKlineColumns = 12;
-
-void check_archive_response(const RawResponse& raw, const net::HttpResponse&) {
-  if (raw.status == 200) return;
-  const std::string what =
-      std::string(kName) + ": GET " + raw.url + " answered HTTP " + std::to_string(raw.status);
-  if (raw.status == 404 || raw.status == 403) throw Error(ErrorKind::kNotFound, what);
-  if (raw.status == 429) throw Error(ErrorKind::kRateLimited, what, std::chrono::seconds(1));
-  if (raw.status >= 500) throw Error(ErrorKind::kTransient, what);
-  throw Error(ErrorKind::kPermanent, what);
-}
 
 struct ZipArchiveCloser {
   void operator()(zip_t* archive) const { zip_discard(archive); }
@@ -75,19 +66,6 @@ bool read_time(std::string_view text, TimestampMs& out) {
   return true;
 }
 
-// The first fields of a CSV line (no quoting in Binance's archives); returns how many it has.
-template <std::size_t kMax>
-std::size_t split_fields(std::string_view line, std::array<std::string_view, kMax>& fields) {
-  std::size_t count = 0;
-  while (count < kMax) {
-    const std::size_t comma = line.find(',');
-    fields[count++] = line.substr(0, comma);
-    if (comma == std::string_view::npos) break;
-    line.remove_prefix(comma + 1);
-  }
-  return count;
-}
-
 RawCandle read_kline_line(std::string_view line) {
   RawCandle row;
   std::array<std::string_view, kKlineColumns> fields;
@@ -116,23 +94,6 @@ RawCandle read_kline_line(std::string_view line) {
   row.trade_count = trades;
   row.closed = true;
   return row;
-}
-
-// Calls `read` with every non-empty line of an archive's CSV. Some of Binance's archives start
-// with a header line; no data line starts with a letter.
-template <typename Read>
-void for_each_data_line(std::string_view text, Read read) {
-  bool first = true;
-  while (!text.empty()) {
-    const std::size_t newline = text.find('\n');
-    std::string_view line = text.substr(0, newline);
-    text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty()) continue;
-    const bool header = first && (line.front() < '0' || line.front() > '9');
-    first = false;
-    if (!header) read(line);
-  }
 }
 
 // agg id, price, quantity, first trade id, last trade id, time, buyer is maker, best match.
@@ -182,8 +143,7 @@ std::optional<ArchiveFile> BinanceArchive::daily_klines(const Symbol& symbol,
                     market + "-" + interval + "-" + day.to_string() + ".zip");
 }
 
-std::optional<ArchiveFile> BinanceArchive::daily_agg_trades(const Symbol& symbol,
-                                                            const UtcDay& day) {
+std::optional<ArchiveFile> BinanceArchive::daily_trades(const Symbol& symbol, const UtcDay& day) {
   const std::string market = symbol.base() + symbol.quote();
   return daily_file("aggTrades/" + market, market + "-aggTrades-" + day.to_string() + ".zip");
 }
@@ -191,11 +151,11 @@ std::optional<ArchiveFile> BinanceArchive::daily_agg_trades(const Symbol& symbol
 std::optional<ArchiveFile> BinanceArchive::daily_file(const std::string& folder,
                                                       const std::string& file) {
   const std::string path = "/data/spot/daily/" + folder + "/" + file;
-  ArchiveFile archive;
+  ArchiveFile archive{.extension = "zip", .content_type = "application/zip"};
   try {
     // The checksum first: without it the zip could not be trusted anyway.
     const RawResponse checksum = session_->get(path + ".CHECKSUM", {}, kRequestWeight,
-                                               check_archive_response);
+                                               archive_response_check(kName));
     archive.checksum_url = checksum.url;
     const std::string_view text = checksum.body;
     const std::size_t space = text.find(' ');
@@ -209,14 +169,14 @@ std::optional<ArchiveFile> BinanceArchive::daily_file(const std::string& folder,
       throw Error(ErrorKind::kBadPayload, "binance archive: " + checksum.url +
                                               " is not a checksum of " + file);
     }
-    archive.zip = session_->get(path, {}, kRequestWeight, check_archive_response);
+    archive.file = session_->get(path, {}, kRequestWeight, archive_response_check(kName));
   } catch (const Error& e) {
     if (e.kind() == ErrorKind::kNotFound) return std::nullopt;
     throw;
   }
-  const std::string actual = lake::sha256_hex(archive.zip.body);
+  const std::string actual = lake::sha256_hex(archive.file.body);
   if (actual != archive.checksum) {
-    throw Error(ErrorKind::kBadPayload, "binance archive: " + archive.zip.url +
+    throw Error(ErrorKind::kBadPayload, "binance archive: " + archive.file.url +
                                             " does not match its checksum (sha256 " + actual +
                                             ", published " + archive.checksum + ")");
   }

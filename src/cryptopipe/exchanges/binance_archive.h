@@ -8,24 +8,18 @@
 #include "cryptopipe/core/symbol.h"
 #include "cryptopipe/core/time.h"
 #include "cryptopipe/core/timeframe.h"
+#include "cryptopipe/exchanges/archive.h"
 #include "cryptopipe/exchanges/exchange.h"
 #include "cryptopipe/exchanges/rest_session.h"
 
 namespace cryptopipe::exchanges {
-
-// One bulk archive as published: the zip byte for byte, and its checksum file.
-struct ArchiveFile {
-  RawResponse zip;
-  std::string checksum_url;
-  std::string checksum;  // the lower-case hex SHA-256 the .CHECKSUM file states
-};
 
 // Binance's public bulk data (https://data.binance.vision): per market, interval and finished
 // UTC day a zip of one headerless CSV of klines, with a `.CHECKSUM` file beside it holding
 // "<sha256>  <file name>". Daily files appear a day or so after their day ends; what is not
 // published answers 404. Spot files dated 2025-01-01 on give times in microseconds, earlier
 // ones in milliseconds (tools/exchange-sim/README.md has the facts and their sources).
-class BinanceArchive {
+class BinanceArchive final : public TradesArchive {
  public:
   static constexpr std::string_view kDefaultUrl = "https://data.binance.vision";
 
@@ -39,8 +33,8 @@ class BinanceArchive {
   // its checksum or the checksum file is not one, and the session's errors for the rest.
   std::optional<ArchiveFile> daily_klines(const Symbol& symbol, const Timeframe& timeframe,
                                           const UtcDay& day);
-  // The day's aggregate trades of the market, the same way.
-  std::optional<ArchiveFile> daily_agg_trades(const Symbol& symbol, const UtcDay& day);
+  // The day's aggregate trades of the market (aggTrades), the same way.
+  std::optional<ArchiveFile> daily_trades(const Symbol& symbol, const UtcDay& day) override;
 
  private:
   // data/spot/daily/{path}/{file} and its checksum file, verified.

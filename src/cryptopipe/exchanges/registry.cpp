@@ -8,6 +8,7 @@
 #include "cryptopipe/exchanges/bitfinex.h"
 #include "cryptopipe/exchanges/bitget.h"
 #include "cryptopipe/exchanges/bybit.h"
+#include "cryptopipe/exchanges/bybit_archive.h"
 #include "cryptopipe/exchanges/coinbase.h"
 #include "cryptopipe/exchanges/gateio.h"
 #include "cryptopipe/exchanges/kraken.h"
@@ -21,6 +22,16 @@ namespace {
 template <typename ExchangeType>
 std::unique_ptr<Exchange> create(std::unique_ptr<RestSession> session) {
   return std::make_unique<ExchangeType>(std::move(session));
+}
+
+template <typename ArchiveType>
+std::unique_ptr<TradesArchive> create_archive(std::unique_ptr<RestSession> session) {
+  return std::make_unique<ArchiveType>(std::move(session));
+}
+
+void parse_binance_trade_archive(const std::string& file, const UtcDay&, std::string& text,
+                                 std::vector<RawTrade>& trades) {
+  parse_agg_trade_archive(file, text, trades);
 }
 
 }  // namespace
@@ -37,6 +48,9 @@ const std::vector<ExchangeDescriptor>& exchange_registry() {
        .accepts_depth = Binance::accepts_depth,
        .max_depth = 5000,
        .default_archive_url = BinanceArchive::kDefaultUrl,
+       .kline_archives = true,
+       .create_trades_archive = create_archive<BinanceArchive>,
+       .parse_trades_archive = parse_binance_trade_archive,
        .trades = true,
        .perpetuals = true,
        .default_futures_url = "https://fapi.binance.com",
@@ -50,6 +64,9 @@ const std::vector<ExchangeDescriptor>& exchange_registry() {
        .interval_token = Bybit::interval_token,
        .accepts_depth = Bybit::accepts_depth,
        .max_depth = 1000,
+       .default_archive_url = BybitArchive::kDefaultUrl,
+       .create_trades_archive = create_archive<BybitArchive>,
+       .parse_trades_archive = parse_bybit_trade_archive,
        .perpetuals = true,
        .create = create<Bybit>},
       {.name = GateIo::kName,
@@ -144,6 +161,10 @@ const std::vector<ExchangeDescriptor>& exchange_registry() {
        .create = create<Okx>},
   };
   return kRegistry;
+}
+
+bool offers_trades(const ExchangeDescriptor& venue) {
+  return venue.trades || venue.create_trades_archive != nullptr;
 }
 
 const ExchangeDescriptor& find_exchange(std::string_view name) {

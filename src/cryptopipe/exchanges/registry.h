@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cryptopipe/core/timeframe.h"
+#include "cryptopipe/exchanges/archive.h"
 #include "cryptopipe/exchanges/exchange.h"
 #include "cryptopipe/exchanges/rest_session.h"
 
@@ -30,10 +31,19 @@ struct ExchangeDescriptor {
   // The venue serves only its this-many most recent candles of any timeframe (Kraken: 720);
   // 0 where it serves its whole history. A partition older than that is out of reach.
   int ohlcv_history_candles = 0;
-  // The root of the venue's bulk archives of finished days (Binance's data.binance.vision);
-  // empty where it publishes none.
+  // The root of the venue's bulk archives of finished days (Binance's data.binance.vision,
+  // Bybit's public.bybit.com); empty where it publishes none.
   std::string_view default_archive_url = {};
-  // Whether the client implements public trades (Exchange::fetch_trades and the rest).
+  // Whether the archives hold daily kline zips (BinanceArchive::daily_klines).
+  bool kline_archives = false;
+  // The reader of the archives' daily trade files, and how one of them reads (parse_trades'
+  // contract, for the file of `day`); null where the archives hold no trades.
+  std::unique_ptr<TradesArchive> (*create_trades_archive)(std::unique_ptr<RestSession> session) =
+      nullptr;
+  void (*parse_trades_archive)(const std::string& file, const UtcDay& day, std::string& text,
+                               std::vector<RawTrade>& trades) = nullptr;
+  // Whether the client implements public trades by REST (Exchange::fetch_trades and the rest).
+  // A venue with trade archives but no REST history (Bybit) has its finished days' trades only.
   bool trades = false;
   // The venue serves only its trades of this many recent days (Gate 30, OKX 90); 0 where it
   // serves its whole history (Binance).
@@ -49,6 +59,8 @@ struct ExchangeDescriptor {
 };
 
 const std::vector<ExchangeDescriptor>& exchange_registry();
+// Whether public trades can be had from the venue at all: by REST, or from its archives.
+bool offers_trades(const ExchangeDescriptor& venue);
 // Throws Error(kConfig) naming the unknown exchange and the supported ones.
 const ExchangeDescriptor& find_exchange(std::string_view name);
 

@@ -36,26 +36,27 @@ std::string store_raw_response(RunContext& context, const std::string& prefix, i
 
 std::string store_archive(RunContext& context, const std::string& prefix, int sequence,
                           const exchanges::ArchiveFile& archive) {
-  const exchanges::RawResponse& zip = archive.zip;
-  const std::string key = lake::bronze_object_key(prefix, zip.received_at, context.run_id(),
-                                                  sequence, archive.checksum, "zip");
-  context.lake().put(key, zip.body,
-                     {{"url", zip.url},
-                      {"checksum_url", archive.checksum_url},
-                      {"status", std::to_string(zip.status)},
-                      {"requested_at", format_iso8601(zip.requested_at)},
-                      {"fetched_at", format_iso8601(zip.received_at)},
-                      {"run_id", context.run_id()},
-                      {"sha256", archive.checksum},
-                      {"content-type", "application/zip"}});
+  const exchanges::RawResponse& file = archive.file;
+  const std::string key = lake::bronze_object_key(prefix, file.received_at, context.run_id(),
+                                                  sequence, archive.checksum, archive.extension);
+  lake::ObjectMetadata metadata = {{"url", file.url},
+                                   {"status", std::to_string(file.status)},
+                                   {"requested_at", format_iso8601(file.requested_at)},
+                                   {"fetched_at", format_iso8601(file.received_at)},
+                                   {"run_id", context.run_id()},
+                                   {"sha256", archive.checksum},
+                                   {"content-type", archive.content_type}};
+  if (!archive.checksum_url.empty()) metadata["checksum_url"] = archive.checksum_url;
+  context.lake().put(key, file.body, metadata);
   return key;
 }
 
 nlohmann::json archive_page_record(const std::string& key, const exchanges::ArchiveFile& archive,
                                    std::size_t rows) {
-  nlohmann::json page = page_record(key, archive.zip, rows);
+  nlohmann::json page = page_record(key, archive.file, rows);
   page["source"] = "archive";
-  page["checksum_url"] = archive.checksum_url;
+  page["checksum_url"] =
+      archive.checksum_url.empty() ? nlohmann::json(nullptr) : nlohmann::json(archive.checksum_url);
   page["sha256"] = archive.checksum;
   return page;
 }

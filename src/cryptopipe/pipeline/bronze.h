@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "cryptopipe/exchanges/binance_archive.h"
+#include "cryptopipe/exchanges/archive.h"
 #include "cryptopipe/exchanges/exchange.h"
 #include "cryptopipe/lake/keys.h"
 #include "cryptopipe/pipeline/run_context.h"
@@ -21,13 +21,14 @@ namespace cryptopipe::pipeline {
 std::string store_raw_response(RunContext& context, const std::string& prefix, int sequence,
                                const exchanges::RawResponse& raw);
 
-// Stores a bulk archive byte for byte as {prefix}{fetched}-{run_id}-{seq}-{sha12}.zip, with its
-// provenance (URL, checksum file URL and the checksum it states, verified, fetch times, run id).
+// Stores a bulk archive byte for byte as {prefix}{fetched}-{run_id}-{seq}-{sha12}.{zip|csv.gz},
+// with its provenance (URL, the checksum file's URL where there is one, the SHA-256, fetch
+// times, run id).
 std::string store_archive(RunContext& context, const std::string& prefix, int sequence,
                           const exchanges::ArchiveFile& archive);
 
 // The manifest's record of a stored archive: page_record() with `source: archive`, the checksum
-// file's URL and the SHA-256 it states.
+// file's URL (null where the venue publishes none) and the SHA-256.
 nlohmann::json archive_page_record(const std::string& key, const exchanges::ArchiveFile& archive,
                                    std::size_t rows);
 // Logs that the day's archive of a series was set aside for REST, and returns the reason, which

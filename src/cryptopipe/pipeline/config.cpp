@@ -157,10 +157,10 @@ ExchangeConfig read_exchange(const std::string& name, const YAML::Node& node,
     }
   }
   if (node["trade_symbols"]) {
-    if (!descriptor->trades) {
+    if (!exchanges::offers_trades(*descriptor)) {
       std::string offered;
       for (const exchanges::ExchangeDescriptor& venue : exchanges::exchange_registry()) {
-        if (venue.trades) offered += " " + std::string(venue.name);
+        if (exchanges::offers_trades(venue)) offered += " " + std::string(venue.name);
       }
       throw config_error(where + ".trade_symbols",
                          name + " public trades are not supported (venues with trades:" + offered +
@@ -397,6 +397,12 @@ Config load_config(const ConfigFlags& flags, const Environment& env) {
     }
     if (!exchange.futures_url) {
       exchange.futures_url = live ? std::string(venue.default_futures_url) : "";
+    }
+    if (!venue.trades && !exchange.trade_symbols.empty() && exchange.archive_url->empty()) {
+      throw config_error("exchanges." + exchange.name + ".trade_symbols",
+                         exchange.name + " serves its past trades only in its archives, and "
+                         "archive_url names none (beside a base_url other than " +
+                             std::string(venue.default_base_url) + ", set it)");
     }
   }
 

@@ -31,7 +31,7 @@ std::optional<SeriesExtraction> extract_from_archive(RunContext& context,
       !exchanges::BinanceArchive::has_daily_klines(timeframe)) {
     return std::nullopt;
   }
-  const std::unique_ptr<exchanges::BinanceArchive> archive = context.archive(series.exchange);
+  const std::unique_ptr<exchanges::BinanceArchive> archive = context.kline_archive(series.exchange);
   if (!archive) return std::nullopt;
   std::vector<exchanges::RawCandle> rows;
   std::string csv;
@@ -42,15 +42,15 @@ std::optional<SeriesExtraction> extract_from_archive(RunContext& context,
     const std::string key =
         store_archive(context, lake::bronze_partition_prefix(series, day), 0, *file);
     try {
-      exchanges::parse_kline_archive(file->zip.body, csv, rows);
+      exchanges::parse_kline_archive(file->file.body, csv, rows);
     } catch (const Error& e) {
-      throw Error(e.kind(), std::string(e.what()) + " (GET " + file->zip.url + ", kept as " + key + ")");
+      throw Error(e.kind(), std::string(e.what()) + " (GET " + file->file.url + ", kept as " + key + ")");
     }
     SeriesExtraction result;
     result.pages.push_back(archive_page_record(key, *file, rows.size()));
     result.rows = static_cast<std::int64_t>(rows.size());
     result.objects = 1;
-    result.last_requested_at = file->zip.requested_at;
+    result.last_requested_at = file->file.requested_at;
     return result;
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::kBadPayload) throw;

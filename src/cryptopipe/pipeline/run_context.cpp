@@ -60,16 +60,29 @@ std::unique_ptr<exchanges::Exchange> RunContext::connect(const std::string& exch
   return exchanges::find_exchange(exchange).create(std::move(session));
 }
 
-std::unique_ptr<exchanges::BinanceArchive> RunContext::archive(const std::string& exchange) {
+std::unique_ptr<exchanges::RestSession> RunContext::archive_session(const std::string& exchange) {
   const ExchangeConfig& settings = exchange_config(exchange);
   if (!settings.archive_url || settings.archive_url->empty()) return nullptr;
   exchanges::RestSettings rest;
   rest.base_url = *settings.archive_url;
   rest.http = http_options(config_);
   rest.retry.max_attempts = config_.max_attempts;
-  return std::make_unique<exchanges::BinanceArchive>(std::make_unique<exchanges::RestSession>(
+  return std::make_unique<exchanges::RestSession>(
       exchange + " archive", rest, *archive_limiters_.at(exchange), clock_,
-      logger_.with({{"exchange", exchange}, {"source", "archive"}})));
+      logger_.with({{"exchange", exchange}, {"source", "archive"}}));
+}
+
+std::unique_ptr<exchanges::BinanceArchive> RunContext::kline_archive(const std::string& exchange) {
+  if (!exchanges::find_exchange(exchange).kline_archives) return nullptr;
+  std::unique_ptr<exchanges::RestSession> session = archive_session(exchange);
+  return session ? std::make_unique<exchanges::BinanceArchive>(std::move(session)) : nullptr;
+}
+
+std::unique_ptr<exchanges::TradesArchive> RunContext::trades_archive(const std::string& exchange) {
+  const auto create = exchanges::find_exchange(exchange).create_trades_archive;
+  if (create == nullptr) return nullptr;
+  std::unique_ptr<exchanges::RestSession> session = archive_session(exchange);
+  return session ? create(std::move(session)) : nullptr;
 }
 
 std::unique_ptr<warehouse::Warehouse> RunContext::open_warehouse() const {

@@ -56,14 +56,17 @@ class RunContext {
   ExchangePool::Lease lease(const std::string& exchange);
   // A client of the caller's own, outside the pool: for parsing stored responses.
   std::unique_ptr<exchanges::Exchange> connect(const std::string& exchange);
-  // A client of the exchange's bulk archives (the caller's own), or null where none is
-  // configured (ExchangeConfig::archive_url).
-  std::unique_ptr<exchanges::BinanceArchive> archive(const std::string& exchange);
+  // Clients of the exchange's bulk archives (the caller's own): of its kline zips, of its trade
+  // files; null where it publishes none or none is configured (ExchangeConfig::archive_url).
+  std::unique_ptr<exchanges::BinanceArchive> kline_archive(const std::string& exchange);
+  std::unique_ptr<exchanges::TradesArchive> trades_archive(const std::string& exchange);
   // A connection to the configured warehouse (PostgreSQL may hand back an idle pooled one),
   // migrated to the current schema.
   std::unique_ptr<warehouse::Warehouse> open_warehouse() const;
 
  private:
+  std::unique_ptr<exchanges::RestSession> archive_session(const std::string& exchange);
+
   const Config& config_;
   std::string run_id_;
   Logger logger_;

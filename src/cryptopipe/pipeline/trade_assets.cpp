@@ -28,25 +28,26 @@ nlohmann::json position_json(const exchanges::RawTrade& trade) {
           {"sequence", trade.sequence ? nlohmann::json(*trade.sequence) : nullptr}};
 }
 
-// A finished day the venue has archived comes from its daily aggregate-trades zip (checksum
-// verified, kept byte for byte) instead of a page per thousand trades; a day not published, or
-// an archive refused (its reason in `refused`), comes by REST.
+// A finished day the venue has archived comes from its daily trade file (verified, kept byte
+// for byte) instead of a page per thousand trades; a day not published, or an archive refused
+// (its reason in `refused`), comes by REST where the venue serves it.
 bool extract_from_archive(RunContext& context, const lake::SeriesId& series, const UtcDay& day,
                           nlohmann::json& pages, std::int64_t& rows, std::string& refused) {
   if (context.clock().now_ms() < day.end_ms()) return false;
-  const std::unique_ptr<exchanges::BinanceArchive> archive = context.archive(series.exchange);
+  const std::unique_ptr<exchanges::TradesArchive> archive = context.trades_archive(series.exchange);
   if (!archive) return false;
   try {
-    std::optional<exchanges::ArchiveFile> file = archive->daily_agg_trades(series.symbol, day);
+    std::optional<exchanges::ArchiveFile> file = archive->daily_trades(series.symbol, day);
     if (!file) return false;
     const std::string key =
         store_archive(context, lake::bronze_partition_prefix(series, day), 0, *file);
-    std::string csv;
+    std::string text;
     std::vector<exchanges::RawTrade> trades;
     try {
-      exchanges::parse_agg_trade_archive(file->zip.body, csv, trades);
+      exchanges::find_exchange(series.exchange)
+          .parse_trades_archive(file->file.body, day, text, trades);
     } catch (const Error& e) {
-      throw Error(e.kind(), std::string(e.what()) + " (GET " + file->zip.url + ", kept as " + key + ")");
+      throw Error(e.kind(), std::string(e.what()) + " (GET " + file->file.url + ", kept as " + key + ")");
     }
     nlohmann::json page = archive_page_record(key, *file, trades.size());
     if (!trades.empty()) page["first"] = position_json(trades.front());
@@ -60,6 +61,20 @@ bool extract_from_archive(RunContext& context, const lake::SeriesId& series, con
   }
 }
 
+// Where the venue's trades come only from its archive (Bybit), a day it has not published, or
+// whose file was refused, cannot be had at all yet.
+void require_archived(const ExchangeConfig& settings, const lake::SeriesId& series,
+                      const UtcDay& day, const std::string& refused) {
+  const std::string what = series.exchange + " " + series.symbol.unified() + " trades of " +
+                           day.to_string() + ": " + series.exchange +
+                           " serves its past trades only as daily files at " +
+                           settings.archive_url.value_or("") + ", and ";
+  if (!refused.empty()) throw Error(ErrorKind::kBadPayload, what + "that file was refused: " + refused);
+  throw Error(ErrorKind::kNotFound,
+              what + "that file is not published yet (it appears a day or so after the day " +
+                  "ends); run the partition again later");
+}
+
 ExtractionRecord extract_market(RunContext& context, exchanges::Exchange& exchange,
                             const lake::SeriesId& series, const UtcDay& day) {
   const TimestampMs started = context.clock().now_ms();
@@ -70,14 +85,18 @@ ExtractionRecord extract_market(RunContext& context, exchanges::Exchange& exchan
   std::vector<exchanges::RawTrade> trades;
   std::string archive_refused;
   const bool archived = extract_from_archive(context, series, day, pages, rows, archive_refused);
-  exchanges::TradesRequest request = exchange.first_trades_request(day.start_ms(), day.end_ms());
-  for (int sequence = 0; !archived; ++sequence) {
+  if (!archived && !exchanges::find_exchange(series.exchange).trades) {
+    require_archived(context.exchange_config(series.exchange), series, day, archive_refused);
+  }
+  std::optional<exchanges::TradesRequest> request;
+  if (!archived) request = exchange.first_trades_request(day.start_ms(), day.end_ms());
+  for (int sequence = 0; request; ++sequence) {
     if (sequence == kMaxPagesPerDay) {
       throw Error(ErrorKind::kBadPayload, series.exchange + " " + series.symbol.unified() +
                                               " trades of " + day.to_string() + " ran past " +
                                               std::to_string(kMaxPagesPerDay) + " pages");
     }
-    exchanges::RawResponse raw = exchange.fetch_trades(series.symbol, request);
+    exchanges::RawResponse raw = exchange.fetch_trades(series.symbol, *request);
     const std::string key = store_raw_response(context, prefix, sequence, raw);
     try {
       exchange.parse_trades(raw.body, trades);
@@ -91,12 +110,11 @@ ExtractionRecord extract_market(RunContext& context, exchanges::Exchange& exchan
     last_requested_at = raw.requested_at;
     std::optional<exchanges::TradesRequest> next;
     try {
-      next = exchange.next_trades_request(request, trades);
+      next = exchange.next_trades_request(*request, trades);
     } catch (const Error& e) {
       throw Error(e.kind(), std::string(e.what()) + " (after GET " + raw.url + ")");
     }
-    if (!next) break;
-    request = std::move(*next);
+    request = std::move(next);
   }
 
   ExtractionRecord record = series_extraction_record(context, series, day, started,
@@ -169,8 +187,14 @@ nlohmann::json completeness_json(const transform::TradeSeriesStats& stats) {
 
 void require_trades_within_history(const ExchangeConfig& exchange, const UtcDay& day,
                                    TimestampMs now) {
-  require_recent_day(exchange.name, exchanges::find_exchange(exchange.name).trades_history_days,
-                     "public trades", day, now);
+  const exchanges::ExchangeDescriptor& venue = exchanges::find_exchange(exchange.name);
+  require_recent_day(exchange.name, venue.trades_history_days, "public trades", day, now);
+  if (!venue.trades && day.end_ms() > now) {
+    throw Error(ErrorKind::kInvalidInput,
+                exchange.name + " serves its past trades only as a file per finished day (its " +
+                    "REST API gives the latest few): partition " + day.to_string() +
+                    " is not over yet; choose an earlier day");
+  }
 }
 
 AssetResult extract_trades(RunContext& context, const std::string& exchange_name,

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "cryptopipe/core/decimal.h"
-#include "cryptopipe/exchanges/binance_archive.h"
+#include "cryptopipe/exchanges/registry.h"
 #include "cryptopipe/exchanges/trade_pages.h"
 
 namespace cryptopipe::transform {
@@ -98,7 +98,7 @@ TradeSeriesStats TradeSeriesTransformer::run(const TradeSeriesInput& input,
     lake_.read(page->key, body_);
     stats.bytes_in += static_cast<std::int64_t>(body_.size());
     if (page->archive) {
-      exchanges::parse_agg_trade_archive(body_, csv_, trades_);
+      exchanges::find_exchange(input.exchange).parse_trades_archive(body_, input.day, csv_, trades_);
     } else {
       exchange_.parse_trades(body_, trades_);
     }

@@ -176,9 +176,9 @@ TEST_F(ArchiveSite, APublishedDayComesWithItsVerifiedChecksum) {
   publish(zip, lake::sha256_hex(zip) + "  BTCUSDT-1m-2024-01-30.zip\n");
   const std::optional<ArchiveFile> file = fetch();
   ASSERT_TRUE(file);
-  EXPECT_EQ(file->zip.body, zip);
+  EXPECT_EQ(file->file.body, zip);
   EXPECT_EQ(file->checksum, lake::sha256_hex(zip));
-  EXPECT_EQ(file->zip.url, site_.base_url() + kPath);
+  EXPECT_EQ(file->file.url, site_.base_url() + kPath);
   EXPECT_EQ(file->checksum_url, site_.base_url() + kPath + ".CHECKSUM");
 }
 
