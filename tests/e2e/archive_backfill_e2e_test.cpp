@@ -1,6 +1,7 @@
-// Backfilling from Binance's bulk archives through the real binaries: finished days come from
-// the simulator's daily kline zips (checksum verified, kept in bronze byte for byte), days not
-// published yet by REST, and gold is the same candle for candle whichever way a day came.
+// Backfilling from the bulk archives through the real binaries: finished days come from the
+// simulator's Binance daily kline zips (checksum verified, kept in bronze byte for byte), days
+// not published yet by REST, and gold is the same candle for candle whichever way a day came;
+// Bybit's trades come only from its daily files, and what they cannot give fails clearly.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -156,6 +157,85 @@ TEST(ArchiveBackfillTrades, AFinishedDaysTradesComeFromItsAggTradesArchiveTheSam
     EXPECT_EQ(manifest.contains("archive_refused"), manifest.at("symbol") == "ETH/USDT");
   }
   EXPECT_EQ(from_archive, 1);
+}
+
+// Bybit's past trades are only in its daily files: what cannot be had from them is said so.
+class BybitArchivedTrades : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    harness_.write_config({"BTC/USDT"}, {"1h"}, {"BTC/USDT"});
+    std::ofstream(harness_.config_path(), std::ios::app)
+        << "    archive_url: " << sim_.base_url("bybit-data") << "\n";
+  }
+
+  ProcessResult materialize(const std::string& day) const {
+    return harness_.cryptopipe(
+        {"materialize", "--select", "*load_trades_to_postgres", "--partition", day});
+  }
+
+  std::vector<std::string> bronze_files() const {
+    std::vector<std::string> files;
+    for (const auto& [key, bytes] : harness_.lake_files()) {
+      if (key.find("bronze/bybit/trades/") == 0 && key.ends_with(".csv.gz")) files.push_back(key);
+    }
+    return files;
+  }
+
+  Simulator sim_{{"--trade-spacing-ms", "30000"}};  // files published a day after their day
+  PipelineHarness harness_{sim_.base_url("bybit"), "bybit"};
+};
+
+TEST_F(BybitArchivedTrades, TodayIsAUsageErrorAndADayNotPublishedFailsSayingSo) {
+  const ProcessResult today = materialize(utc_day_ago(0));
+  EXPECT_EQ(today.exit_code, 2) << context_of(today);
+  EXPECT_NE(today.err.find("is not over yet"), std::string::npos) << today.err;
+
+  const ProcessResult yesterday = materialize(yesterday_utc());
+  EXPECT_EQ(yesterday.exit_code, 1) << context_of(yesterday);
+  EXPECT_NE(yesterday.out.find("serves its past trades only as daily files at " +
+                               sim_.base_url("bybit-data") +
+                               ", and that file is not published yet"),
+            std::string::npos)
+      << yesterday.out;
+  EXPECT_TRUE(bronze_files().empty());
+  EXPECT_EQ(harness_.query("SELECT count(*) FROM trades")[0][0], "0");
+
+  // The day before is out: its file lands in bronze byte for byte, its trades in gold.
+  const std::string day = utc_day_ago(2);
+  const ProcessResult published = materialize(day);
+  ASSERT_EQ(published.exit_code, 0) << context_of(published);
+  const std::vector<std::string> files = bronze_files();
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(harness_.lake_files().at(files[0]),
+            sim_.get("/bybit-data/spot/BTCUSDT/BTCUSDT_" + day + ".csv.gz")->body);
+  EXPECT_EQ(harness_.query("SELECT count(*), min(sequence), max(sequence), min(trade_id) FROM trades"),
+            (std::vector<SqlRow>{{"2880", "1", "2880", day + "-1"}}));
+}
+
+TEST_F(BybitArchivedTrades, ACorruptOrMissingFileFailsTheDayAndChangesNothingStored) {
+  const std::string day = utc_day_ago(2);
+  ASSERT_EQ(materialize(day).exit_code, 0);
+  constexpr const char* kGold = "SELECT trade_id, ts, price, amount, side, loaded_at FROM trades "
+                                "ORDER BY sequence";
+  const std::vector<SqlRow> before = harness_.query(kGold);
+  const std::map<std::string, std::string> lake_before = harness_.lake_files();
+
+  sim_.set_faults({{"archive_corrupt", "BTCUSDT_" + day}});
+  const ProcessResult corrupt = materialize(day);
+  EXPECT_EQ(corrupt.exit_code, 1) << context_of(corrupt);
+  EXPECT_NE(corrupt.out.find("that file was refused: bybit archive: not a whole gzip file"),
+            std::string::npos)
+      << corrupt.out;
+  sim_.set_faults({{"archive_corrupt", ""}, {"archive_drop", "BTCUSDT_" + day}});
+  const ProcessResult dropped = materialize(day);
+  EXPECT_EQ(dropped.exit_code, 1) << context_of(dropped);
+  EXPECT_NE(dropped.out.find("that file is not published yet"), std::string::npos) << dropped.out;
+
+  EXPECT_EQ(harness_.query(kGold), before);
+  EXPECT_EQ(bronze_files().size(), 1u) << "the corrupt file was not kept";
+  for (const auto& [key, bytes] : lake_before) {
+    EXPECT_EQ(harness_.lake_files().at(key), bytes) << key;
+  }
 }
 
 TEST_F(ArchiveBackfill, ARunWithoutAnArchiveUrlNeverAsksTheArchiveSite) {

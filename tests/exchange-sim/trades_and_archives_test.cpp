@@ -1,6 +1,7 @@
 // The simulator's public trades (Binance aggTrades, Gate spot trades, OKX history trades) and
-// Binance's bulk archives: the same synthetic trades on every venue, each venue's paging rules
-// and errors, and archives that equal the klines route, published and broken as switched.
+// the bulk archives (Binance's zips, Bybit's daily trade files): the same synthetic trades on
+// every venue, each venue's paging rules and errors, and archives that equal the REST routes,
+// published and broken as switched.
 #include <gtest/gtest.h>
 #include <openssl/sha.h>
 
@@ -224,6 +225,91 @@ TEST_F(SimArchives, ArchivesCanBeCorruptedOrDroppedOneByOne) {
   const nlohmann::json injected = sim_.stats().at("injected_faults");
   EXPECT_EQ(injected.at("corrupt_archive"), 1);
   EXPECT_EQ(injected.at("dropped_archive"), 2);
+}
+
+// gzip -dc of the bytes: read by another program than the engine's reader.
+std::string gunzip(const std::string& bytes) {
+  TempDir dir;
+  const std::filesystem::path file = dir.path() / "a.csv.gz";
+  std::ofstream(file, std::ios::binary) << bytes;
+  std::string text;
+  FILE* gzip = popen(("gzip -dc " + file.string() + " 2>/dev/null").c_str(), "r");
+  char buffer[4096];
+  for (std::size_t n; (n = fread(buffer, 1, sizeof buffer, gzip)) > 0;) text.append(buffer, n);
+  EXPECT_EQ(pclose(gzip), 0);
+  return text;
+}
+
+std::string without_trailing_zeros(std::string decimal) {
+  while (decimal.back() == '0') decimal.pop_back();
+  if (decimal.back() == '.') decimal.pop_back();
+  return decimal;
+}
+
+class SimBybitArchives : public SimArchives {
+ protected:
+  static constexpr const char* kFile = "/bybit-data/spot/BTCUSDT/BTCUSDT_2024-01-30.csv.gz";
+};
+
+TEST_F(SimBybitArchives, ADaysFileHoldsItsTradesAsBinancesAggTradesRouteServesThem) {
+  const auto file = sim_.get(kFile);
+  ASSERT_TRUE(file);
+  ASSERT_EQ(file->status, 200);
+  EXPECT_EQ(sim_.get(kFile)->body, file->body) << "the same bytes every time";
+  const std::string csv = gunzip(file->body);
+
+  std::string expected = "id,timestamp,price,volume,side,rpi\n";
+  const std::string base = "/binance/api/v3/aggTrades?symbol=BTCUSDT&limit=1000";
+  nlohmann::json page = sim_.get_json(base + "&startTime=" + std::to_string(kDayStart) +
+                                      "&endTime=" + std::to_string(kDayStart + kHourMs - 1));
+  std::int64_t number = 0;
+  for (bool done = false; !done && !page.empty();) {
+    for (const nlohmann::json& trade : page) {
+      if (trade.at("T").get<std::int64_t>() >= kDayStart + 24 * kHourMs) {
+        done = true;
+        break;
+      }
+      expected += std::to_string(++number) + "," + std::to_string(trade.at("T").get<std::int64_t>()) +
+                  "," + without_trailing_zeros(trade.at("p")) + "," +
+                  without_trailing_zeros(trade.at("q")) + "," +
+                  (trade.at("m").get<bool>() ? "sell" : "buy") + ",0\n";
+    }
+    page = sim_.get_json(base + "&fromId=" + std::to_string(page.back().at("a").get<std::int64_t>() + 1));
+  }
+  EXPECT_GT(number, 8000);  // a trade every 10 s on average
+  EXPECT_EQ(csv, expected);
+}
+
+TEST_F(SimBybitArchives, NothingBeforeTheListingOrBeforePublicationOrMisnamed) {
+  const auto status = [&](const std::string& path) { return sim_.get(path)->status; };
+  EXPECT_EQ(status("/bybit-data/spot/BTCUSDT/BTCUSDT_2024-01-31.csv.gz"), 404);
+  EXPECT_EQ(status("/bybit-data/spot/BTCUSDT/BTCUSDT_2018-12-31.csv.gz"), 404);
+  EXPECT_EQ(status("/bybit-data/spot/BTCUSDT/ETHUSDT_2024-01-30.csv.gz"), 404);
+  EXPECT_EQ(status("/bybit-data/spot/BTCUSDT/BTCUSDT2024-01-30.csv.gz"), 404)
+      << "the derivatives' naming, not spot's";
+  EXPECT_EQ(status("/bybit-data/spot/NOPEUSDT/NOPEUSDT_2024-01-30.csv.gz"), 404);
+}
+
+TEST_F(SimBybitArchives, FilesCanBeCorruptedDroppedOrMissTrades) {
+  const std::string clean = sim_.get(kFile)->body;
+  sim_.set_faults({{"archive_corrupt", "BTCUSDT_2024-01-30"}});
+  const auto corrupt = sim_.get(kFile);
+  EXPECT_EQ(corrupt->status, 200);
+  EXPECT_NE(corrupt->body, clean);
+  sim_.set_faults({{"archive_corrupt", ""}, {"archive_drop", "BTCUSDT_"}});
+  EXPECT_EQ(sim_.get(kFile)->status, 404);
+  sim_.set_faults({{"archive_drop", ""},
+                   {"gap_from_ms", kDayStart + 2 * kHourMs},
+                   {"gap_to_ms", kDayStart + 5 * kHourMs}});
+  const std::string with_gap = gunzip(sim_.get(kFile)->body);
+  const std::string full = gunzip(clean);
+  EXPECT_LT(with_gap.size(), full.size() * 9 / 10);  // three hours of 24 left out
+  // The left-out trades' numbers are missing: the rest keep theirs.
+  EXPECT_EQ(with_gap.substr(with_gap.rfind('\n', with_gap.size() - 2)),
+            full.substr(full.rfind('\n', full.size() - 2)));
+  const nlohmann::json injected = sim_.stats().at("injected_faults");
+  EXPECT_EQ(injected.at("corrupt_archive"), 1);
+  EXPECT_EQ(injected.at("dropped_archive"), 1);
 }
 
 TEST(SimArchiveTimes, SpotArchivesFrom2025CarryMicroseconds) {

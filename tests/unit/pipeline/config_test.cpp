@@ -242,7 +242,30 @@ TEST_F(LoadConfig, TradeSymbolsAreReadWhereTheVenueHasTrades) {
                           ErrorKind::kConfig, {"exchanges.gateio.trade_symbols"}));
   EXPECT_TRUE(ThrowsError([&] { load("exchanges:\n  kucoin:\n    trade_symbols: [BTC/USDT]\n"); },
                           ErrorKind::kConfig,
-                          {"exchanges.kucoin.trade_symbols", "not supported", "binance", "okx"}));
+                          {"exchanges.kucoin.trade_symbols", "not supported", "binance", "bybit", "okx"}));
+}
+
+// Bybit's past trades are only in its archive files: its trade_symbols need an archive site.
+TEST_F(LoadConfig, TradesOfAVenueWithOnlyArchivedTradesNeedItsArchiveSite) {
+  const Config live = load("exchanges:\n  bybit:\n    trade_symbols: [BTC/USDT]\n");
+  EXPECT_EQ(live.exchanges[0].archive_url, "https://public.bybit.com");
+  EXPECT_EQ(load("exchanges:\n  bybit:\n    base_url: http://127.0.0.1:1/bybit\n"
+                 "    archive_url: http://127.0.0.1:1/bybit-data\n    trade_symbols: [BTC/USDT]\n")
+                .exchanges[0].archive_url,
+            "http://127.0.0.1:1/bybit-data");
+  EXPECT_TRUE(ThrowsError(
+      [&] {
+        load("exchanges:\n  bybit:\n    base_url: http://127.0.0.1:1/bybit\n"
+             "    trade_symbols: [BTC/USDT]\n");
+      },
+      ErrorKind::kConfig, {"exchanges.bybit.trade_symbols", "only in its archives", "archive_url"}));
+  EXPECT_TRUE(ThrowsError(
+      [&] { load("exchanges:\n  bybit:\n    archive_url: none\n    trade_symbols: [BTC/USDT]\n"); },
+      ErrorKind::kConfig, {"exchanges.bybit.trade_symbols"}));
+  // Without trades, a Bybit beside a simulator needs no archive site.
+  EXPECT_EQ(load("exchanges:\n  bybit:\n    base_url: http://127.0.0.1:1/bybit\n")
+                .exchanges[0].archive_url,
+            "");
 }
 
 TEST_F(LoadConfig, PerpSymbolsAreLinearPerpetualsOfVenuesThatHaveThem) {
