@@ -30,6 +30,8 @@ class EngineAsset:
     description: str
     checks: tuple[str, ...]
     exchange: str | None
+    # The source publishes a finished day this many days after it ends (Bybit's trade files).
+    publication_lag_days: int = 0
 
 
 def binary() -> str:
@@ -69,6 +71,7 @@ def load_assets() -> list[EngineAsset]:
             description=asset["description"],
             checks=tuple(asset["checks"]),
             exchange=asset.get("exchange"),
+            publication_lag_days=asset.get("publication_lag_days", 0),
         )
         for asset in graph["assets"]
     ]

@@ -26,11 +26,11 @@ def build_definitions() -> Definitions:
     daily = DailyPartitionsDefinition(
         start_date=os.environ.get("CRYPTOPIPE_START_DATE", "2026-01-01"), timezone="UTC"
     )
-    ohlcv_job, snapshots_job = build_jobs(engine_assets)
+    ohlcv_job, archived_job, snapshots_job = build_jobs(engine_assets)
     return Definitions(
         assets=build_assets(engine_assets, daily),
-        jobs=[ohlcv_job, snapshots_job],
-        schedules=build_schedules(ohlcv_job, snapshots_job),
+        jobs=[job for job in (ohlcv_job, archived_job, snapshots_job) if job is not None],
+        schedules=build_schedules(ohlcv_job, archived_job, snapshots_job),
         sensors=[run_failure_alert],
         resources={"pipes_subprocess_client": PipesSubprocessClient()},
         # One step per exchange at a time, so the engine's rate limiter for it is the only one.

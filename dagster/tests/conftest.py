@@ -28,12 +28,14 @@ def write_config(work: Path, simulator: Simulator, max_attempts: int = 6,
                  venues: tuple[str, ...] = ("binance", "bybit", "gateio"),
                  symbols: str = "[BTC/USDT, ETH/USDT]",
                  trade_venues: tuple[str, ...] = (),
-                 perp_venues: tuple[str, ...] = ()) -> Path:
+                 perp_venues: tuple[str, ...] = (),
+                 archive_venues: tuple[str, ...] = ()) -> Path:
     exchanges = "".join(
         f"  {name}:\n    base_url: {simulator.base_url(name)}\n"
         f"    symbols: {symbols}\n    timeframes: [1h]\n    depth: 5\n"
         + (f"    trade_symbols: [BTC/USDT]\n" if name in trade_venues else "")
         + (f"    perp_symbols: [BTC/USDT:USDT]\n" if name in perp_venues else "")
+        + (f"    archive_url: {simulator.base_url(name + '-data')}\n" if name in archive_venues else "")
         for name in venues
     )
     config = work / "cryptopipe.yaml"

@@ -200,6 +200,25 @@ TEST_F(BybitArchivedTrades, TodayIsAUsageErrorAndADayNotPublishedFailsSayingSo) 
   EXPECT_TRUE(bronze_files().empty());
   EXPECT_EQ(harness_.query("SELECT count(*) FROM trades")[0][0], "0");
 
+  // Until the archived days' schedule comes for it, the day's silver leaves the market out and
+  // says so; a day long past without its extraction is an error, as on any venue.
+  const ProcessResult pending = harness_.cryptopipe(
+      {"materialize", "--select", "transform_trades", "--partition", yesterday_utc()});
+  ASSERT_EQ(pending.exit_code, 0) << context_of(pending);
+  bool listed = false;
+  for (const auto& [key, bytes] : harness_.lake_files()) {
+    if (key.starts_with("silver/trades/") && key.ends_with("/_manifest.json")) {
+      listed = nlohmann::json::parse(bytes).at("findings").at("awaiting_publication") ==
+               nlohmann::json::parse(R"([{"exchange": "bybit", "symbol": "BTC/USDT"}])");
+    }
+  }
+  EXPECT_TRUE(listed);
+  const ProcessResult missing = harness_.cryptopipe(
+      {"materialize", "--select", "transform_trades", "--partition", utc_day_ago(5)});
+  EXPECT_EQ(missing.exit_code, 1) << context_of(missing);
+  EXPECT_NE(missing.out.find("materialize extract_bybit_trades first"), std::string::npos)
+      << missing.out;
+
   // The day before is out: its file lands in bronze byte for byte, its trades in gold.
   const std::string day = utc_day_ago(2);
   const ProcessResult published = materialize(day);

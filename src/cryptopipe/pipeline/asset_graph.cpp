@@ -3,6 +3,7 @@
 #include <set>
 
 #include "cryptopipe/core/error.h"
+#include "cryptopipe/exchanges/registry.h"
 
 namespace cryptopipe::pipeline {
 namespace {
@@ -125,6 +126,7 @@ AssetGraph AssetGraph::from_config(const Config& config) {
         .checks = {}});
     if (exchange.trade_symbols.empty()) continue;
     trade_extracts.push_back("extract_" + exchange.name + "_trades");
+    const bool trades_only_archived = !exchanges::find_exchange(exchange.name).trades;
     graph.assets_.push_back(AssetSpec{
         .key = trade_extracts.back(),
         .group = "bronze",
@@ -134,8 +136,12 @@ AssetGraph AssetGraph::from_config(const Config& config) {
         .partitioning = "daily",
         .description = "Raw " + exchange.name +
                        " public trades of each configured trade symbol over a UTC day, every "
-                       "page stored byte for byte",
-        .checks = {}});
+                       "page stored byte for byte" +
+                       (trades_only_archived ? " (from its daily archive files, published the "
+                                               "day after)"
+                                             : ""),
+        .checks = {},
+        .publication_lag_days = trades_only_archived ? 1 : 0});
   }
   graph.assets_.push_back(AssetSpec{
       .key = "transform_ohlcv",
@@ -308,7 +314,8 @@ nlohmann::json AssetGraph::to_json() const {
                       {"partitioning", asset.partitioning},
                       {"description", asset.description},
                       {"checks", asset.checks},
-                      {"exchange", asset.exchange ? nlohmann::json(*asset.exchange) : nullptr}});
+                      {"exchange", asset.exchange ? nlohmann::json(*asset.exchange) : nullptr},
+                      {"publication_lag_days", asset.publication_lag_days}});
   }
   return {{"assets", assets}};
 }

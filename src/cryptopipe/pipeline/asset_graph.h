@@ -32,6 +32,9 @@ struct AssetSpec {
   // out: a transform reads every exchange's extraction, and one exchange's outage must not hold
   // back the rest.
   bool tolerates_failed_deps = false;
+  // The source publishes a finished day this many days after it ends (Bybit's trade files: 1),
+  // so that a schedule asks for the day that much later than for the rest.
+  int publication_lag_days = 0;
 };
 
 // The asset graph, generated from configuration: one extract asset per exchange and dataset,

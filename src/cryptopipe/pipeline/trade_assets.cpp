@@ -158,6 +158,14 @@ transform::TradeSeriesInput read_extraction(const lake::ObjectStore& lake,
   return input;
 }
 
+// A venue whose past trades are only in its daily files (Bybit) publishes a day a day or so
+// after it ends, and Dagster's archived-days schedule extracts it two days on: until then a day
+// without its extraction is pending, left out of the day's silver, not an error. The schedule's
+// run transforms the day again with it.
+bool awaiting_publication(const std::string& exchange, const UtcDay& day, TimestampMs now) {
+  return !exchanges::find_exchange(exchange).trades && now < day.end_ms() + 2 * kMillisPerDay;
+}
+
 nlohmann::json completeness_json(const transform::TradeSeriesStats& stats) {
   nlohmann::json out = {{"numbered", stats.numbered}, {"missing", stats.missing}};
   if (stats.numbered) {
@@ -225,12 +233,18 @@ AssetResult transform_trades(RunContext& context, const UtcDay& day,
   std::array<std::int64_t, transform::kTradeRejectReasonCount> by_reason{};
   nlohmann::json markets = nlohmann::json::array();
   nlohmann::json sources = nlohmann::json::array();
+  nlohmann::json pending = nlohmann::json::array();
   for (const ExchangeConfig& exchange_config : context.config().exchanges) {
     if (exchange_config.trade_symbols.empty() || left_out.contains(exchange_config.name)) continue;
     const std::unique_ptr<exchanges::Exchange> exchange = context.connect(exchange_config.name);
     transform::TradeSeriesTransformer transformer(lake, *exchange);
     for (const Symbol& symbol : exchange_config.trade_symbols) {
       const lake::SeriesId series = trade_series(exchange_config.name, symbol);
+      if (awaiting_publication(series.exchange, day, context.clock().now_ms()) &&
+          latest_extraction(lake, lake::extraction_manifest_prefix(series, day)).empty()) {
+        pending.push_back({{"exchange", series.exchange}, {"symbol", symbol.unified()}});
+        continue;
+      }
       std::string manifest_key;
       const transform::TradeSeriesInput input = read_extraction(lake, series, day, manifest_key);
       const transform::TradeSeriesStats stats =
@@ -261,7 +275,8 @@ AssetResult transform_trades(RunContext& context, const UtcDay& day,
   const nlohmann::json findings = {{"missing_trades", missing},
                                    {"rejects", rejects},
                                    {"duplicates", duplicates},
-                                   {"markets", markets}};
+                                   {"markets", markets},
+                                   {"awaiting_publication", pending}};
   AssetResult result = publish_silver(context, day, silver,
                                       {.rows = rows,
                                        .rejects = rejects,
@@ -272,6 +287,7 @@ AssetResult transform_trades(RunContext& context, const UtcDay& day,
   result.gaps = missing;
   result.metadata["bronze_bytes"] = bytes_in;
   if (!left_out.empty()) result.metadata["left_out"] = left_out;
+  if (!pending.empty()) result.metadata["awaiting_publication"] = pending;
   return result;
 }
 
