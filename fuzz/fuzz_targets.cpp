@@ -1,7 +1,9 @@
 #include "fuzz_targets.h"
 
 #include <unistd.h>
+#include <zlib.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -14,6 +16,7 @@
 #include "cryptopipe/core/time.h"
 #include "cryptopipe/core/timeframe.h"
 #include "cryptopipe/exchanges/binance_archive.h"
+#include "cryptopipe/exchanges/bybit_archive.h"
 #include "cryptopipe/exchanges/registry.h"
 #include "cryptopipe/exchanges/rest_session.h"
 #include "cryptopipe/net/rate_limiter.h"
@@ -136,6 +139,25 @@ void binance_archives(const std::uint8_t* data, std::size_t size) {
   }
 }
 
+// Bybit's daily trade files: the first byte picks the bytes as a gzip file to read, or as the
+// CSV inside, gzipped here so that every mutation reaches the line reader past gzip's CRC. A
+// trade that reads carries its day in its id and its number as sequence.
+void bybit_archives(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return;
+  const std::string rest(reinterpret_cast<const char*>(data) + 1, size - 1);
+  static const UtcDay day = UtcDay::parse("2025-05-19");
+  std::string text;
+  std::vector<exchanges::RawTrade> trades;
+  exchanges::parse_bybit_trade_archive(data[0] % 2 == 1 ? gzip_member(rest) : rest, day, text, trades);
+  for (const exchanges::RawTrade& trade : trades) {
+    if (!trade.malformed.empty()) continue;
+    if (!trade.id.starts_with("2025-05-19-") || !trade.sequence ||
+        trade.id.substr(11) != std::to_string(*trade.sequence)) {
+      std::abort();
+    }
+  }
+}
+
 // The YAML configuration loader, through a real file as the CLI reads it.
 void config(const std::uint8_t* data, std::size_t size) {
   static const std::string path =
@@ -230,6 +252,7 @@ const std::map<std::string, Target>& targets() {
         {"pipes_context", pipes_context},
         {"silver_tables", silver_tables},
         {"binance_archives", binance_archives},
+        {"bybit_archives", bybit_archives},
     };
     // Every venue's parsers: <name>_responses.
     for (const exchanges::ExchangeDescriptor& venue : exchanges::exchange_registry()) {
@@ -239,6 +262,20 @@ const std::map<std::string, Target>& targets() {
     return targets;
   }();
   return all;
+}
+
+std::string gzip_member(const std::string& bytes) {
+  z_stream stream{};
+  deflateInit2(&stream, Z_BEST_SPEED, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&stream, static_cast<uLong>(bytes.size())), '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+  stream.avail_in = static_cast<uInt>(bytes.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  deflate(&stream, Z_FINISH);
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
+  return out;
 }
 
 void run_one(const Target& target, const std::uint8_t* data, std::size_t size) {

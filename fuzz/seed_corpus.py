@@ -6,6 +6,7 @@ and the project's own configuration and selection examples.
 usage: seed_corpus.py CORPUS_DIR [SIMULATOR_URL]
 """
 import base64
+import gzip
 import io
 import json
 import pathlib
@@ -129,6 +130,15 @@ AGG_TRADE_CSVS = [
 ]
 
 
+# The CSV of Bybit's daily spot trade files: with the rpi column, before it, and bad lines.
+BYBIT_TRADE_CSVS = [
+    "id,timestamp,price,volume,side,rpi\n1,1747612800074,106453.8,0.003718,sell,0\n"
+    "2,1747612800150,106456.9,0.000500,buy,0\n",
+    "id,timestamp,price,volume,side\n1,1696118403019,26965.24,0.000055,buy\n",
+    "id,timestamp,price,volume,side,rpi\n9223372036854775807,1,1e5,-0,BUY,1\n0,x\n",
+]
+
+
 def pipes_param(value: dict) -> bytes:
     """A DAGSTER_PIPES_CONTEXT value the way Dagster encodes it: base64 of zlib of JSON."""
     return base64.b64encode(zlib.compress(json.dumps(value).encode()))
@@ -169,6 +179,9 @@ def main() -> int:
         write(corpus / "binance_archives", f"zip-{i}", b"\x01" + packed.getvalue())
     for i, csv in enumerate(AGG_TRADE_CSVS):
         write(corpus / "binance_archives", f"agg-csv-{i}", b"\x02" + csv.encode())
+    for i, csv in enumerate(BYBIT_TRADE_CSVS):
+        write(corpus / "bybit_archives", f"csv-{i}", b"\x01" + csv.encode())
+        write(corpus / "bybit_archives", f"gzip-{i}", b"\x00" + gzip.compress(csv.encode(), mtime=0))
     return 0
 
 

@@ -107,14 +107,17 @@ void parse_bybit_trade_archive(const std::string& gzip, const UtcDay& day, std::
       trade.malformed = "line has too few fields";
       return;
     }
-    if (!read_int(fields[0], number) || number < 1 || fields[0].size() > 19 ||
+    if (!read_int(fields[0], number) || number < 1 ||
         !read_int(fields[1], trade.ts) || trade.ts < 0) {
       trade.malformed = "bad trade number or time";
       return;
     }
+    // Written from the number, so that the id and the sequence never disagree (a "07" in the
+    // file is trade 7).
     const std::size_t id_at = text.size();
     text += id_prefix;
-    text += fields[0];
+    std::array<char, 20> digits;
+    text.append(digits.data(), std::to_chars(digits.begin(), digits.end(), number).ptr);
     trade.id = std::string_view(text.data() + id_at, text.size() - id_at);
     trade.sequence = number;
     trade.price = fields[2];

@@ -1,7 +1,6 @@
 #include "cryptopipe/exchanges/bybit_archive.h"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <map>
 #include <memory>
@@ -12,6 +11,7 @@
 #include "cryptopipe/core/log.h"
 #include "cryptopipe/lake/content_hash.h"
 #include "cryptopipe/net/rate_limiter.h"
+#include "fuzz_targets.h"
 #include "unit/local_http_server.h"
 #include "unit/test_helpers.h"
 
@@ -20,20 +20,7 @@ namespace {
 
 using unit::ThrowsError;
 
-// One gzip member of the text, as the site's files are.
-std::string gzip_of(const std::string& text) {
-  z_stream stream{};
-  deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&stream, static_cast<uLong>(text.size())), '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  stream.avail_in = static_cast<uInt>(text.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  deflate(&stream, Z_FINISH);
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
-  return out;
-}
+std::string gzip_of(const std::string& text) { return fuzz::gzip_member(text); }
 
 const UtcDay kDay = UtcDay::parse("2025-05-19");
 // The head of a real file of 2025-05-19 (BTCUSDT), with its header.
@@ -91,6 +78,10 @@ TEST(BybitTradeArchive, ALineThatCannotBeReadIsMarkedNotDropped) {
   EXPECT_TRUE(trades[4].malformed.empty());
   EXPECT_EQ(trades[4].price, "abc");
   EXPECT_EQ(trades[4].side, "up");
+  // Found by the fuzzer: a number written with a leading zero is the number.
+  parse_bybit_trade_archive(gzip_of("007,1747612800200,1,1,buy,0\n"), kDay, text, trades);
+  EXPECT_EQ(trades[0].id, "2025-05-19-7");
+  EXPECT_EQ(trades[0].sequence, 7);
 }
 
 TEST(BybitTradeArchive, ManyTradesKeepTheirViewsValid) {
