@@ -223,8 +223,7 @@ TEST(ExchangeListing, EveryVenueWithItsDatasetsTimeframesDepthAndCaps) {
   const nlohmann::json& gate = by_name.at("gateio");
   EXPECT_EQ(gate.at("datasets"), nlohmann::json({"ohlcv", "tickers", "orderbook", "trades",
                                                  "funding", "open_interest"}));
-  EXPECT_EQ(by_name.at("bybit").at("datasets"),
-            nlohmann::json({"ohlcv", "tickers", "orderbook", "funding", "open_interest"}));
+  EXPECT_EQ(by_name.at("bybit").at("datasets"), gate.at("datasets"));
   EXPECT_EQ(by_name.at("okx").at("datasets"),
             nlohmann::json({"ohlcv", "tickers", "orderbook", "trades"}));
   EXPECT_EQ(by_name.at("binance").at("futures_url"), "https://fapi.binance.com");
@@ -232,7 +231,11 @@ TEST(ExchangeListing, EveryVenueWithItsDatasetsTimeframesDepthAndCaps) {
   EXPECT_EQ(gate.at("futures_url"), "https://api.gateio.ws/api/v4");
   EXPECT_TRUE(by_name.at("okx").at("futures_url").is_null());
   EXPECT_EQ(by_name.at("binance").at("archive_url"), "https://data.binance.vision");
+  EXPECT_EQ(by_name.at("binance").at("archive_datasets"), nlohmann::json({"ohlcv", "trades"}));
+  EXPECT_EQ(by_name.at("bybit").at("archive_url"), "https://public.bybit.com");
+  EXPECT_EQ(by_name.at("bybit").at("archive_datasets"), nlohmann::json({"trades"}));
   EXPECT_TRUE(gate.at("archive_url").is_null());
+  EXPECT_EQ(gate.at("archive_datasets"), nlohmann::json::array());
   EXPECT_EQ(gate.at("timeframes").at("1w"), "7d");
   EXPECT_FALSE(gate.at("timeframes").contains("3m"));
   EXPECT_EQ(gate.at("candles_per_request"), 1000);
@@ -250,6 +253,9 @@ TEST(ExchangeListing, EveryVenueWithItsDatasetsTimeframesDepthAndCaps) {
   ASSERT_EQ(text.exit_code, 0) << text.err;
   EXPECT_NE(text.out.find("bybit  (configured)"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("the 10000 most recent candles per timeframe"), std::string::npos);
+  EXPECT_NE(text.out.find("archives: trades of finished days from https://public.bybit.com"),
+            std::string::npos)
+      << text.out;
 }
 
 INSTANTIATE_TEST_SUITE_P(
