@@ -193,5 +193,39 @@ TEST_F(SimPerpetuals, BinancesFundingRouteKeepsItsOwnBudget) {
   EXPECT_EQ(sim_.get("/binance/api/v3/ping")->status, 200);
 }
 
+TEST_F(SimPerpetuals, TheVenuesListTheSamePerpetualsOnePerUsdtMarket) {
+  std::set<std::string> binance, bybit, gate;
+  const nlohmann::json exchange_info = get("/binance/fapi/v1/exchangeInfo");
+  for (const nlohmann::json& symbol : exchange_info.at("symbols")) {
+    EXPECT_EQ(symbol.at("contractType"), "PERPETUAL");
+    EXPECT_EQ(symbol.at("status"), "TRADING");
+    EXPECT_EQ(symbol.at("marginAsset"), symbol.at("quoteAsset"));
+    binance.insert(symbol.at("baseAsset").get<std::string>() + "/" +
+                   symbol.at("quoteAsset").get<std::string>());
+  }
+  const nlohmann::json linear = get("/bybit/v5/market/instruments-info?category=linear");
+  EXPECT_EQ(linear.at("result").at("nextPageCursor"), "");
+  for (const nlohmann::json& instrument : linear.at("result").at("list")) {
+    EXPECT_EQ(instrument.at("contractType"), "LinearPerpetual");
+    EXPECT_EQ(instrument.at("settleCoin"), instrument.at("quoteCoin"));
+    bybit.insert(instrument.at("baseCoin").get<std::string>() + "/" +
+                 instrument.at("quoteCoin").get<std::string>());
+  }
+  for (const nlohmann::json& contract : get("/gateio/futures/usdt/contracts")) {
+    EXPECT_FALSE(contract.at("in_delisting").get<bool>());
+    EXPECT_EQ(contract.at("quanto_multiplier"), "0.0001");
+    std::string name = contract.at("name");
+    gate.insert(name.replace(name.find('_'), 1, "/"));
+  }
+  EXPECT_TRUE(binance.contains("BTC/USDT"));
+  EXPECT_EQ(bybit, binance);
+  EXPECT_EQ(gate, binance);
+  // One instrument by symbol, and spot's list is still spot's.
+  EXPECT_EQ(get("/bybit/v5/market/instruments-info?category=linear&symbol=ETHUSDT")
+                .at("result").at("list").size(), 1u);
+  EXPECT_EQ(get("/bybit/v5/market/instruments-info?category=spot").at("result").at("category"),
+            "spot");
+}
+
 }  // namespace
 }  // namespace cryptopipe::testing

@@ -163,6 +163,12 @@ void register_binance_routes(httplib::Server& server, const SimServices& service
                 binance::answer_funding_rate);
   futures_route("/futures/data/openInterestHist", kOpenInterestHistRequests, "timestamp",
                 binance::answer_open_interest_hist);
+  server.Get(std::string(kPrefix) + "/fapi/v1/exchangeInfo",
+             with_gzip(with_faults(services.faults, binance_wording(options.weight_limit, clock),
+                                   answering_rejections([&clock](const httplib::Request& request,
+                                                                 httplib::Response& response) {
+                                     binance::answer_futures_exchange_info(request, response, clock);
+                                   }))));
   route("/api/v3/ticker/24hr", binance::ticker_24hr_weight,
         [&clock](const httplib::Request& request, httplib::Response& response) {
           binance::answer_ticker_24hr(request, response, clock);

@@ -60,6 +60,28 @@ void answer_funding_rate(const httplib::Request& request, httplib::Response& res
   answer_json(response, 200, out + "]");
 }
 
+void answer_futures_exchange_info(const httplib::Request&, httplib::Response& response,
+                                  const SimClock& clock) {
+  // Perpetuals are delivered on no day: Binance writes 2100-12-25 as their delivery date.
+  constexpr std::int64_t kPerpetualDeliveryMs = 4'133'404'800'000;
+  std::string out = "{\"timezone\":\"UTC\",\"serverTime\":" + std::to_string(clock.now_ms()) +
+                    ",\"futuresType\":\"U_MARGINED\",\"symbols\":[";
+  bool first = true;
+  for (const Market& market : all_markets()) {
+    if (perpetual_market(market.symbol) == nullptr) continue;
+    if (!first) out += ',';
+    first = false;
+    const std::string symbol(market.symbol), base(market.base_asset), quote(market.quote_asset);
+    out += "{\"symbol\":\"" + symbol + "\",\"pair\":\"" + symbol +
+           "\",\"contractType\":\"PERPETUAL\",\"deliveryDate\":" +
+           std::to_string(kPerpetualDeliveryMs) + ",\"onboardDate\":" +
+           std::to_string(market.listed_at_ms) + ",\"status\":\"TRADING\",\"baseAsset\":\"" +
+           base + "\",\"quoteAsset\":\"" + quote + "\",\"marginAsset\":\"" + quote +
+           "\",\"underlyingType\":\"COIN\"}";
+  }
+  answer_json(response, 200, out + "]}");
+}
+
 void answer_open_interest_hist(const httplib::Request& request, httplib::Response& response,
                                const SimClock& clock) {
   const Market& market = perpetual(request);

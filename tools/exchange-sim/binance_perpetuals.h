@@ -18,4 +18,9 @@ void answer_funding_rate(const httplib::Request& request, httplib::Response& res
 void answer_open_interest_hist(const httplib::Request& request, httplib::Response& response,
                                const SimClock& clock);
 
+// GET /fapi/v1/exchangeInfo (USD-M futures): every perpetual, one per USDT market
+// (contractType PERPETUAL, status TRADING, marginAsset USDT).
+void answer_futures_exchange_info(const httplib::Request& request, httplib::Response& response,
+                                  const SimClock& clock);
+
 }  // namespace exchange_sim::binance

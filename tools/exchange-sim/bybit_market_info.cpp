@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "bybit_perpetuals.h"
 #include "bybit_protocol.h"
 #include "day_stats.h"
 #include "fixed_point.h"
@@ -119,6 +120,9 @@ void answer_orderbook(const httplib::Request& request, httplib::Response& respon
 
 void answer_instruments_info(const httplib::Request& request, httplib::Response& response,
                              const SimClock& clock) {
+  if (request.get_param_value("category") == "linear") {
+    return answer_linear_instruments(request, response, clock);
+  }
   require_spot_category(request);
   ordered_json list = ordered_json::array();
   for (const Market* market : requested_markets(request)) {

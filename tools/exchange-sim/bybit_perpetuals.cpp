@@ -47,6 +47,34 @@ std::vector<std::int64_t> newest_times(const httplib::Request& request, const Ma
 
 }  // namespace
 
+void answer_linear_instruments(const httplib::Request& request, httplib::Response& response,
+                               const SimClock& clock) {
+  std::vector<const Market*> markets;
+  if (request.has_param("symbol")) {
+    markets.push_back(&linear_perpetual(request));
+  } else {
+    for (const Market& market : all_markets()) {
+      if (perpetual_market(market.symbol) != nullptr) markets.push_back(&market);
+    }
+  }
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const Market* market : markets) {
+    list.push_back({{"symbol", market->symbol},
+                    {"contractType", "LinearPerpetual"},
+                    {"status", "Trading"},
+                    {"baseCoin", market->base_asset},
+                    {"quoteCoin", market->quote_asset},
+                    {"launchTime", std::to_string(market->listed_at_ms)},
+                    {"deliveryTime", "0"},
+                    {"fundingInterval", kFundingIntervalMs / kMinuteMs},
+                    {"settleCoin", market->quote_asset},
+                    {"priceFilter", {{"tickSize", format_units_trimmed(market->tick_size)}}},
+                    {"lotSizeFilter", {{"qtyStep", format_units_trimmed(market->step_size)}}}});
+  }
+  answer_result(response, {{"category", "linear"}, {"list", std::move(list)}, {"nextPageCursor", ""}},
+                clock.now_ms());
+}
+
 void answer_funding_history(const httplib::Request& request, httplib::Response& response,
                             const SimClock& clock) {
   const Market& market = linear_perpetual(request);

@@ -18,4 +18,10 @@ void answer_funding_history(const httplib::Request& request, httplib::Response& 
 void answer_open_interest(const httplib::Request& request, httplib::Response& response,
                           const SimClock& clock);
 
+// GET /v5/market/instruments-info?category=linear: the linear perpetuals (one per USDT market),
+// or the one `symbol` names; a single page (nextPageCursor "") since there are fewer than the
+// default limit of 500.
+void answer_linear_instruments(const httplib::Request& request, httplib::Response& response,
+                               const SimClock& clock);
+
 }  // namespace exchange_sim::bybit

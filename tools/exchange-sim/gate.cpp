@@ -93,6 +93,7 @@ void register_gate_routes(httplib::Server& server, const SimServices& services,
   route("/futures/usdt/contract_stats", gate::answer_contract_stats,
         CandleRowsLayout{nlohmann::ordered_json::json_pointer(""), 1000, false, "time"});
   route(R"(/futures/usdt/contracts/([A-Za-z0-9_]+))", gate::answer_contract);
+  route("/futures/usdt/contracts", gate::answer_contracts);
   route("/spot/tickers", gate::answer_tickers);
   route("/spot/order_book", gate::answer_order_book);
   route("/spot/currency_pairs", gate::answer_currency_pairs);

@@ -30,6 +30,21 @@ const Market& contract_market(const std::string& contract) {
 
 std::int64_t seconds_to_ms(std::int64_t seconds) { return seconds * kSecondMs; }
 
+// A contract's description as Gate prints it, quanto_multiplier included.
+std::string contract_json(const Market& market, std::int64_t now) {
+  const std::string price = format_units_trimmed(price_at(market, now));
+  const FundingEvent next = funding_at(market, (now / kFundingIntervalMs + 1) * kFundingIntervalMs);
+  return "{\"name\":\"" + pair_name(market) + "\",\"type\":\"direct\",\"quanto_multiplier\":\"" +
+         kQuantoMultiplier + "\",\"leverage_min\":\"1\",\"leverage_max\":\"100\","
+         "\"mark_type\":\"index\",\"mark_price\":\"" + price + "\",\"index_price\":\"" + price +
+         "\",\"last_price\":\"" + price + "\",\"funding_rate\":\"" +
+         without_trailing_zeros(format_scaled(next.rate, 8)) +
+         "\",\"funding_interval\":28800,\"funding_next_apply\":" +
+         std::to_string(next.time_ms / kSecondMs) +
+         ",\"order_size_min\":1,\"order_size_max\":1000000,\"in_delisting\":false,"
+         "\"create_time\":" + std::to_string(market.listed_at_ms / kSecondMs) + "}";
+}
+
 }  // namespace
 
 void answer_funding_rate(const httplib::Request& request, httplib::Response& response,
@@ -87,20 +102,18 @@ void answer_contract_stats(const httplib::Request& request, httplib::Response& r
 
 void answer_contract(const httplib::Request& request, httplib::Response& response,
                      const SimClock& clock) {
-  const Market& market = contract_market(request.matches[1]);
-  const std::int64_t now = clock.now_ms();
-  const std::string price = format_units_trimmed(price_at(market, now));
-  const FundingEvent next = funding_at(market, (now / kFundingIntervalMs + 1) * kFundingIntervalMs);
-  answer_json(response, 200,
-              "{\"name\":\"" + pair_name(market) + "\",\"type\":\"direct\",\"quanto_multiplier\":\"" +
-                  kQuantoMultiplier + "\",\"leverage_min\":\"1\",\"leverage_max\":\"100\","
-                  "\"mark_type\":\"index\",\"mark_price\":\"" + price + "\",\"index_price\":\"" +
-                  price + "\",\"last_price\":\"" + price + "\",\"funding_rate\":\"" +
-                  without_trailing_zeros(format_scaled(next.rate, 8)) +
-                  "\",\"funding_interval\":28800,\"funding_next_apply\":" +
-                  std::to_string(next.time_ms / kSecondMs) +
-                  ",\"order_size_min\":1,\"order_size_max\":1000000,\"in_delisting\":false,"
-                  "\"create_time\":" + std::to_string(market.listed_at_ms / kSecondMs) + "}");
+  answer_json(response, 200, contract_json(contract_market(request.matches[1]), clock.now_ms()));
+}
+
+void answer_contracts(const httplib::Request&, httplib::Response& response,
+                      const SimClock& clock) {
+  std::string out = "[";
+  for (const Market& market : all_markets()) {
+    if (perpetual_market(market.symbol) == nullptr) continue;
+    if (out.size() > 1) out += ',';
+    out += contract_json(market, clock.now_ms());
+  }
+  answer_json(response, 200, out + "]");
 }
 
 }  // namespace exchange_sim::gate

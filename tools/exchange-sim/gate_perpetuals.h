@@ -22,4 +22,8 @@ void answer_contract_stats(const httplib::Request& request, httplib::Response& r
 void answer_contract(const httplib::Request& request, httplib::Response& response,
                      const SimClock& clock);
 
+// GET /futures/usdt/contracts: every contract's description, one per USDT market.
+void answer_contracts(const httplib::Request& request, httplib::Response& response,
+                      const SimClock& clock);
+
 }  // namespace exchange_sim::gate

@@ -155,7 +155,7 @@ void print_summary(const pipeline::RunSummary& summary, pipeline::RunContext& co
   std::fflush(stdout);
 }
 
-// Unknown symbols fail fast, before anything is fetched or stored.
+// Unknown symbols (spot and perpetual) fail fast, before anything is fetched or stored.
 void check_symbols(pipeline::RunContext& context, const pipeline::AssetGraph& graph,
                    const std::vector<std::string>& selection) {
   std::set<std::string> exchanges;
@@ -170,8 +170,18 @@ void check_symbols(pipeline::RunContext& context, const pipeline::AssetGraph& gr
         symbols.push_back(symbol);
       }
     }
+    // Perpetuals are checked against the venue's futures instrument list, when asked for.
+    const bool perpetuals_selected =
+        std::any_of(selection.begin(), selection.end(), [&](const std::string& key) {
+          const pipeline::AssetSpec& asset = graph.get(key);
+          return asset.exchange == exchange &&
+                 (asset.kind == pipeline::AssetKind::kExtractFunding ||
+                  asset.kind == pipeline::AssetKind::kExtractOpenInterest);
+        });
     try {
-      context.lease(exchange)->check_symbols(symbols);
+      const auto client = context.lease(exchange);
+      client->check_symbols(symbols);
+      if (perpetuals_selected) client->check_perpetuals(settings.perp_symbols);
     } catch (const Error& e) {
       if (e.kind() == ErrorKind::kInvalidInput) throw;
       // The exchange could not answer the check: its extract asset meets the same problem and

@@ -152,8 +152,11 @@ std::optional<std::string_view> Binance::interval_token(const Timeframe& timefra
   return timeframe.name();  // the canonical names are Binance's own
 }
 
-MarketList Binance::list_markets() {
-  RawResponse raw = get("/api/v3/exchangeInfo", {}, kExchangeInfoWeight);
+namespace {
+
+// The markets of an exchangeInfo document (spot's or USD-M futures'), status by (base, quote);
+// with `perpetuals`, only the perpetuals margined in their quote asset.
+Listing read_exchange_info(RawResponse& raw, bool perpetuals) {
   Listing listing;
   simdjson::ondemand::document doc;
   simdjson::ondemand::array markets;
@@ -161,17 +164,34 @@ MarketList Binance::list_markets() {
   if (!error) error = doc["symbols"].get_array().get(markets);
   if (!error) {
     for (auto market : markets) {
-      std::string_view status, base, quote;
+      std::string_view status, base, quote, contract_type, margin;
       simdjson::ondemand::object object;
       if ((error = market.get_object().get(object))) break;
+      if (perpetuals) {
+        if ((error = object["contractType"].get_string().get(contract_type))) break;
+        if ((error = object["marginAsset"].get_string().get(margin))) break;
+      }
       if ((error = object["status"].get_string().get(status))) break;
       if ((error = object["baseAsset"].get_string().get(base))) break;
       if ((error = object["quoteAsset"].get_string().get(quote))) break;
+      if (perpetuals && (contract_type != "PERPETUAL" || margin != quote)) continue;
       listing[{std::string(base), std::string(quote)}] = std::string(status);
     }
   }
-  if (error) throw bad_payload(kName, "exchangeInfo from " + raw.url, error);
-  return {std::move(listing), "TRADING", raw.url};
+  if (error) throw bad_payload("binance", "exchangeInfo from " + raw.url, error);
+  return listing;
+}
+
+}  // namespace
+
+MarketList Binance::list_markets() {
+  RawResponse raw = get("/api/v3/exchangeInfo", {}, kExchangeInfoWeight);
+  return {read_exchange_info(raw, false), "TRADING", raw.url};
+}
+
+MarketList Binance::list_perpetuals() {
+  RawResponse raw = get_futures("/fapi/v1/exchangeInfo", {});
+  return {read_exchange_info(raw, true), "TRADING", raw.url};
 }
 
 RawResponse Binance::fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe,

@@ -27,7 +27,9 @@ namespace cryptopipe::exchanges {
 // /fapi/v1/fundingRate (500 requests / 5 min / IP, at most 1000 events, oldest first from
 // startTime: {symbol, fundingTime, fundingRate, markPrice}) and /futures/data/openInterestHist
 // (1000 requests / 5 min / IP, at most 500 samples, the latest 30 days only: {symbol,
-// sumOpenInterest (base), sumOpenInterestValue (USDT), timestamp}).
+// sumOpenInterest (base), sumOpenInterestValue (USDT), timestamp}); its instrument list is
+// /fapi/v1/exchangeInfo ({symbols: [{contractType PERPETUAL, status, baseAsset, quoteAsset,
+// marginAsset}]}), whose perpetuals margined in their quote are the linear ones.
 class Binance final : public Exchange {
  public:
   static constexpr std::string_view kName = "binance";
@@ -42,6 +44,7 @@ class Binance final : public Exchange {
   std::string_view name() const override { return kName; }
   std::string market_id(const Symbol& symbol) const override;
   MarketList list_markets() override;
+  MarketList list_perpetuals() override;
   int max_ohlcv_limit() const override { return 1000; }
   RawResponse fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe, TimestampMs start,
                           TimestampMs end_inclusive, int limit) override;

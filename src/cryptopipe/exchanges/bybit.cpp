@@ -172,8 +172,11 @@ RawResponse Bybit::get(const std::string& path, const QueryParams& params) {
                        });
 }
 
-MarketList Bybit::list_markets() {
-  RawResponse raw = get("/v5/market/instruments-info", {{"category", "spot"}});
+namespace {
+
+// The instruments of one instruments-info answer, status by (base, quote); with `linear`, only
+// the perpetuals settled in their quote coin. Returns nextPageCursor ("" on the last page).
+std::string read_instruments(RawResponse& raw, bool linear, Listing& listing) {
   simdjson::dom::parser parser;
   const auto envelope = read_envelope(raw.body, parser);
   simdjson::dom::array list;
@@ -181,17 +184,48 @@ MarketList Bybit::list_markets() {
     throw Error(ErrorKind::kBadPayload, "bybit: instruments-info from " + raw.url +
                                             " is not the expected {retCode, result: {list}}");
   }
-  Listing listing;
   for (const simdjson::dom::element market : list) {
-    std::string_view base, quote, status;
+    std::string_view base, quote, status, contract_type, settle;
     if (market["baseCoin"].get_string().get(base) || market["quoteCoin"].get_string().get(quote) ||
-        market["status"].get_string().get(status)) {
-      throw Error(ErrorKind::kBadPayload,
-                  "bybit: an instrument in " + raw.url + " lacks baseCoin, quoteCoin or status");
+        market["status"].get_string().get(status) ||
+        (linear && (market["contractType"].get_string().get(contract_type) ||
+                    market["settleCoin"].get_string().get(settle)))) {
+      throw Error(ErrorKind::kBadPayload, "bybit: an instrument in " + raw.url +
+                                              " lacks baseCoin, quoteCoin or status" +
+                                              (linear ? ", contractType or settleCoin" : ""));
     }
+    if (linear && (contract_type != "LinearPerpetual" || settle != quote)) continue;
     listing[{std::string(base), std::string(quote)}] = std::string(status);
   }
+  std::string_view cursor;
+  if (envelope->result["nextPageCursor"].get_string().get(cursor)) cursor = "";
+  return std::string(cursor);
+}
+
+}  // namespace
+
+MarketList Bybit::list_markets() {
+  RawResponse raw = get("/v5/market/instruments-info", {{"category", "spot"}});
+  Listing listing;
+  read_instruments(raw, false, listing);
   return {std::move(listing), "Trading", raw.url};
+}
+
+MarketList Bybit::list_perpetuals() {
+  // Linear instruments come in pages of at most 1000, the next one named by nextPageCursor.
+  constexpr int kMaxPages = 100;
+  Listing listing;
+  std::string first_url, cursor;
+  for (int page = 0; page < kMaxPages; ++page) {
+    QueryParams params = {{"category", "linear"}, {"limit", "1000"}};
+    if (!cursor.empty()) params.emplace_back("cursor", cursor);
+    RawResponse raw = get("/v5/market/instruments-info", params);
+    if (first_url.empty()) first_url = raw.url;
+    cursor = read_instruments(raw, true, listing);
+    if (cursor.empty()) return {std::move(listing), "Trading", first_url};
+  }
+  throw Error(ErrorKind::kBadPayload, "bybit: instruments-info from " + first_url +
+                                          " went on past " + std::to_string(kMaxPages) + " pages");
 }
 
 RawResponse Bybit::fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe,

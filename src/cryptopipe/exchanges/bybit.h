@@ -16,7 +16,9 @@ namespace cryptopipe::exchanges {
 // Linear perpetuals (category=linear): /v5/market/funding/history (at most 200 events, newest
 // first; a startTime needs an endTime: {symbol, fundingRate, fundingRateTimestamp}) and
 // /v5/market/open-interest (intervalTime 5min..1d, at most 200 samples, newest first, the
-// symbol's whole life: {openInterest (base), timestamp}; no value in USDT).
+// symbol's whole life: {openInterest (base), timestamp}; no value in USDT); the instrument list
+// is /v5/market/instruments-info?category=linear (pages of at most 1000 by nextPageCursor;
+// contractType LinearPerpetual, settleCoin).
 class Bybit final : public Exchange {
  public:
   static constexpr std::string_view kName = "bybit";
@@ -31,6 +33,7 @@ class Bybit final : public Exchange {
   std::string_view name() const override { return kName; }
   std::string market_id(const Symbol& symbol) const override;
   MarketList list_markets() override;
+  MarketList list_perpetuals() override;
   int max_ohlcv_limit() const override { return 1000; }
   RawResponse fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe, TimestampMs start,
                           TimestampMs end_inclusive, int limit) override;

@@ -10,6 +10,11 @@ void Exchange::check_symbols(const std::vector<Symbol>& symbols) {
   require_listed(name(), symbols, list.markets, list.trading_status, list.source_url);
 }
 
+void Exchange::check_perpetuals(const std::vector<Symbol>& symbols) {
+  const MarketList list = list_perpetuals();
+  require_listed(name(), symbols, list.markets, list.trading_status, list.source_url);
+}
+
 std::vector<Symbol> Exchange::trading_symbols() {
   const MarketList list = list_markets();
   std::vector<Symbol> symbols;
@@ -65,6 +70,8 @@ RawResponse Exchange::fetch_open_interest(const Symbol&, const Timeframe&, Times
 }
 
 int Exchange::max_open_interest_points() const { no_perpetuals(name()); }
+
+MarketList Exchange::list_perpetuals() { no_perpetuals(name()); }
 
 void Exchange::parse_funding(std::string&, std::vector<RawPerpPoint>&) const {
   no_perpetuals(name());

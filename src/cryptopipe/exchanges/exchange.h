@@ -206,6 +206,12 @@ class Exchange {
   // interest comes in base units already.
   virtual std::optional<RawResponse> fetch_contract(const Symbol& symbol);
   virtual std::string parse_contract_size(std::string& body) const;
+  // The venue's linear perpetuals settled in their quote, keyed (base, quote), from its futures
+  // instrument list.
+  virtual MarketList list_perpetuals();
+  // Throws Error(kInvalidInput) naming every perpetual in `symbols` that list_perpetuals() lacks
+  // or lists as not trading.
+  void check_perpetuals(const std::vector<Symbol>& symbols);
 };
 
 }  // namespace cryptopipe::exchanges

@@ -370,6 +370,30 @@ std::string futures_path(const Symbol& symbol, std::string_view route) {
 
 }  // namespace
 
+MarketList GateIo::list_perpetuals() {
+  // Gate's linear perpetuals are its USDT-settled contracts, all in one answer.
+  RawResponse raw = get("/futures/usdt/contracts", {});
+  const simdjson::padded_string_view padded = padded_view(raw.body);
+  simdjson::dom::array contracts;
+  if (thread_dom_parser().parse(padded.data(), padded.length(), false).get_array().get(contracts)) {
+    throw Error(ErrorKind::kBadPayload, "gateio: contracts from " + raw.url + " is not a JSON array");
+  }
+  Listing listing;
+  for (const simdjson::dom::element contract : contracts) {
+    std::string_view name;
+    bool delisting = false;
+    if (contract["name"].get_string().get(name) || contract["in_delisting"].get_bool().get(delisting) ||
+        name.find('_') == std::string_view::npos) {
+      throw Error(ErrorKind::kBadPayload, "gateio: a contract in " + raw.url +
+                                              " lacks a BASE_QUOTE name or in_delisting");
+    }
+    const std::size_t separator = name.find('_');
+    listing[{std::string(name.substr(0, separator)), std::string(name.substr(separator + 1))}] =
+        delisting ? "delisting" : "trading";
+  }
+  return {std::move(listing), "trading", raw.url};
+}
+
 RawResponse GateIo::fetch_funding(const Symbol& symbol, TimestampMs start, TimestampMs end) {
   return get(futures_path(symbol, "funding_rate"),
              {{"contract", market_id(symbol)},

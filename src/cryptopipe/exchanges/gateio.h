@@ -29,7 +29,8 @@ namespace cryptopipe::exchanges {
 // limit at most 1000; newest first: {t, r}), /contract_stats (contract, from, interval, limit
 // at most 100; oldest first from `from`: open_interest in contracts, a JSON integer, and
 // open_interest_usd a binary float, which is not kept) and /contracts/{contract}, whose
-// quanto_multiplier is the base amount of one contract.
+// quanto_multiplier is the base amount of one contract; /contracts lists them all ({name
+// BASE_QUOTE, in_delisting, ...}).
 class GateIo final : public Exchange {
  public:
   static constexpr std::string_view kName = "gateio";
@@ -45,6 +46,7 @@ class GateIo final : public Exchange {
   std::string_view name() const override { return kName; }
   std::string market_id(const Symbol& symbol) const override;
   MarketList list_markets() override;
+  MarketList list_perpetuals() override;
   int max_ohlcv_limit() const override { return 1000; }
   RawResponse fetch_ohlcv(const Symbol& symbol, const Timeframe& timeframe, TimestampMs start,
                           TimestampMs end_inclusive, int limit) override;

@@ -53,6 +53,7 @@ class FakeBinance {
     };
     local_.server().Get("/api/v3/klines", handler);
     local_.server().Get("/api/v3/exchangeInfo", handler);
+    local_.server().Get("/fapi/v1/exchangeInfo", handler);  // the futures host is the same here
     local_.start();
   }
 
@@ -333,6 +334,47 @@ TEST(BinanceHttp, CheckSymbolsRefusesAMalformedExchangeInfo) {
   TestBinance client(server.base_url(), quick_retries(3));
   EXPECT_TRUE(ThrowsError([&] { client.exchange.check_symbols({kBtc}); }, ErrorKind::kBadPayload,
                           {"exchangeInfo"}));
+}
+
+// USD-M's exchangeInfo: a perpetual, a quarterly future of another base, a perpetual margined
+// in another asset than its quote, and one settling.
+const char* kFuturesExchangeInfo = R"({
+  "timezone": "UTC", "serverTime": 1706640000000, "futuresType": "U_MARGINED",
+  "symbols": [
+    {"symbol": "BTCUSDT", "pair": "BTCUSDT", "contractType": "PERPETUAL", "status": "TRADING",
+     "baseAsset": "BTC", "quoteAsset": "USDT", "marginAsset": "USDT"},
+    {"symbol": "ETHUSDT_240329", "pair": "ETHUSDT", "contractType": "CURRENT_QUARTER",
+     "status": "TRADING", "baseAsset": "ETH", "quoteAsset": "USDT", "marginAsset": "USDT"},
+    {"symbol": "XRPUSDT", "pair": "XRPUSDT", "contractType": "PERPETUAL", "status": "TRADING",
+     "baseAsset": "XRP", "quoteAsset": "USDT", "marginAsset": "BNB"},
+    {"symbol": "SOLUSDT", "pair": "SOLUSDT", "contractType": "PERPETUAL", "status": "SETTLING",
+     "baseAsset": "SOL", "quoteAsset": "USDT", "marginAsset": "USDT"}
+  ]
+})";
+
+TEST(BinanceHttp, PerpetualsAreCheckedAgainstTheFuturesInstrumentList) {
+  FakeBinance server;
+  server.script({{200, kFuturesExchangeInfo, {}}, {200, kFuturesExchangeInfo, {}}});
+  TestBinance client(server.base_url(), quick_retries(3));
+  EXPECT_NO_THROW(client.exchange.check_perpetuals({Symbol::parse("BTC/USDT:USDT")}));
+  EXPECT_EQ(server.requests()[0].rfind("/fapi/v1/exchangeInfo", 0), 0u);
+  EXPECT_TRUE(ThrowsError(
+      [&] {
+        client.exchange.check_perpetuals({Symbol::parse("ETH/USDT:USDT"),
+                                          Symbol::parse("XRP/USDT:USDT"),
+                                          Symbol::parse("SOL/USDT:USDT")});
+      },
+      ErrorKind::kInvalidInput,
+      {"unknown symbol ETH/USDT:USDT, XRP/USDT:USDT", "SOL/USDT:USDT (status SETTLING)",
+       "/fapi/v1/exchangeInfo"}));
+}
+
+TEST(BinanceHttp, AFuturesListWithoutContractTypesIsABadPayload) {
+  FakeBinance server;
+  server.script({{200, kExchangeInfo, {}}});
+  TestBinance client(server.base_url(), quick_retries(3));
+  EXPECT_TRUE(ThrowsError([&] { client.exchange.check_perpetuals({Symbol::parse("BTC/USDT:USDT")}); },
+                          ErrorKind::kBadPayload, {"exchangeInfo"}));
 }
 
 }  // namespace

@@ -185,5 +185,41 @@ TEST_F(FakeBybit, UnknownAndHaltedSymbolsAreNamed) {
       {"unknown symbol ETH/USDT", "LUNA/USDT (status Closed)", "on bybit", "instruments-info"}));
 }
 
+// The linear instruments come in pages by nextPageCursor; only perpetuals settled in their
+// quote coin count (not the dated futures, not the USDC-settled contracts of a USDT pair).
+TEST_F(FakeBybit, PerpetualsAreCheckedAgainstEveryPageOfTheLinearInstruments) {
+  std::vector<std::string> asked;
+  server_.server().Get(".*", [&asked](const httplib::Request& request, httplib::Response& res) {
+    asked.push_back(request.target);
+    const bool second = request.get_param_value("cursor") == "page2";
+    res.set_content(
+        second ? R"({"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[)"
+                 R"({"symbol":"SOLUSDT","contractType":"LinearPerpetual","status":"Settling",)"
+                 R"("baseCoin":"SOL","quoteCoin":"USDT","settleCoin":"USDT"}],"nextPageCursor":""},"time":1})"
+               : R"({"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[)"
+                 R"({"symbol":"BTCUSDT","contractType":"LinearPerpetual","status":"Trading",)"
+                 R"("baseCoin":"BTC","quoteCoin":"USDT","settleCoin":"USDT"},)"
+                 R"({"symbol":"ETHUSDT-27DEC24","contractType":"LinearFutures","status":"Trading",)"
+                 R"("baseCoin":"ETH","quoteCoin":"USDT","settleCoin":"USDT"},)"
+                 R"({"symbol":"XRPPERP","contractType":"LinearPerpetual","status":"Trading",)"
+                 R"("baseCoin":"XRP","quoteCoin":"USDT","settleCoin":"USDC"}],)"
+                 R"("nextPageCursor":"page2"},"time":1})",
+        "application/json");
+  });
+  server_.start();
+  client().exchange.check_perpetuals({Symbol::parse("BTC/USDT:USDT")});
+  ASSERT_EQ(asked.size(), 2u);
+  EXPECT_NE(asked[0].find("category=linear"), std::string::npos) << asked[0];
+  EXPECT_NE(asked[1].find("cursor=page2"), std::string::npos) << asked[1];
+  EXPECT_TRUE(ThrowsError(
+      [&] {
+        client().exchange.check_perpetuals({Symbol::parse("ETH/USDT:USDT"),
+                                            Symbol::parse("XRP/USDT:USDT"),
+                                            Symbol::parse("SOL/USDT:USDT")});
+      },
+      ErrorKind::kInvalidInput,
+      {"unknown symbol ETH/USDT:USDT, XRP/USDT:USDT", "SOL/USDT:USDT (status Settling)"}));
+}
+
 }  // namespace
 }  // namespace cryptopipe::exchanges

@@ -169,5 +169,26 @@ TEST_F(FakeGateIo, UntradablePairsAreNamed) {
       ErrorKind::kInvalidInput, {"OLD/USDT (status untradable)", "gateio"}));
 }
 
+TEST_F(FakeGateIo, PerpetualsAreCheckedAgainstTheUsdtContracts) {
+  answer(200, R"([{"name":"BTC_USDT","type":"direct","quanto_multiplier":"0.0001","in_delisting":false},)"
+              R"({"name":"OLD_USDT","type":"direct","quanto_multiplier":"1","in_delisting":true}])");
+  client_->exchange.check_perpetuals({Symbol::parse("BTC/USDT:USDT")});
+  EXPECT_TRUE(ThrowsError(
+      [&] {
+        client_->exchange.check_perpetuals(
+            {Symbol::parse("OLD/USDT:USDT"), Symbol::parse("ETH/USDT:USDT")});
+      },
+      ErrorKind::kInvalidInput,
+      {"unknown symbol ETH/USDT:USDT", "OLD/USDT:USDT (status delisting)",
+       "/futures/usdt/contracts"}));
+}
+
+TEST_F(FakeGateIo, AContractListWithoutNamesIsABadPayload) {
+  answer(200, R"([{"type":"direct","in_delisting":false}])");
+  EXPECT_TRUE(ThrowsError(
+      [&] { client_->exchange.check_perpetuals({Symbol::parse("BTC/USDT:USDT")}); },
+      ErrorKind::kBadPayload, {"lacks a BASE_QUOTE name"}));
+}
+
 }  // namespace
 }  // namespace cryptopipe::exchanges
