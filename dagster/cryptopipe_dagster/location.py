@@ -30,7 +30,7 @@ def build_definitions() -> Definitions:
     return Definitions(
         assets=build_assets(engine_assets, daily),
         jobs=[job for job in (ohlcv_job, archived_job, snapshots_job) if job is not None],
-        schedules=build_schedules(ohlcv_job, archived_job, snapshots_job),
+        schedules=build_schedules(engine_assets, ohlcv_job, archived_job, snapshots_job),
         sensors=[run_failure_alert],
         resources={"pipes_subprocess_client": PipesSubprocessClient()},
         # One step per exchange at a time, so the engine's rate limiter for it is the only one.

@@ -56,7 +56,8 @@ def build_jobs(engine_assets: list[engine.EngineAsset]) -> tuple:
     return ohlcv, archived, snapshots
 
 
-def build_schedules(ohlcv, archived, snapshots) -> list[ScheduleDefinition]:
+def build_schedules(engine_assets: list[engine.EngineAsset], ohlcv, archived,
+                    snapshots) -> list[ScheduleDefinition]:
     minute = int(os.environ.get("CRYPTOPIPE_OHLCV_SCHEDULE_MINUTE", "15"))
     # Each tick targets the day that just ended; the delay lets exchanges close its last candle.
     ohlcv_schedule = build_schedule_from_partitioned_job(
@@ -73,11 +74,14 @@ def build_schedules(ohlcv, archived, snapshots) -> list[ScheduleDefinition]:
     )
     schedules = [ohlcv_schedule, snapshot_schedule]
     if archived is not None:
-        # The day before the one that just ended: its files appear a day or so after it.
+        # The day its files are surely out: the longest publication lag before the day that
+        # just ended (Bybit's trade files appear a day or so after their day).
+        days_back = 1 + max(a.publication_lag_days for a in engine_assets)
+
         @schedule(name="archived_daily_schedule", job=archived,
                   cron_schedule=f"{minute} 0 * * *", execution_timezone="UTC")
         def archived_schedule(context: ScheduleEvaluationContext):
-            day = (context.scheduled_execution_time - timedelta(days=2)).strftime("%Y-%m-%d")
+            day = (context.scheduled_execution_time - timedelta(days=days_back)).strftime("%Y-%m-%d")
             return RunRequest(run_key=day, partition_key=day)
 
         schedules.append(archived_schedule)

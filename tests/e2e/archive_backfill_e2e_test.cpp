@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cryptopipe/core/time.h"
 #include "cryptopipe/lake/content_hash.h"
 #include "support/pipeline_harness.h"
 
@@ -88,12 +89,14 @@ TEST_F(ArchiveBackfill, FinishedDaysComeFromTheArchivesAndGoldIsTheSameEitherWay
 }
 
 // A broken or missing archive costs nothing but the REST requests of that day: the day lands
-// the same, and the manifest says why the archive was passed over.
+// the same, and the manifest says why the archive was passed over. (The files dropped are the
+// day's and its month's: a month already over would otherwise stand in for the day's file.)
 TEST_F(ArchiveBackfill, ACorruptOrMissingArchiveIsPassedOverForRestAndGoldStaysTheSame) {
   const std::string day = utc_day_ago(3);
+  const std::string month = day.substr(0, 7);
   sim_.set_faults({{"archive_corrupt", "BTCUSDT-1m-" + day},
-                   {"archive_drop", "ETHUSDT-1m-" + day},
-                   {"archive_drop_checksum", "BTCUSDT-1h-" + day}});
+                   {"archive_drop", "ETHUSDT-1m-" + month},
+                   {"archive_drop_checksum", "BTCUSDT-1h-" + month}});
   const ProcessResult run = backfill(archived_, day, day);
   ASSERT_EQ(run.exit_code, 0) << context_of(run);
   EXPECT_NE(run.err.find("archive refused, the day comes by REST"), std::string::npos) << run.err;
@@ -120,6 +123,80 @@ TEST_F(ArchiveBackfill, ACorruptOrMissingArchiveIsPassedOverForRestAndGoldStaysT
   const nlohmann::json injected = sim_.stats().at("injected_faults");
   EXPECT_GT(injected.at("corrupt_archive").get<int>(), 0);
   EXPECT_GT(injected.at("dropped_archive").get<int>(), 0);
+}
+
+// Binance's daily files begin years after its monthly ones: days without theirs come from their
+// month's file once the month is over, fetched and kept once however many of its days a run
+// backfills, each day's manifest naming it; gold is the same as by REST.
+TEST_F(ArchiveBackfill, DaysWithoutDailyFilesComeFromTheirMonthsFileKeptOnce) {
+  // The month before last: over, and its file published, whatever today is.
+  const cryptopipe::UtcDay first = cryptopipe::UtcDay::parse(utc_day_ago(0))
+                                       .first_of_month().previous()    // last month
+                                       .first_of_month().previous()    // the month before
+                                       .first_of_month();
+  const std::string month = first.to_string().substr(0, 7);
+  cryptopipe::UtcDay to = first;
+  for (int i = 0; i < 11; ++i) to = to.next();
+  const std::string from = to.previous().previous().to_string();  // three days: the 10th to 12th
+  sim_.set_faults({{"archive_drop", "-" + month + "-"}});  // every daily file of the month
+  const ProcessResult run = backfill(archived_, from, to.to_string());
+  ASSERT_EQ(run.exit_code, 0) << context_of(run);
+  sim_.set_faults({{"archive_drop", ""}});
+  const ProcessResult reference = backfill(rest_only_, from, to.to_string());
+  ASSERT_EQ(reference.exit_code, 0) << context_of(reference);
+  const auto gold = archived_.query(kOhlcvValues);
+  EXPECT_EQ(gold.size(), 3u * 2 * (1440 + 24));
+  EXPECT_EQ(gold, rest_only_.query(kOhlcvValues));
+
+  // Bronze: one zip per series, under the month, the published bytes; no daily zip at all.
+  const auto lake = archived_.lake_files();
+  std::map<std::string, std::string> month_zips;  // key → the path the simulator serves it at
+  for (const auto& [key, bytes] : lake) {
+    if (!key.ends_with(".zip")) continue;
+    ASSERT_NE(key.find("/month=" + month + "/"), std::string::npos) << key;
+    month_zips[key] = "";
+  }
+  EXPECT_EQ(month_zips.size(), 4u) << "2 symbols x 2 timeframes, each kept once";
+  for (const nlohmann::json& manifest : manifests(archived_)) {
+    ASSERT_EQ(manifest.at("pages").size(), 1u) << manifest.dump();
+    const nlohmann::json& page = manifest.at("pages")[0];
+    EXPECT_EQ(page.at("source"), "archive");
+    EXPECT_EQ(page.at("period"), "month");
+    EXPECT_EQ(page.at("rows"), manifest.at("timeframe") == "1m" ? 1440 : 24) << manifest.dump();
+    const std::string key = page.at("key").get<std::string>();
+    ASSERT_TRUE(month_zips.contains(key)) << key;
+    const std::string url = page.at("url").get<std::string>();
+    EXPECT_TRUE(url.ends_with("-" + month + ".zip")) << url;
+    month_zips[key] = url.substr(("http://127.0.0.1:" + std::to_string(sim_.port())).size());
+  }
+  const nlohmann::json routes = sim_.stats().at("routes");
+  for (const auto& [key, path] : month_zips) {
+    ASSERT_FALSE(path.empty()) << key << " is named by no manifest";
+    EXPECT_EQ(routes.at(path).at("total"), 1) << path << ": fetched once for its three days";
+    const auto served = sim_.get(path);
+    ASSERT_TRUE(served && served->status == 200) << path;
+    EXPECT_EQ(served->body, lake.at(key)) << "bronze keeps the archive byte for byte";
+  }
+
+  // Run again: the day's new extraction names a month kept again, and gold does not move.
+  sim_.set_faults({{"archive_drop", "-" + month + "-"}});
+  ASSERT_EQ(backfill(archived_, from, to.to_string()).exit_code, 0);
+  EXPECT_EQ(archived_.query(kOhlcvValues), gold);
+}
+
+// A month not over yet has no file: its days without a daily file come by REST (the first of
+// this month: a finished day unless today is the first).
+TEST_F(ArchiveBackfill, ADayOfAMonthNotOverWithoutItsDailyFileComesByRest) {
+  const std::string day = utc_day_ago(0).substr(0, 8) + "01";
+  sim_.set_faults({{"archive_drop", "-" + day}});
+  const ProcessResult run = backfill(archived_, day, day);
+  ASSERT_EQ(run.exit_code, 0) << context_of(run);
+  for (const nlohmann::json& manifest : manifests(archived_)) {
+    EXPECT_EQ(manifest.at("pages")[0].value("source", "rest"), "rest") << manifest.dump();
+  }
+  for (const auto& [route, counts] : sim_.stats().at("routes").items()) {
+    EXPECT_EQ(route.find("/monthly/"), std::string::npos) << route << " asked before its month ended";
+  }
 }
 
 TEST(ArchiveBackfillTrades, AFinishedDaysTradesComeFromItsAggTradesArchiveTheSameAsByRest) {
@@ -243,6 +320,10 @@ TEST_F(BybitArchivedTrades, ACorruptOrMissingFileFailsTheDayAndChangesNothingSto
   const ProcessResult corrupt = materialize(day);
   EXPECT_EQ(corrupt.exit_code, 1) << context_of(corrupt);
   EXPECT_NE(corrupt.out.find("that file was refused: bybit archive: not a whole gzip file"),
+            std::string::npos)
+      << corrupt.out;
+  EXPECT_NE(corrupt.out.find("(GET " + sim_.base_url("bybit-data") + "/spot/BTCUSDT/BTCUSDT_" +
+                             day + ".csv.gz)"),
             std::string::npos)
       << corrupt.out;
   sim_.set_faults({{"archive_corrupt", ""}, {"archive_drop", "BTCUSDT_" + day}});

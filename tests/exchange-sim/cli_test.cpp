@@ -115,6 +115,11 @@ TEST(SimulatorCli, RejectsOutOfRangeSettings) {
   EXPECT_NE(run_process({kSimulator, "--no-such-flag"}).exit_code, 0);
   EXPECT_NE(run_process({kSimulator, "--bybit-limit", "0"}).exit_code, 0);
   EXPECT_NE(run_process({kSimulator, "--gate-limit", "-3"}).exit_code, 0);
+  const ProcessResult bad_day =
+      run_process({kSimulator, "--binance-daily-archives-from", "2024-13-01"});
+  EXPECT_NE(bad_day.exit_code, 0);
+  EXPECT_NE(bad_day.err.find("expected a day as YYYY-MM-DD, got 2024-13-01"), std::string::npos)
+      << bad_day.err;
 }
 
 TEST(SimulatorCli, LogsOneLinePerRequestOnStderr) {

@@ -203,6 +203,19 @@ TEST_F(SimArchives, NothingBeforeTheListingOrBeforePublicationOrMisnamed) {
   EXPECT_NE(missing->body.find("<Code>NoSuchKey</Code>"), std::string::npos);
 }
 
+TEST(SimArchivesHistory, DaysBeforeTheDailyFilesBeganAreInTheirMonthsFileOnly) {
+  Simulator sim({"--now-ms", "1706788800000", "--binance-daily-archives-from", "2023-12-15"});
+  const auto get = [&sim](const std::string& file) {
+    return sim.get("/binance-data/data/spot/" + file)->status;
+  };
+  EXPECT_EQ(get("daily/klines/BTCUSDT/1h/BTCUSDT-1h-2023-12-14.zip"), 404);
+  EXPECT_EQ(get("daily/klines/BTCUSDT/1h/BTCUSDT-1h-2023-12-14.zip.CHECKSUM"), 404);
+  EXPECT_EQ(get("daily/aggTrades/BTCUSDT/BTCUSDT-aggTrades-2023-12-14.zip"), 404);
+  EXPECT_EQ(get("daily/klines/BTCUSDT/1h/BTCUSDT-1h-2023-12-15.zip"), 200);
+  EXPECT_EQ(get("monthly/klines/BTCUSDT/1h/BTCUSDT-1h-2023-11.zip"), 200);
+  EXPECT_EQ(get("monthly/klines/BTCUSDT/1h/BTCUSDT-1h-2023-12.zip"), 200);
+}
+
 TEST_F(SimArchives, ArchivesCanBeCorruptedOrDroppedOneByOne) {
   const std::string btc = path("daily/klines/BTCUSDT/1m/BTCUSDT-1m-2024-01-30.zip");
   const std::string eth = path("daily/klines/ETHUSDT/1m/ETHUSDT-1m-2024-01-30.zip");

@@ -68,17 +68,13 @@ std::optional<ArchiveRequest> parse_path(const std::string& path) {
   const Market* market = find_market(m[2].str());
   const std::optional<CandleInterval> interval = archive_interval(m[3].str());
   if (market == nullptr || !interval) return std::nullopt;
-  const int year = std::stoi(m[6].str());
-  const auto month = static_cast<unsigned>(std::stoi(m[7].str()));
-  const auto day = daily ? static_cast<unsigned>(std::stoi(m[8].str())) : 1u;
-  if (month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
-  const std::int64_t start = days_from_civil(year, month, day) * kDayMs;
-  const std::int64_t end = daily ? start + kDayMs
-                                 : days_from_civil(month == 12 ? year + 1 : year,
-                                                   month == 12 ? 1 : month + 1, 1) * kDayMs;
+  const std::optional<std::int64_t> start =
+      day_start_ms(m[6].str(), m[7].str(), daily ? m[8].str() : "01");
+  if (!start) return std::nullopt;
+  const std::int64_t end = daily ? *start + kDayMs : next_month_start_ms(m[6].str(), m[7].str());
   std::string file = path.substr(path.rfind('/') + 1);
   if (m[9].matched) file.resize(file.size() - std::string(".CHECKSUM").size());
-  return ArchiveRequest{false, market, *interval, m[3].str(), start, end, file, m[9].matched};
+  return ArchiveRequest{false, market, *interval, m[3].str(), *start, end, file, m[9].matched};
 }
 
 // data/spot/daily/aggTrades/{SYMBOL}/{SYMBOL}-aggTrades-{YYYY-MM-DD}.zip[.CHECKSUM]
@@ -89,13 +85,11 @@ std::optional<ArchiveRequest> parse_agg_trades_path(const std::string& path) {
   std::smatch m;
   if (!std::regex_match(path, m, kPath) || m[1] != m[2]) return std::nullopt;
   const Market* market = find_market(m[1].str());
-  const auto month = static_cast<unsigned>(std::stoi(m[4].str()));
-  const auto day = static_cast<unsigned>(std::stoi(m[5].str()));
-  if (market == nullptr || month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
-  const std::int64_t start = days_from_civil(std::stoi(m[3].str()), month, day) * kDayMs;
+  const std::optional<std::int64_t> start = day_start_ms(m[3].str(), m[4].str(), m[5].str());
+  if (market == nullptr || !start) return std::nullopt;
   std::string file = path.substr(path.rfind('/') + 1);
   if (m[6].matched) file.resize(file.size() - std::string(".CHECKSUM").size());
-  return ArchiveRequest{true, market, CandleInterval::fixed(kDayMs), "", start, start + kDayMs,
+  return ArchiveRequest{true, market, CandleInterval::fixed(kDayMs), "", *start, *start + kDayMs,
                         file, m[6].matched};
 }
 
@@ -244,8 +238,10 @@ void register_binance_archive_routes(httplib::Server& server, const SimServices&
     const std::string key = request.path.substr(std::string(kPrefix).size() + 1);
     std::optional<ArchiveRequest> archive = parse_path(request.path);
     if (!archive) archive = parse_agg_trades_path(request.path);
+    const bool daily = archive && archive->end_ms - archive->start_ms == kDayMs;
     const bool published = archive && archive->start_ms >= archive->market->listed_at_ms &&
-                           clock.now_ms() >= archive->end_ms + options.publication_delay_ms;
+                           clock.now_ms() >= archive->end_ms + options.publication_delay_ms &&
+                           (!daily || archive->start_ms >= options.daily_from_ms);
     if (!published) return answer_missing(response, key);
     const FaultSettings settings = faults.settings();
     if (archive->checksum ? matches(settings.archive_drop_checksum, archive->file)

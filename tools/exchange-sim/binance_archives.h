@@ -18,6 +18,9 @@ struct BinanceArchiveOptions {
   // Built archives kept for the next reader (a checksum and its zip are asked one after the
   // other): about 500 daily 1m zips.
   std::size_t cache_mib = 32;
+  // Daily files of days before this one (ms) are not there, as Binance's daily files begin years
+  // after its monthly ones: those days are in their months' files only.
+  std::int64_t daily_from_ms = 0;
 };
 
 void register_binance_archive_routes(httplib::Server& server, const SimServices& services,

@@ -30,11 +30,9 @@ std::optional<DayFile> parse_path(const std::string& path) {
   std::smatch m;
   if (!std::regex_match(path, m, kPath) || m[1] != m[2]) return std::nullopt;
   const Market* market = find_market(m[1].str());
-  const auto month = static_cast<unsigned>(std::stoi(m[4].str()));
-  const auto day = static_cast<unsigned>(std::stoi(m[5].str()));
-  if (market == nullptr || month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
-  return DayFile{market, days_from_civil(std::stoi(m[3].str()), month, day) * kDayMs,
-                 path.substr(path.rfind('/') + 1)};
+  const std::optional<std::int64_t> start = day_start_ms(m[3].str(), m[4].str(), m[5].str());
+  if (market == nullptr || !start) return std::nullopt;
+  return DayFile{market, *start, path.substr(path.rfind('/') + 1)};
 }
 
 // The day's trades numbered from 1, times in milliseconds, the taker's side, no RPI trades. The

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <iostream>
 #include <optional>
+#include <regex>
 #include <string>
 #include <thread>
 
@@ -21,6 +22,7 @@
 #include "bitget.h"
 #include "bybit.h"
 #include "bybit_archives.h"
+#include "calendar.h"
 #include "coinbase.h"
 #include "exchange_route.h"
 #include "faults.h"
@@ -192,6 +194,22 @@ void add_options(CLI::App& app, Options& options) {
                  "Built /binance-data archives kept in memory for the next request (MiB)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  app.add_option_function<std::string>(
+         "--binance-daily-archives-from",
+         [&options](const std::string& day) {
+           options.binance_archives.daily_from_ms =
+               *day_start_ms(day.substr(0, 4), day.substr(5, 2), day.substr(8, 2));
+         },
+         "The first day (YYYY-MM-DD) with daily /binance-data files; the days before are in "
+         "their months' files only, as on the real site")
+      ->check([](const std::string& day) -> std::string {
+        static const std::regex kDay(R"([0-9]{4}-[0-9]{2}-[0-9]{2})");
+        if (!std::regex_match(day, kDay) ||
+            !day_start_ms(day.substr(0, 4), day.substr(5, 2), day.substr(8, 2))) {
+          return "expected a day as YYYY-MM-DD, got " + day;
+        }
+        return "";
+      });
   app.add_option("--archive-corrupt", options.faults.archive_corrupt,
                  "Serve the /binance-data zips whose name contains this text with bytes changed");
   app.add_option("--archive-drop", options.faults.archive_drop,

@@ -174,9 +174,7 @@ void check_symbols(pipeline::RunContext& context, const pipeline::AssetGraph& gr
     const bool perpetuals_selected =
         std::any_of(selection.begin(), selection.end(), [&](const std::string& key) {
           const pipeline::AssetSpec& asset = graph.get(key);
-          return asset.exchange == exchange &&
-                 (asset.kind == pipeline::AssetKind::kExtractFunding ||
-                  asset.kind == pipeline::AssetKind::kExtractOpenInterest);
+          return asset.exchange == exchange && pipeline::extracts_perpetuals(asset.kind);
         });
     try {
       const auto client = context.lease(exchange);

@@ -85,6 +85,17 @@ UtcDay UtcDay::parse(std::string_view text) {
 
 UtcDay UtcDay::containing(TimestampMs ms) { return UtcDay(floor_div(ms, kMillisPerDay)); }
 
+UtcDay UtcDay::first_of_month() const {
+  const CivilDate date = civil_from_days(days_since_epoch_);
+  return UtcDay(days_from_civil(date.year, date.month, 1));
+}
+
+UtcDay UtcDay::first_of_next_month() const {
+  const CivilDate date = civil_from_days(days_since_epoch_);
+  return date.month == 12 ? UtcDay(days_from_civil(date.year + 1, 1, 1))
+                          : UtcDay(days_from_civil(date.year, date.month + 1, 1));
+}
+
 std::string UtcDay::to_string() const {
   const CivilDate date = civil_from_days(days_since_epoch_);
   std::array<char, 16> buffer{};

@@ -27,6 +27,9 @@ class UtcDay {
   TimestampMs end_ms() const { return start_ms() + kMillisPerDay; }
   UtcDay next() const { return UtcDay(days_since_epoch_ + 1); }
   UtcDay previous() const { return UtcDay(days_since_epoch_ - 1); }
+  // The first day of its calendar month, and of the month after.
+  UtcDay first_of_month() const;
+  UtcDay first_of_next_month() const;
   std::string to_string() const;  // YYYY-MM-DD
 
   friend auto operator<=>(const UtcDay&, const UtcDay&) = default;

@@ -30,9 +30,10 @@ class TradesArchive {
  public:
   virtual ~TradesArchive() = default;
 
-  // The day's file of the market, verified; nullopt when it is not published (404). Throws
-  // Error(kBadPayload) naming the file when it fails its verification, and the session's errors
-  // for the rest.
+  // The day's file of the market; nullopt when it is not published (404). Where the venue
+  // publishes a checksum the file is verified against it, and Error(kBadPayload) naming the file
+  // thrown when it fails; where it publishes none, reading the file (the registry's
+  // parse_trades_archive) is its verification. The session's errors for the rest.
   virtual std::optional<ArchiveFile> daily_trades(const Symbol& symbol, const UtcDay& day) = 0;
 };
 

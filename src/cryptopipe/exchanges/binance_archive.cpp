@@ -130,7 +130,7 @@ RawTrade read_agg_trade_line(std::string_view line) {
 BinanceArchive::BinanceArchive(std::unique_ptr<RestSession> session)
     : session_(std::move(session)) {}
 
-bool BinanceArchive::has_daily_klines(const Timeframe& timeframe) {
+bool BinanceArchive::has_kline_archives(const Timeframe& timeframe) {
   return timeframe.duration_ms() <= kMillisPerDay;
 }
 
@@ -139,18 +139,29 @@ std::optional<ArchiveFile> BinanceArchive::daily_klines(const Symbol& symbol,
                                                         const UtcDay& day) {
   const std::string market = symbol.base() + symbol.quote();
   const std::string interval(timeframe.name());
-  return daily_file("klines/" + market + "/" + interval,
-                    market + "-" + interval + "-" + day.to_string() + ".zip");
+  return archive_file("daily", "klines/" + market + "/" + interval,
+                      market + "-" + interval + "-" + day.to_string() + ".zip");
+}
+
+std::optional<ArchiveFile> BinanceArchive::monthly_klines(const Symbol& symbol,
+                                                          const Timeframe& timeframe,
+                                                          const UtcDay& day) {
+  const std::string market = symbol.base() + symbol.quote();
+  const std::string interval(timeframe.name());
+  return archive_file("monthly", "klines/" + market + "/" + interval,
+                      market + "-" + interval + "-" + day.to_string().substr(0, 7) + ".zip");
 }
 
 std::optional<ArchiveFile> BinanceArchive::daily_trades(const Symbol& symbol, const UtcDay& day) {
   const std::string market = symbol.base() + symbol.quote();
-  return daily_file("aggTrades/" + market, market + "-aggTrades-" + day.to_string() + ".zip");
+  return archive_file("daily", "aggTrades/" + market,
+                      market + "-aggTrades-" + day.to_string() + ".zip");
 }
 
-std::optional<ArchiveFile> BinanceArchive::daily_file(const std::string& folder,
-                                                      const std::string& file) {
-  const std::string path = "/data/spot/daily/" + folder + "/" + file;
+std::optional<ArchiveFile> BinanceArchive::archive_file(std::string_view period,
+                                                        const std::string& folder,
+                                                        const std::string& file) {
+  const std::string path = "/data/spot/" + std::string(period) + "/" + folder + "/" + file;
   ArchiveFile archive{.extension = "zip", .content_type = "application/zip"};
   try {
     // The checksum first: without it the zip could not be trusted anyway.
@@ -191,6 +202,10 @@ void parse_kline_archive(const std::string& zip, std::string& csv, std::vector<R
 void parse_kline_csv(std::string_view text, std::vector<RawCandle>& rows) {
   rows.clear();
   for_each_data_line(text, [&rows](std::string_view line) { rows.push_back(read_kline_line(line)); });
+}
+
+TimestampMs day_of_archive_row(const RawCandle& row, TimestampMs previous) {
+  return row.malformed.empty() ? UtcDay::containing(row.open_time).start_ms() : previous;
 }
 
 void parse_agg_trade_archive(const std::string& zip, std::string& csv,

@@ -15,8 +15,8 @@
 namespace cryptopipe::exchanges {
 
 // Binance's public bulk data (https://data.binance.vision): per market, interval and finished
-// UTC day a zip of one headerless CSV of klines, with a `.CHECKSUM` file beside it holding
-// "<sha256>  <file name>". Daily files appear a day or so after their day ends; what is not
+// UTC day (and calendar month) a zip of one headerless CSV of klines, with a `.CHECKSUM` file
+// beside it holding "<sha256>  <file name>". Daily files appear a day or so after their day ends; what is not
 // published answers 404. Spot files dated 2025-01-01 on give times in microseconds, earlier
 // ones in milliseconds (tools/exchange-sim/README.md has the facts and their sources).
 class BinanceArchive final : public TradesArchive {
@@ -25,20 +25,27 @@ class BinanceArchive final : public TradesArchive {
 
   explicit BinanceArchive(std::unique_ptr<RestSession> session);
 
-  // Whether daily kline archives exist for the timeframe (every interval up to a day).
-  static bool has_daily_klines(const Timeframe& timeframe);
+  // Whether daily and monthly kline archives exist for the timeframe (every interval up to a
+  // day; the engine's smallest is a minute, so a month's file holds at most 44,640 lines).
+  static bool has_kline_archives(const Timeframe& timeframe);
 
   // The day's kline archive of the market, checksum verified; nullopt when either file is not
   // published (404). Throws Error(kBadPayload) naming the file when the zip does not match
   // its checksum or the checksum file is not one, and the session's errors for the rest.
   std::optional<ArchiveFile> daily_klines(const Symbol& symbol, const Timeframe& timeframe,
                                           const UtcDay& day);
+  // The kline archive of the calendar month holding `day`
+  // (data/spot/monthly/klines/.../{SYMBOL}-{interval}-{YYYY-MM}.zip), the same way. Binance
+  // publishes it early in the next month; its daily files begin later than its monthly ones.
+  std::optional<ArchiveFile> monthly_klines(const Symbol& symbol, const Timeframe& timeframe,
+                                            const UtcDay& day);
   // The day's aggregate trades of the market (aggTrades), the same way.
   std::optional<ArchiveFile> daily_trades(const Symbol& symbol, const UtcDay& day) override;
 
  private:
-  // data/spot/daily/{path}/{file} and its checksum file, verified.
-  std::optional<ArchiveFile> daily_file(const std::string& path, const std::string& file);
+  // data/spot/{period}/{path}/{file} (period daily or monthly) and its checksum file, verified.
+  std::optional<ArchiveFile> archive_file(std::string_view period, const std::string& path,
+                                          const std::string& file);
 
   std::unique_ptr<RestSession> session_;
 };
@@ -50,6 +57,10 @@ class BinanceArchive final : public TradesArchive {
 void parse_kline_archive(const std::string& zip, std::string& csv, std::vector<RawCandle>& rows);
 // The CSV inside, read into `rows` (replaced; views into `csv`).
 void parse_kline_csv(std::string_view csv, std::vector<RawCandle>& rows);
+// The UTC day (its start) a row of an archive spanning days (a month) belongs to, its rows read
+// in file order: the day it opens in; an unreadable line goes with the row before it
+// (`previous`: the day of that row, or the period's first day at the top of the file).
+TimestampMs day_of_archive_row(const RawCandle& row, TimestampMs previous);
 
 // Reads the aggregate trades of an archive zip into `trades` (replaced), like the klines: the
 // aggregate id is the trade's id and sequence, and a buyer who was the maker makes the taker a

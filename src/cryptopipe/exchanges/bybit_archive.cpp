@@ -78,12 +78,6 @@ std::optional<ArchiveFile> BybitArchive::daily_trades(const Symbol& symbol, cons
     if (e.kind() == ErrorKind::kNotFound) return std::nullopt;
     throw;
   }
-  std::string text;
-  try {
-    gunzip(archive.file.body, text);
-  } catch (const Error& e) {
-    throw Error(e.kind(), std::string(e.what()) + " (GET " + archive.file.url + ")");
-  }
   archive.checksum = lake::sha256_hex(archive.file.body);
   return archive;
 }

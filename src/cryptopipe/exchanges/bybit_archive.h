@@ -22,7 +22,9 @@ class BybitArchive final : public TradesArchive {
 
   explicit BybitArchive(std::unique_ptr<RestSession> session);
 
-  // The day's file, its gzip integrity verified; nullopt when not published.
+  // The day's file as sent, with the SHA-256 of its bytes; nullopt when not published. Its
+  // integrity is proven by reading it (parse_bybit_trade_archive checks every gzip member's
+  // CRC-32 and length), which the extract does before it keeps the file.
   std::optional<ArchiveFile> daily_trades(const Symbol& symbol, const UtcDay& day) override;
 
  private:

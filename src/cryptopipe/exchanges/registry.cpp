@@ -67,6 +67,7 @@ const std::vector<ExchangeDescriptor>& exchange_registry() {
        .default_archive_url = BybitArchive::kDefaultUrl,
        .create_trades_archive = create_archive<BybitArchive>,
        .parse_trades_archive = parse_bybit_trade_archive,
+       .trades_publication_lag_days = 1,
        .perpetuals = true,
        .create = create<Bybit>},
       {.name = GateIo::kName,
@@ -165,6 +166,10 @@ const std::vector<ExchangeDescriptor>& exchange_registry() {
 
 bool offers_trades(const ExchangeDescriptor& venue) {
   return venue.trades || venue.create_trades_archive != nullptr;
+}
+
+bool trades_only_archived(const ExchangeDescriptor& venue) {
+  return !venue.trades && venue.create_trades_archive != nullptr;
 }
 
 const ExchangeDescriptor& find_exchange(std::string_view name) {

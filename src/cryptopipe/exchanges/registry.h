@@ -45,6 +45,9 @@ struct ExchangeDescriptor {
   // Whether the client implements public trades by REST (Exchange::fetch_trades and the rest).
   // A venue with trade archives but no REST history (Bybit) has its finished days' trades only.
   bool trades = false;
+  // Where the venue's past trades come only from its archives, how many days after a day ends
+  // its file is published (Bybit: a day or so); what waits for the file counts on this.
+  int trades_publication_lag_days = 0;
   // The venue serves only its trades of this many recent days (Gate 30, OKX 90); 0 where it
   // serves its whole history (Binance).
   int trades_history_days = 0;
@@ -61,6 +64,8 @@ struct ExchangeDescriptor {
 const std::vector<ExchangeDescriptor>& exchange_registry();
 // Whether public trades can be had from the venue at all: by REST, or from its archives.
 bool offers_trades(const ExchangeDescriptor& venue);
+// Whether its trades come only from its archives, a file per finished day (Bybit).
+bool trades_only_archived(const ExchangeDescriptor& venue);
 // Throws Error(kConfig) naming the unknown exchange and the supported ones.
 const ExchangeDescriptor& find_exchange(std::string_view name);
 

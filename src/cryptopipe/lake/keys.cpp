@@ -46,6 +46,10 @@ std::string bronze_partition_prefix(const SeriesId& series, const UtcDay& day) {
   return series_prefix(series) + "dt=" + day.to_string() + "/";
 }
 
+std::string bronze_month_prefix(const SeriesId& series, const UtcDay& day) {
+  return series_prefix(series) + "month=" + day.to_string().substr(0, 7) + "/";
+}
+
 std::string bronze_object_key(const std::string& prefix, TimestampMs fetched_at,
                               std::string_view run_id, int sequence,
                               std::string_view body_sha256_hex, std::string_view extension) {

@@ -14,6 +14,8 @@ namespace cryptopipe::lake {
 //   bronze/{exchange}/{dataset}/{BASE-QUOTE}/{timeframe}/dt={day}/{fetched}-{run_id}-{seq}-{sha12}.json
 //   bronze/{exchange}/{dataset}/{BASE-QUOTE}/{timeframe}/dt={day}/{fetched}-{run_id}-0000-{sha12}.zip
 //                                                                       (a venue's bulk archive)
+//   bronze/{exchange}/{dataset}/{BASE-QUOTE}/{timeframe}/month={YYYY-MM}/{fetched}-{run_id}-0000-{sha12}.zip
+//                                            (a month's archive, which each of its days names)
 //   bronze/{exchange}/{dataset}/{BASE-QUOTE}/{timeframe}/dt={day}/_extractions/{run_id}.json
 //   bronze/{exchange}/{dataset}/{BASE-QUOTE}/dt={day}/...   (series without a timeframe: trades)
 //   bronze/{exchange}/{dataset}/dt={day}/{fetched}-{run_id}-{seq}-{sha12}.json   (snapshots)
@@ -35,6 +37,8 @@ struct SeriesId {
 
 // bronze/{exchange}/{dataset}/{BASE-QUOTE}/{timeframe}/dt={day}/
 std::string bronze_partition_prefix(const SeriesId& series, const UtcDay& day);
+// bronze/{exchange}/{dataset}/{BASE-QUOTE}/{timeframe}/month={YYYY-MM}/: the month holding `day`.
+std::string bronze_month_prefix(const SeriesId& series, const UtcDay& day);
 // {prefix}{fetched}-{run_id}-{seq:04}-{sha12}.json. The run id makes the key unique per fetch
 // across processes and machines: runs that overlap (a schedule and a backfill of the same day)
 // may fetch the same page in the same millisecond and get the same bytes. Keys of a prefix list

@@ -126,7 +126,7 @@ AssetGraph AssetGraph::from_config(const Config& config) {
         .checks = {}});
     if (exchange.trade_symbols.empty()) continue;
     trade_extracts.push_back("extract_" + exchange.name + "_trades");
-    const bool trades_only_archived = !exchanges::find_exchange(exchange.name).trades;
+    const exchanges::ExchangeDescriptor& venue = exchanges::find_exchange(exchange.name);
     graph.assets_.push_back(AssetSpec{
         .key = trade_extracts.back(),
         .group = "bronze",
@@ -137,11 +137,11 @@ AssetGraph AssetGraph::from_config(const Config& config) {
         .description = "Raw " + exchange.name +
                        " public trades of each configured trade symbol over a UTC day, every "
                        "page stored byte for byte" +
-                       (trades_only_archived ? " (from its daily archive files, published the "
-                                               "day after)"
-                                             : ""),
+                       (exchanges::trades_only_archived(venue)
+                            ? " (from its daily archive files, published the day after)"
+                            : ""),
         .checks = {},
-        .publication_lag_days = trades_only_archived ? 1 : 0});
+        .publication_lag_days = venue.trades_publication_lag_days});
   }
   graph.assets_.push_back(AssetSpec{
       .key = "transform_ohlcv",

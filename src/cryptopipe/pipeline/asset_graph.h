@@ -19,6 +19,12 @@ enum class AssetKind {
   kExtractOpenInterest, kTransformOpenInterest, kLoadOpenInterest,
 };
 
+// Whether the asset extracts a linear perpetual's data (funding, open interest): its symbols are
+// the venue's futures instruments, not its spot markets.
+constexpr bool extracts_perpetuals(AssetKind kind) {
+  return kind == AssetKind::kExtractFunding || kind == AssetKind::kExtractOpenInterest;
+}
+
 struct AssetSpec {
   std::string key;    // extract_binance_ohlcv
   std::string group;  // bronze | silver | gold

@@ -398,7 +398,8 @@ Config load_config(const ConfigFlags& flags, const Environment& env) {
     if (!exchange.futures_url) {
       exchange.futures_url = live ? std::string(venue.default_futures_url) : "";
     }
-    if (!venue.trades && !exchange.trade_symbols.empty() && exchange.archive_url->empty()) {
+    if (exchanges::trades_only_archived(venue) && !exchange.trade_symbols.empty() &&
+        exchange.archive_url->empty()) {
       throw config_error("exchanges." + exchange.name + ".trade_symbols",
                          exchange.name + " serves its past trades only in its archives, and "
                          "archive_url names none (beside a base_url other than " +

@@ -19,6 +19,71 @@ struct SeriesExtraction {
   TimestampMs last_requested_at = 0;
 };
 
+// Reads a kline archive just fetched, before it is kept: a zip that does not open is refused
+// like one that fails its checksum, and never reaches the lake. Errors name the file.
+void read_fetched_klines(const exchanges::ArchiveFile& file, std::string& csv,
+                         std::vector<exchanges::RawCandle>& rows) {
+  try {
+    exchanges::parse_kline_archive(file.file.body, csv, rows);
+  } catch (const Error& e) {
+    throw Error(e.kind(), std::string(e.what()) + " (GET " + file.file.url + ")");
+  }
+}
+
+// The month's kline archive holding `day`, fetched, read and kept in the lake; null when it is
+// not published.
+std::shared_ptr<const SharedArchive> fetch_month(RunContext& context,
+                                                 exchanges::BinanceArchive& archive,
+                                                 const lake::SeriesId& series,
+                                                 const Timeframe& timeframe, const UtcDay& day) {
+  std::optional<exchanges::ArchiveFile> file = archive.monthly_klines(series.symbol, timeframe, day);
+  if (!file) return nullptr;
+  std::string csv;
+  std::vector<exchanges::RawCandle> rows;
+  read_fetched_klines(*file, csv, rows);
+  auto month = std::make_shared<SharedArchive>();
+  month->key = store_archive(context, lake::bronze_month_prefix(series, day), 0, *file);
+  std::map<TimestampMs, std::int64_t> rows_by_day;
+  TimestampMs row_day = day.first_of_month().start_ms();
+  for (const exchanges::RawCandle& row : rows) {
+    row_day = exchanges::day_of_archive_row(row, row_day);
+    ++rows_by_day[row_day];
+  }
+  for (const auto& [start, count] : rows_by_day) {
+    month->rows_by_day[UtcDay::containing(start).to_string()] = count;
+  }
+  file->file.body = {};
+  month->file = std::move(*file);
+  return month;
+}
+
+// A finished day without a daily file (Binance's daily archives begin years after its monthly
+// ones) comes from its month's file once the month is over: fetched and kept once per run, the
+// manifest of each of its days naming it and the candles of the day in it.
+std::optional<SeriesExtraction> extract_from_month(RunContext& context,
+                                                   exchanges::BinanceArchive& archive,
+                                                   const lake::SeriesId& series,
+                                                   const Timeframe& timeframe, const UtcDay& day) {
+  if (context.clock().now_ms() < day.first_of_next_month().start_ms()) return std::nullopt;
+  bool stored_here = false;
+  const std::shared_ptr<const SharedArchive> month =
+      context.shared_archives().get(lake::bronze_month_prefix(series, day), [&] {
+        stored_here = true;
+        return fetch_month(context, archive, series, timeframe, day);
+      });
+  if (!month) return std::nullopt;
+  const auto rows = month->rows_by_day.find(day.to_string());
+  SeriesExtraction result;
+  result.objects = stored_here ? 1 : 0;
+  result.rows = rows == month->rows_by_day.end() ? 0 : rows->second;
+  nlohmann::json page =
+      archive_page_record(month->key, month->file, static_cast<std::size_t>(result.rows));
+  page["period"] = "month";
+  result.pages.push_back(std::move(page));
+  result.last_requested_at = month->file.file.requested_at;
+  return result;
+}
+
 // A finished day the venue has archived comes from its archive: one verified file instead of
 // a page per thousand candles. Nothing when it has none (not published yet, or no archives);
 // an archive that fails its checksum, or does not open, is set aside with a warning in the
@@ -28,7 +93,7 @@ std::optional<SeriesExtraction> extract_from_archive(RunContext& context,
                                                      const Timeframe& timeframe,
                                                      const UtcDay& day, std::string& refused) {
   if (context.clock().now_ms() < day.end_ms() ||
-      !exchanges::BinanceArchive::has_daily_klines(timeframe)) {
+      !exchanges::BinanceArchive::has_kline_archives(timeframe)) {
     return std::nullopt;
   }
   const std::unique_ptr<exchanges::BinanceArchive> archive = context.kline_archive(series.exchange);
@@ -38,14 +103,10 @@ std::optional<SeriesExtraction> extract_from_archive(RunContext& context,
   try {
     std::optional<exchanges::ArchiveFile> file =
         archive->daily_klines(series.symbol, timeframe, day);
-    if (!file) return std::nullopt;
+    if (!file) return extract_from_month(context, *archive, series, timeframe, day);
+    read_fetched_klines(*file, csv, rows);
     const std::string key =
         store_archive(context, lake::bronze_partition_prefix(series, day), 0, *file);
-    try {
-      exchanges::parse_kline_archive(file->file.body, csv, rows);
-    } catch (const Error& e) {
-      throw Error(e.kind(), std::string(e.what()) + " (GET " + file->file.url + ", kept as " + key + ")");
-    }
     SeriesExtraction result;
     result.pages.push_back(archive_page_record(key, *file, rows.size()));
     result.rows = static_cast<std::int64_t>(rows.size());
@@ -129,14 +190,14 @@ ExtractionRecord extract_and_record(RunContext& context, exchanges::Exchange& ex
   record.summary = {{"symbol", series.symbol.unified()},
                     {"timeframe", series.timeframe},
                     {"rows", extraction.rows},
-                    {"pages", extraction.objects},
+                    {"pages", extraction.pages.size()},
                     {"manifest", record.manifest_key}};
   context.logger().info("extracted series", {{"exchange", series.exchange},
                                              {"symbol", series.symbol.unified()},
                                              {"timeframe", series.timeframe},
                                              {"partition", day.to_string()},
                                              {"rows", extraction.rows},
-                                             {"pages", extraction.objects}});
+                                             {"pages", extraction.pages.size()}});
   return record;
 }
 

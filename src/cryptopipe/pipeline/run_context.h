@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cryptopipe/core/log.h"
+#include "cryptopipe/core/run_once.h"
 #include "cryptopipe/core/time.h"
 #include "cryptopipe/exchanges/binance_archive.h"
 #include "cryptopipe/exchanges/exchange.h"
@@ -37,6 +38,14 @@ struct AssetResult {
   std::vector<CheckResult> checks;
 };
 
+// A venue's archive of a period longer than a day (a month of klines): fetched and kept in the
+// lake once per run, and named by the manifest of each of its days the run extracts.
+struct SharedArchive {
+  std::string key;               // where the lake keeps it
+  exchanges::ArchiveFile file;   // where it came from and its checksum; the bytes are not held
+  std::map<std::string, std::int64_t> rows_by_day;  // YYYY-MM-DD → its rows opening that day
+};
+
 // Everything an asset needs from the outside world, shared by the assets of one run.
 class RunContext {
  public:
@@ -60,6 +69,9 @@ class RunContext {
   // files; null where it publishes none or none is configured (ExchangeConfig::archive_url).
   std::unique_ptr<exchanges::BinanceArchive> kline_archive(const std::string& exchange);
   std::unique_ptr<exchanges::TradesArchive> trades_archive(const std::string& exchange);
+  // The run's archives of longer periods, by their lake prefix: the first of the period's days
+  // to need one fetches it (null: not published), the others wait for it.
+  RunOnce<std::shared_ptr<const SharedArchive>>& shared_archives() { return shared_archives_; }
   // A connection to the configured warehouse (PostgreSQL may hand back an idle pooled one),
   // migrated to the current schema.
   std::unique_ptr<warehouse::Warehouse> open_warehouse() const;
@@ -75,6 +87,7 @@ class RunContext {
   std::map<std::string, std::unique_ptr<net::RateLimiter>> limiters_;
   std::map<std::string, std::unique_ptr<ExchangePool>> pools_;
   std::map<std::string, std::unique_ptr<net::RateLimiter>> archive_limiters_;
+  RunOnce<std::shared_ptr<const SharedArchive>> shared_archives_;
 };
 
 // A run id that sorts in time order and is unique across processes and machines:

@@ -39,16 +39,18 @@ bool extract_from_archive(RunContext& context, const lake::SeriesId& series, con
   try {
     std::optional<exchanges::ArchiveFile> file = archive->daily_trades(series.symbol, day);
     if (!file) return false;
-    const std::string key =
-        store_archive(context, lake::bronze_partition_prefix(series, day), 0, *file);
+    // Read before it is kept: where the venue publishes no checksum (Bybit), reading the whole
+    // file is what vouches for it, and a file that does not read never reaches the lake.
     std::string text;
     std::vector<exchanges::RawTrade> trades;
     try {
       exchanges::find_exchange(series.exchange)
           .parse_trades_archive(file->file.body, day, text, trades);
     } catch (const Error& e) {
-      throw Error(e.kind(), std::string(e.what()) + " (GET " + file->file.url + ", kept as " + key + ")");
+      throw Error(e.kind(), std::string(e.what()) + " (GET " + file->file.url + ")");
     }
+    const std::string key =
+        store_archive(context, lake::bronze_partition_prefix(series, day), 0, *file);
     nlohmann::json page = archive_page_record(key, *file, trades.size());
     if (!trades.empty()) page["first"] = position_json(trades.front());
     pages.push_back(std::move(page));
@@ -85,7 +87,7 @@ ExtractionRecord extract_market(RunContext& context, exchanges::Exchange& exchan
   std::vector<exchanges::RawTrade> trades;
   std::string archive_refused;
   const bool archived = extract_from_archive(context, series, day, pages, rows, archive_refused);
-  if (!archived && !exchanges::find_exchange(series.exchange).trades) {
+  if (!archived && exchanges::trades_only_archived(exchanges::find_exchange(series.exchange))) {
     require_archived(context.exchange_config(series.exchange), series, day, archive_refused);
   }
   std::optional<exchanges::TradesRequest> request;
@@ -158,12 +160,14 @@ transform::TradeSeriesInput read_extraction(const lake::ObjectStore& lake,
   return input;
 }
 
-// A venue whose past trades are only in its daily files (Bybit) publishes a day a day or so
-// after it ends, and Dagster's archived-days schedule extracts it two days on: until then a day
+// A venue whose past trades are only in its daily files (Bybit) publishes a day its lag after
+// it ends, and Dagster's archived-days schedule extracts it a day later still: until then a day
 // without its extraction is pending, left out of the day's silver, not an error. The schedule's
 // run transforms the day again with it.
 bool awaiting_publication(const std::string& exchange, const UtcDay& day, TimestampMs now) {
-  return !exchanges::find_exchange(exchange).trades && now < day.end_ms() + 2 * kMillisPerDay;
+  const exchanges::ExchangeDescriptor& venue = exchanges::find_exchange(exchange);
+  return exchanges::trades_only_archived(venue) &&
+         now < day.end_ms() + (venue.trades_publication_lag_days + 1) * kMillisPerDay;
 }
 
 nlohmann::json completeness_json(const transform::TradeSeriesStats& stats) {
@@ -197,7 +201,7 @@ void require_trades_within_history(const ExchangeConfig& exchange, const UtcDay&
                                    TimestampMs now) {
   const exchanges::ExchangeDescriptor& venue = exchanges::find_exchange(exchange.name);
   require_recent_day(exchange.name, venue.trades_history_days, "public trades", day, now);
-  if (!venue.trades && day.end_ms() > now) {
+  if (exchanges::trades_only_archived(venue) && day.end_ms() > now) {
     throw Error(ErrorKind::kInvalidInput,
                 exchange.name + " serves its past trades only as a file per finished day (its " +
                     "REST API gives the latest few): partition " + day.to_string() +

@@ -30,7 +30,8 @@ transform::SeriesInput find_latest_extraction(const lake::ObjectStore& lake,
     for (const nlohmann::json& page : manifest.at("pages")) {
       input.pages.push_back({page.at("key").get<std::string>(),
                              page.at("requested_at").get<TimestampMs>(),
-                             page.value("source", "rest") == "archive"});
+                             page.value("source", "rest") == "archive",
+                             page.value("period", "day") == "month"});
     }
   } catch (const nlohmann::json::exception& e) {
     throw Error(ErrorKind::kBadPayload,

@@ -88,8 +88,14 @@ SeriesStats OhlcvSeriesTransformer::run(const SeriesInput& input, SilverParquetW
       exchange_.parse_ohlcv(body_, page_rows_);
     }
     page_order_.clear();
+    TimestampMs row_day = input.day.first_of_month().start_ms();
     for (std::size_t index = 0; index < page_rows_.size(); ++index) {
       const exchanges::RawCandle& row = page_rows_[index];
+      // The month's other days in its archive are not this day's, nor wrong.
+      if (page.month) {
+        row_day = exchanges::day_of_archive_row(row, row_day);
+        if (row_day != day_start) continue;
+      }
       // Candles after the day that a venue sends unasked are not the day's, nor wrong.
       if (row.malformed.empty() && row.open_time >= day_end && exchange_.ohlcv_runs_to_now()) {
         continue;

@@ -24,6 +24,7 @@ struct BronzePage {
   std::string key;
   TimestampMs requested_at = 0;  // a candle that closes after this was still forming
   bool archive = false;          // a venue's bulk archive (a zip of CSV), not a REST answer
+  bool month = false;            // an archive of the day's whole month, of which the day is read
 };
 
 // Missing candles: open times from `first` to `last` inclusive.

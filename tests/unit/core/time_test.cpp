@@ -64,6 +64,14 @@ TEST(UtcDay, NextAndPreviousCrossMonthsAndYears) {
   EXPECT_GT(day, day.previous());
 }
 
+TEST(UtcDay, MonthsBeginOnTheFirstAndTheNextBeginsAcrossYearsAndLeapDays) {
+  EXPECT_EQ(UtcDay::parse("2024-02-29").first_of_month().to_string(), "2024-02-01");
+  EXPECT_EQ(UtcDay::parse("2024-02-29").first_of_next_month().to_string(), "2024-03-01");
+  EXPECT_EQ(UtcDay::parse("2024-12-31").first_of_next_month().to_string(), "2025-01-01");
+  EXPECT_EQ(UtcDay::parse("2025-01-01").first_of_month().to_string(), "2025-01-01");
+  EXPECT_EQ(UtcDay::parse("2025-01-01").first_of_next_month().to_string(), "2025-02-01");
+}
+
 TEST(UtcDay, ContainingFloorsToTheDayIncludingNegativeTimes) {
   EXPECT_EQ(UtcDay::containing(0).to_string(), "1970-01-01");
   EXPECT_EQ(UtcDay::containing(kMillisPerDay - 1).to_string(), "1970-01-01");

@@ -132,6 +132,24 @@ TEST(AggTradeArchive, ReadsEachAggregateAsATradeNumberedByItsId) {
   EXPECT_EQ(trades[0].malformed, "bad buyer-is-maker flag");
 }
 
+TEST(KlineArchive, AMonthsRowsGoToTheDayTheyOpenInAndABadLineWithTheRowBeforeIt) {
+  const TimestampMs first = UtcDay::parse("2024-01-01").start_ms();
+  const TimestampMs second = UtcDay::parse("2024-01-02").start_ms();
+  const std::string csv =
+      "17,oops\n"                                           // before any row: the month's first day
+      "1704153540000,1,1,1,1,1,1704153599999,1,1,1,1,0\n"  // 2024-01-01 23:59
+      "not,a,line\n"                                       // after it: the same day
+      "1704153600000,1,1,1,1,1,1704153659999,1,1,1,1,0\n"  // 2024-01-02 00:00
+      "garbage\n";
+  std::vector<RawCandle> rows;
+  parse_kline_csv(csv, rows);
+  ASSERT_EQ(rows.size(), 5u);
+  std::vector<TimestampMs> days;
+  TimestampMs day = first;
+  for (const RawCandle& row : rows) days.push_back(day = day_of_archive_row(row, day));
+  EXPECT_EQ(days, (std::vector<TimestampMs>{first, first, first, second, second}));
+}
+
 class ArchiveSite : public ::testing::Test {
  protected:
   static constexpr const char* kPath = "/data/spot/daily/klines/BTCUSDT/1m/BTCUSDT-1m-2024-01-30.zip";
@@ -158,6 +176,14 @@ class ArchiveSite : public ::testing::Test {
                                 UtcDay::parse("2024-01-30"));
   }
 
+  std::optional<ArchiveFile> fetch_month() {
+    BinanceArchive archive(std::make_unique<RestSession>(
+        "binance archive", RestSettings{.base_url = site_.base_url(), .http = {}, .retry = {}},
+        limiter_, clock_, Logger("test", LogFormat::kJson, LogLevel::kError, log_.file())));
+    return archive.monthly_klines(Symbol::parse("BTC/USDT"), Timeframe::parse("1m"),
+                                  UtcDay::parse("2024-01-30"));
+  }
+
   void publish(const std::string& zip, const std::string& checksum) {
     files_[kPath] = zip;
     files_[std::string(kPath) + ".CHECKSUM"] = checksum;
@@ -180,6 +206,22 @@ TEST_F(ArchiveSite, APublishedDayComesWithItsVerifiedChecksum) {
   EXPECT_EQ(file->checksum, lake::sha256_hex(zip));
   EXPECT_EQ(file->file.url, site_.base_url() + kPath);
   EXPECT_EQ(file->checksum_url, site_.base_url() + kPath + ".CHECKSUM");
+}
+
+TEST_F(ArchiveSite, AMonthComesFromTheMonthlyFolderVerifiedTheSameWay) {
+  constexpr const char* kMonth = "/data/spot/monthly/klines/BTCUSDT/1m/BTCUSDT-1m-2024-01.zip";
+  EXPECT_FALSE(fetch_month());
+  EXPECT_EQ(requested_, (std::vector<std::string>{std::string(kMonth) + ".CHECKSUM"}));
+  const std::string zip = zip_of({{"BTCUSDT-1m-2024-01.csv", kCsv}});
+  files_[kMonth] = zip;
+  files_[std::string(kMonth) + ".CHECKSUM"] = lake::sha256_hex(zip) + "  BTCUSDT-1m-2024-01.zip\n";
+  const std::optional<ArchiveFile> file = fetch_month();
+  ASSERT_TRUE(file);
+  EXPECT_EQ(file->file.body, zip);
+  EXPECT_EQ(file->file.url, site_.base_url() + kMonth);
+  files_[std::string(kMonth) + ".CHECKSUM"] =
+      lake::sha256_hex(zip) + "  BTCUSDT-1m-2024-01-30.zip\n";
+  EXPECT_TRUE(ThrowsError([&] { fetch_month(); }, ErrorKind::kBadPayload, {"is not a checksum of"}));
 }
 
 TEST_F(ArchiveSite, ADayNotPublishedIsNothingWhicheverFileIsMissing) {

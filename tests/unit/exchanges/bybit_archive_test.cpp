@@ -162,12 +162,19 @@ TEST_F(BybitArchiveSite, APublishedDayComesByteForByteWithItsHash) {
 
 TEST_F(BybitArchiveSite, ADayNotPublishedIsNothing) { EXPECT_FALSE(fetch()); }
 
-TEST_F(BybitArchiveSite, ACorruptFileIsRefusedNamingIt) {
+TEST_F(BybitArchiveSite, ACorruptFileComesAsSentForItsReadingToRefuse) {
+  // No checksum file vouches for it: the site's client hands the bytes over unaltered, and
+  // reading them is what refuses them (the extract reads before it keeps a file).
   std::string corrupt = gzip_of(kCsv);
   corrupt[corrupt.size() / 2] ^= 0x20;
   files_[kPath] = corrupt;
-  EXPECT_TRUE(ThrowsError([&] { fetch(); }, ErrorKind::kBadPayload,
-                          {"not a whole gzip file", kPath}));
+  const std::optional<ArchiveFile> file = fetch();
+  ASSERT_TRUE(file);
+  EXPECT_EQ(file->file.body, corrupt);
+  std::string text;
+  std::vector<RawTrade> trades;
+  EXPECT_TRUE(ThrowsError([&] { parse_bybit_trade_archive(file->file.body, kDay, text, trades); },
+                          ErrorKind::kBadPayload, {"not a whole gzip file"}));
 }
 
 }  // namespace

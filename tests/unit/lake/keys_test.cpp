@@ -85,6 +85,8 @@ TEST(LakeKeys, TheSamePageFetchedByTwoRunsInOneMillisecondGetsTwoKeys) {
 TEST(LakeKeys, PrefixesFollowTheLayout) {
   const UtcDay day = UtcDay::parse("2026-11-25");
   EXPECT_EQ(bronze_partition_prefix(btc_1m(), day), "bronze/binance/ohlcv/BTC-USDT/1m/dt=2026-11-25/");
+  EXPECT_EQ(bronze_month_prefix(btc_1m(), day), "bronze/binance/ohlcv/BTC-USDT/1m/month=2026-11/");
+  EXPECT_NO_THROW(validate_key(bronze_month_prefix(btc_1m(), day) + "x.zip"));
   EXPECT_EQ(extraction_manifest_prefix(btc_1m(), day),
             "bronze/binance/ohlcv/BTC-USDT/1m/dt=2026-11-25/_extractions/");
   EXPECT_EQ(extraction_manifest_key(btc_1m(), day, "20261126T101500123Z-1a2b3c"),
