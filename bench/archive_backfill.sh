@@ -62,7 +62,7 @@ for day in $(seq 0 $((days - 1))); do
     echo "output = /dev/null"
   done
 done >"$work/warm.conf"
-curl --silent --parallel --parallel-max 8 --config "$work/warm.conf"
+curl --silent --no-progress-meter --parallel --parallel-max 8 --config "$work/warm.conf"
 
 echo "== archive backfill from $period files, $from to $to ($days days x 10 symbols x 1m), $(nproc) cores"
 read -r our_rss our_seconds our_code < <(python3 bench/peak_rss.py "$build/cryptopipe" \

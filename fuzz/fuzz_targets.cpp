@@ -111,8 +111,31 @@ Target exchange_responses(const std::string& name) {
   };
 }
 
+// A month's day index and the days read back through it give the very rows a whole read gives.
+void month_days_agree(const std::string& zip, std::size_t whole_rows) {
+  std::vector<exchanges::ArchiveDaySlice> days;
+  try {
+    days = exchanges::index_kline_archive_days(zip, 0);
+  } catch (const Error&) {
+    return;  // a day's lines apart: refused, as it should be
+  }
+  std::int64_t rows = 0;
+  std::int64_t end = 0;
+  std::string csv;
+  std::vector<exchanges::RawCandle> day_rows;
+  for (const exchanges::ArchiveDaySlice& day : days) {
+    if (day.from < end || day.to < day.from || day.first_row != rows) std::abort();
+    exchanges::parse_kline_archive_slice(zip, day, csv, day_rows);
+    if (static_cast<std::int64_t>(day_rows.size()) != day.rows) std::abort();
+    rows += day.rows;
+    end = day.to;
+  }
+  if (rows != static_cast<std::int64_t>(whole_rows)) std::abort();
+}
+
 // Binance's bulk archives: the first byte picks klines or aggregate trades, as a zip to open or
-// as the CSV inside; every candle that reads goes through the transform's row checks.
+// as the CSV inside; every candle that reads goes through the transform's row checks, and a zip
+// of klines is read again day by day as a month's archive is.
 void binance_archives(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return;
   const std::string rest(reinterpret_cast<const char*>(data) + 1, size - 1);
@@ -129,6 +152,7 @@ void binance_archives(const std::uint8_t* data, std::size_t size) {
   std::vector<exchanges::RawCandle> candles;
   if (data[0] % 2 == 1) {
     exchanges::parse_kline_archive(rest, csv, candles);
+    month_days_agree(rest, candles.size());
   } else {
     exchanges::parse_kline_csv(rest, candles);
   }

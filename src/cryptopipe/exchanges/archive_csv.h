@@ -21,10 +21,10 @@ std::size_t split_fields(std::string_view line, std::array<std::string_view, kMa
 }
 
 // Calls `read` with every non-empty line of the text but a header: some archives start with
-// one, and no data line starts with a letter.
+// one, and no data line starts with a letter. For a file read piece by piece, `first` says
+// whether the piece starts the file and no line has been seen yet; it is updated.
 template <typename Read>
-void for_each_data_line(std::string_view text, Read read) {
-  bool first = true;
+void for_each_data_line(std::string_view text, Read read, bool& first) {
   while (!text.empty()) {
     const std::size_t newline = text.find('\n');
     std::string_view line = text.substr(0, newline);
@@ -35,6 +35,12 @@ void for_each_data_line(std::string_view text, Read read) {
     first = false;
     if (!header) read(line);
   }
+}
+
+template <typename Read>
+void for_each_data_line(std::string_view text, Read read) {
+  bool first = true;
+  for_each_data_line(text, read, first);
 }
 
 }  // namespace cryptopipe::exchanges

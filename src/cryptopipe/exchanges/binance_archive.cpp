@@ -2,8 +2,10 @@
 
 #include <zip.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
+#include <span>
 
 #include "cryptopipe/core/error.h"
 #include "cryptopipe/exchanges/archive_csv.h"
@@ -30,32 +32,52 @@ struct ZipFileCloser {
   throw Error(ErrorKind::kBadPayload, "binance archive: not a zip of one CSV file: " + why);
 }
 
+// The one entry of a zip held in memory, inflated as it is read.
+class ZipEntryStream {
+ public:
+  explicit ZipEntryStream(const std::string& zip) {
+    zip_error_t error;
+    zip_error_init(&error);
+    zip_source_t* source = zip_source_buffer_create(zip.data(), zip.size(), 0, &error);
+    if (source == nullptr) not_a_zip(zip_error_strerror(&error));
+    archive_.reset(zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &error));
+    if (!archive_) {
+      zip_source_free(source);  // not taken over by a failed open
+      const std::string why = zip_error_strerror(&error);
+      zip_error_fini(&error);
+      not_a_zip(why);
+    }
+    if (zip_get_num_entries(archive_.get(), 0) != 1) not_a_zip("expected exactly one entry");
+    zip_stat_t stat;
+    if (zip_stat_index(archive_.get(), 0, 0, &stat) != 0 || (stat.valid & ZIP_STAT_SIZE) == 0) {
+      not_a_zip(zip_strerror(archive_.get()));
+    }
+    size_ = stat.size;
+    file_.reset(zip_fopen_index(archive_.get(), 0, 0));
+    if (!file_) not_a_zip(zip_strerror(archive_.get()));
+  }
+
+  zip_uint64_t size() const { return size_; }
+
+  // Fills `out` with the next out.size() bytes; libzip checks the entry's CRC once the whole
+  // entry has been read.
+  void read(std::span<char> out) {
+    const zip_int64_t read = zip_fread(file_.get(), out.data(), out.size());
+    if (read < 0 || static_cast<std::size_t>(read) != out.size()) {
+      not_a_zip(read < 0 ? zip_file_strerror(file_.get()) : "it ends early");
+    }
+  }
+
+ private:
+  std::unique_ptr<zip_t, ZipArchiveCloser> archive_;
+  std::unique_ptr<zip_file_t, ZipFileCloser> file_;
+  zip_uint64_t size_ = 0;
+};
+
 void inflate_single_entry(const std::string& zip, std::string& out) {
-  zip_error_t error;
-  zip_error_init(&error);
-  zip_source_t* source = zip_source_buffer_create(zip.data(), zip.size(), 0, &error);
-  if (source == nullptr) not_a_zip(zip_error_strerror(&error));
-  std::unique_ptr<zip_t, ZipArchiveCloser> archive(
-      zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &error));
-  if (!archive) {
-    zip_source_free(source);  // not taken over by a failed open
-    const std::string why = zip_error_strerror(&error);
-    zip_error_fini(&error);
-    not_a_zip(why);
-  }
-  if (zip_get_num_entries(archive.get(), 0) != 1) not_a_zip("expected exactly one entry");
-  zip_stat_t stat;
-  if (zip_stat_index(archive.get(), 0, 0, &stat) != 0 || (stat.valid & ZIP_STAT_SIZE) == 0) {
-    not_a_zip(zip_strerror(archive.get()));
-  }
-  std::unique_ptr<zip_file_t, ZipFileCloser> file(zip_fopen_index(archive.get(), 0, 0));
-  if (!file) not_a_zip(zip_strerror(archive.get()));
-  out.resize(stat.size);
-  // libzip checks the entry's CRC once the whole entry has been read.
-  const zip_int64_t read = zip_fread(file.get(), out.data(), stat.size);
-  if (read < 0 || static_cast<zip_uint64_t>(read) != stat.size) {
-    not_a_zip(zip_file_strerror(file.get()));
-  }
+  ZipEntryStream entry(zip);
+  out.resize(entry.size());
+  entry.read(out);
 }
 
 bool read_time(std::string_view text, TimestampMs& out) {
@@ -204,8 +226,80 @@ void parse_kline_csv(std::string_view text, std::vector<RawCandle>& rows) {
   for_each_data_line(text, [&rows](std::string_view line) { rows.push_back(read_kline_line(line)); });
 }
 
-TimestampMs day_of_archive_row(const RawCandle& row, TimestampMs previous) {
-  return row.malformed.empty() ? UtcDay::containing(row.open_time).start_ms() : previous;
+std::vector<ArchiveDaySlice> index_kline_archive_days(const std::string& zip,
+                                                     TimestampMs first_day) {
+  ZipEntryStream entry(zip);
+  std::vector<ArchiveDaySlice> days;
+  TimestampMs day = first_day;
+  std::int64_t row = 0;
+  // Each line as for_each_data_line sees it, with where it ends in the CSV (its newline included).
+  const auto add_line = [&](std::string_view line, std::int64_t from, std::int64_t to) {
+    const RawCandle candle = read_kline_line(line);
+    if (candle.malformed.empty()) day = UtcDay::containing(candle.open_time).start_ms();
+    if (days.empty() || days.back().day != day) {
+      const bool seen = std::any_of(days.begin(), days.end(),
+                                    [&](const ArchiveDaySlice& slice) { return slice.day == day; });
+      if (seen) {
+        throw Error(ErrorKind::kBadPayload, "binance archive: the lines of " +
+                                                UtcDay::containing(day).to_string() +
+                                                " are not together (row " +
+                                                std::to_string(row) + ")");
+      }
+      days.push_back({.day = day, .from = from, .to = to, .first_row = row, .rows = 0});
+    }
+    days.back().to = to;
+    ++days.back().rows;
+    ++row;
+  };
+  std::string line;            // the line being read, across chunks
+  std::int64_t line_from = 0;  // where it starts in the CSV
+  std::int64_t position = 0;   // bytes of the CSV read so far
+  bool first = true;
+  const auto end_line = [&] {
+    for_each_data_line(
+        line, [&](std::string_view data) { add_line(data, line_from, position); }, first);
+    line.clear();
+    line_from = position;
+  };
+  std::array<char, 1 << 16> chunk;
+  for (zip_uint64_t done = 0; done < entry.size();) {
+    const auto take =
+        static_cast<std::size_t>(std::min<zip_uint64_t>(chunk.size(), entry.size() - done));
+    entry.read(std::span(chunk.data(), take));
+    done += take;
+    std::string_view text(chunk.data(), take);
+    for (std::size_t newline; (newline = text.find('\n')) != std::string_view::npos;) {
+      line.append(text.substr(0, newline));
+      position += static_cast<std::int64_t>(newline + 1);
+      text.remove_prefix(newline + 1);
+      end_line();
+    }
+    line.append(text);
+    position += static_cast<std::int64_t>(text.size());
+  }
+  if (!line.empty()) end_line();
+  return days;
+}
+
+void parse_kline_archive_slice(const std::string& zip, const ArchiveDaySlice& slice,
+                               std::string& csv, std::vector<RawCandle>& rows) {
+  ZipEntryStream entry(zip);
+  if (slice.from < 0 || slice.to < slice.from || static_cast<zip_uint64_t>(slice.to) > entry.size()) {
+    not_a_zip("its CSV has no bytes " + std::to_string(slice.from) + " to " +
+              std::to_string(slice.to));
+  }
+  std::array<char, 1 << 16> skipped;
+  for (std::int64_t left = slice.from; left > 0;) {
+    const auto take = static_cast<std::size_t>(std::min<std::int64_t>(left, skipped.size()));
+    entry.read(std::span(skipped.data(), take));
+    left -= static_cast<std::int64_t>(take);
+  }
+  csv.resize(static_cast<std::size_t>(slice.to - slice.from));
+  entry.read(csv);
+  rows.clear();
+  bool first = false;  // within the file: no header
+  for_each_data_line(
+      csv, [&rows](std::string_view line) { rows.push_back(read_kline_line(line)); }, first);
 }
 
 void parse_agg_trade_archive(const std::string& zip, std::string& csv,

@@ -57,10 +57,26 @@ class BinanceArchive final : public TradesArchive {
 void parse_kline_archive(const std::string& zip, std::string& csv, std::vector<RawCandle>& rows);
 // The CSV inside, read into `rows` (replaced; views into `csv`).
 void parse_kline_csv(std::string_view csv, std::vector<RawCandle>& rows);
-// The UTC day (its start) a row of an archive spanning days (a month) belongs to, its rows read
-// in file order: the day it opens in; an unreadable line goes with the row before it
-// (`previous`: the day of that row, or the period's first day at the top of the file).
-TimestampMs day_of_archive_row(const RawCandle& row, TimestampMs previous);
+
+// Where one day's lines are in the CSV of a month's kline archive: bytes [from, to) of the
+// inflated CSV, the index of its first row among the file's rows, and how many rows it has.
+struct ArchiveDaySlice {
+  TimestampMs day = 0;  // its start
+  std::int64_t from = 0;
+  std::int64_t to = 0;
+  std::int64_t first_row = 0;
+  std::int64_t rows = 0;
+};
+
+// The days of a month's kline archive, read as a stream (never the whole CSV in memory): a row
+// belongs to the day it opens in, and an unreadable line to the row before it (at the top of the
+// file, to `first_day`, the month's first). Throws Error(kBadPayload) for bytes that are not a
+// zip of one CSV (its CRC is checked) and for a day whose lines are not together.
+std::vector<ArchiveDaySlice> index_kline_archive_days(const std::string& zip, TimestampMs first_day);
+// One day of a month's kline archive into `rows` (replaced; views into `csv`), inflating the CSV
+// only up to the day's end. Throws Error(kBadPayload) when the CSV ends before it.
+void parse_kline_archive_slice(const std::string& zip, const ArchiveDaySlice& slice,
+                               std::string& csv, std::vector<RawCandle>& rows);
 
 // Reads the aggregate trades of an archive zip into `trades` (replaced), like the klines: the
 // aggregate id is the trade's id and sequence, and a buyer who was the maker makes the taker a

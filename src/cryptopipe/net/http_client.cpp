@@ -17,8 +17,26 @@ void global_init_once() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+struct BodySink {
+  CURL* curl;
+  std::string* body;
+};
+
+// A declared length is room reserved at once: a body grown by doubling holds up to twice its
+// size, and briefly three times while it moves (a month's archive is megabytes, fetched by
+// several workers at once). The header is trusted only this far.
+constexpr curl_off_t kMaxReservedBody = 64 << 20;
+
 size_t append_body(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
+  const auto* sink = static_cast<BodySink*>(user);
+  if (sink->body->empty()) {
+    curl_off_t declared = -1;
+    if (curl_easy_getinfo(sink->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &declared) == CURLE_OK &&
+        declared > 0) {
+      sink->body->reserve(static_cast<std::size_t>(std::min(declared, kMaxReservedBody)));
+    }
+  }
+  sink->body->append(data, size * count);
   return size * count;
 }
 
@@ -171,8 +189,9 @@ HttpResponse HttpClient::perform(const HttpRequest& request) {
                    static_cast<long>(options_.connect_timeout.count()));
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.total_timeout.count()));
   curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  BodySink sink{curl, &response.body};
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, collect_header);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
   handle_->error[0] = '\0';

@@ -30,36 +30,35 @@ void read_fetched_klines(const exchanges::ArchiveFile& file, std::string& csv,
   }
 }
 
-// The month's kline archive holding `day`, fetched, read and kept in the lake; null when it is
-// not published.
+// The month's kline archive holding `day`, fetched, read (where each day's lines are) and kept
+// in the lake; null when it is not published.
 std::shared_ptr<const SharedArchive> fetch_month(RunContext& context,
                                                  exchanges::BinanceArchive& archive,
                                                  const lake::SeriesId& series,
                                                  const Timeframe& timeframe, const UtcDay& day) {
   std::optional<exchanges::ArchiveFile> file = archive.monthly_klines(series.symbol, timeframe, day);
   if (!file) return nullptr;
-  std::string csv;
-  std::vector<exchanges::RawCandle> rows;
-  read_fetched_klines(*file, csv, rows);
+  std::vector<exchanges::ArchiveDaySlice> days;
+  try {
+    days = exchanges::index_kline_archive_days(file->file.body, day.first_of_month().start_ms());
+  } catch (const Error& e) {
+    throw Error(e.kind(), std::string(e.what()) + " (GET " + file->file.url + ")");
+  }
   auto month = std::make_shared<SharedArchive>();
   month->key = store_archive(context, lake::bronze_month_prefix(series, day), 0, *file);
-  std::map<TimestampMs, std::int64_t> rows_by_day;
-  TimestampMs row_day = day.first_of_month().start_ms();
-  for (const exchanges::RawCandle& row : rows) {
-    row_day = exchanges::day_of_archive_row(row, row_day);
-    ++rows_by_day[row_day];
+  for (const exchanges::ArchiveDaySlice& slice : days) {
+    month->days[UtcDay::containing(slice.day).to_string()] = slice;
   }
-  for (const auto& [start, count] : rows_by_day) {
-    month->rows_by_day[UtcDay::containing(start).to_string()] = count;
-  }
-  file->file.body = {};
+  // Its provenance stays with the run; its megabytes do not (assigning an empty string would
+  // keep them reserved).
+  std::string().swap(file->file.body);
   month->file = std::move(*file);
   return month;
 }
 
 // A finished day without a daily file (Binance's daily archives begin years after its monthly
 // ones) comes from its month's file once the month is over: fetched and kept once per run, the
-// manifest of each of its days naming it and the candles of the day in it.
+// manifest of each of its days naming it and where the day's lines are in it.
 std::optional<SeriesExtraction> extract_from_month(RunContext& context,
                                                    exchanges::BinanceArchive& archive,
                                                    const lake::SeriesId& series,
@@ -72,13 +71,17 @@ std::optional<SeriesExtraction> extract_from_month(RunContext& context,
         return fetch_month(context, archive, series, timeframe, day);
       });
   if (!month) return std::nullopt;
-  const auto rows = month->rows_by_day.find(day.to_string());
+  const auto found = month->days.find(day.to_string());
+  const exchanges::ArchiveDaySlice slice = found == month->days.end()
+                                               ? exchanges::ArchiveDaySlice{.day = day.start_ms()}
+                                               : found->second;
   SeriesExtraction result;
   result.objects = stored_here ? 1 : 0;
-  result.rows = rows == month->rows_by_day.end() ? 0 : rows->second;
+  result.rows = slice.rows;
   nlohmann::json page =
-      archive_page_record(month->key, month->file, static_cast<std::size_t>(result.rows));
+      archive_page_record(month->key, month->file, static_cast<std::size_t>(slice.rows));
   page["period"] = "month";
+  page["slice"] = {{"from", slice.from}, {"to", slice.to}, {"first_row", slice.first_row}};
   result.pages.push_back(std::move(page));
   result.last_requested_at = month->file.file.requested_at;
   return result;

@@ -43,7 +43,7 @@ struct AssetResult {
 struct SharedArchive {
   std::string key;               // where the lake keeps it
   exchanges::ArchiveFile file;   // where it came from and its checksum; the bytes are not held
-  std::map<std::string, std::int64_t> rows_by_day;  // YYYY-MM-DD → its rows opening that day
+  std::map<std::string, exchanges::ArchiveDaySlice> days;  // YYYY-MM-DD → where its rows are
 };
 
 // Everything an asset needs from the outside world, shared by the assets of one run.

@@ -28,10 +28,16 @@ transform::SeriesInput find_latest_extraction(const lake::ObjectStore& lake,
     const nlohmann::json manifest = nlohmann::json::parse(lake.read(manifest_key));
     input.expected_until = manifest.at("expected_until").get<TimestampMs>();
     for (const nlohmann::json& page : manifest.at("pages")) {
-      input.pages.push_back({page.at("key").get<std::string>(),
-                             page.at("requested_at").get<TimestampMs>(),
-                             page.value("source", "rest") == "archive",
-                             page.value("period", "day") == "month"});
+      transform::BronzePage& record = input.pages.emplace_back(transform::BronzePage{
+          page.at("key").get<std::string>(), page.at("requested_at").get<TimestampMs>(),
+          page.value("source", "rest") == "archive", std::nullopt});
+      if (const auto slice = page.find("slice"); slice != page.end()) {
+        record.slice = exchanges::ArchiveDaySlice{.day = day.start_ms(),
+                                                  .from = slice->at("from").get<std::int64_t>(),
+                                                  .to = slice->at("to").get<std::int64_t>(),
+                                                  .first_row = slice->at("first_row").get<std::int64_t>(),
+                                                  .rows = page.at("rows").get<std::int64_t>()};
+      }
     }
   } catch (const nlohmann::json::exception& e) {
     throw Error(ErrorKind::kBadPayload,

@@ -82,26 +82,24 @@ SeriesStats OhlcvSeriesTransformer::run(const SeriesInput& input, SilverParquetW
   for (const BronzePage& page : input.pages) {
     lake_.read(page.key, body_);
     stats.bytes_in += static_cast<std::int64_t>(body_.size());
-    if (page.archive) {
+    if (page.slice) {
+      exchanges::parse_kline_archive_slice(body_, *page.slice, csv_, page_rows_);
+    } else if (page.archive) {
       exchanges::parse_kline_archive(body_, csv_, page_rows_);
     } else {
       exchange_.parse_ohlcv(body_, page_rows_);
     }
+    // A rejected row is named by its place in the file: a month's day starts within it.
+    const auto first_row = static_cast<std::size_t>(page.slice ? page.slice->first_row : 0);
     page_order_.clear();
-    TimestampMs row_day = input.day.first_of_month().start_ms();
     for (std::size_t index = 0; index < page_rows_.size(); ++index) {
       const exchanges::RawCandle& row = page_rows_[index];
-      // The month's other days in its archive are not this day's, nor wrong.
-      if (page.month) {
-        row_day = exchanges::day_of_archive_row(row, row_day);
-        if (row_day != day_start) continue;
-      }
       // Candles after the day that a venue sends unasked are not the day's, nor wrong.
       if (row.malformed.empty() && row.open_time >= day_end && exchange_.ohlcv_runs_to_now()) {
         continue;
       }
       if (auto reason = validate_candle(row, input.timeframe, day_start, day_end)) {
-        reject(input, page.key, index, row, *reason, stats, rejects);
+        reject(input, page.key, first_row + index, row, *reason, stats, rejects);
         continue;
       }
       page_order_.push_back(index);
@@ -117,7 +115,7 @@ SeriesStats OhlcvSeriesTransformer::run(const SeriesInput& input, SilverParquetW
       // one can only come from a later page.
       if (!accepted_.empty() && row.open_time <= accepted_.back()) {
         const bool seen = std::binary_search(accepted_.begin(), accepted_.end(), row.open_time);
-        reject(input, page.key, index, row,
+        reject(input, page.key, first_row + index, row,
                seen ? RejectReason::kDuplicate : RejectReason::kOutOfOrder, stats, rejects);
         continue;
       }
@@ -136,7 +134,7 @@ SeriesStats OhlcvSeriesTransformer::run(const SeriesInput& input, SilverParquetW
                              .boolean(closed)
                              .end_row();
       if (unfit) {
-        reject(input, page.key, index, row, RejectReason::kDecimalOutOfRange, stats, rejects);
+        reject(input, page.key, first_row + index, row, RejectReason::kDecimalOutOfRange, stats, rejects);
         continue;
       }
       accepted_.push_back(row.open_time);

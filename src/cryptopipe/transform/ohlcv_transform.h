@@ -2,11 +2,13 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cryptopipe/core/time.h"
 #include "cryptopipe/core/timeframe.h"
+#include "cryptopipe/exchanges/binance_archive.h"
 #include "cryptopipe/exchanges/exchange.h"
 #include "cryptopipe/lake/keys.h"
 #include "cryptopipe/lake/object_store.h"
@@ -24,7 +26,8 @@ struct BronzePage {
   std::string key;
   TimestampMs requested_at = 0;  // a candle that closes after this was still forming
   bool archive = false;          // a venue's bulk archive (a zip of CSV), not a REST answer
-  bool month = false;            // an archive of the day's whole month, of which the day is read
+  // In an archive of the day's whole month: where the day's lines are.
+  std::optional<exchanges::ArchiveDaySlice> slice;
 };
 
 // Missing candles: open times from `first` to `last` inclusive.

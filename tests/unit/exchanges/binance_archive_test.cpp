@@ -132,22 +132,77 @@ TEST(AggTradeArchive, ReadsEachAggregateAsATradeNumberedByItsId) {
   EXPECT_EQ(trades[0].malformed, "bad buyer-is-maker flag");
 }
 
-TEST(KlineArchive, AMonthsRowsGoToTheDayTheyOpenInAndABadLineWithTheRowBeforeIt) {
+// `count` 1m candles from `start`, one line each as Binance writes them.
+std::string minute_lines(TimestampMs start, int count) {
+  std::string lines;
+  for (int i = 0; i < count; ++i) {
+    const TimestampMs open = start + i * kMillisPerMinute;
+    lines += std::to_string(open) + ",1,1,1,1,1," + std::to_string(open + kMillisPerMinute - 1) +
+             ",1,1,1,1,0\n";
+  }
+  return lines;
+}
+
+TEST(KlineMonthArchive, EachDayIsWhereItsLinesAreAndABadLineGoesWithTheRowBeforeIt) {
   const TimestampMs first = UtcDay::parse("2024-01-01").start_ms();
-  const TimestampMs second = UtcDay::parse("2024-01-02").start_ms();
-  const std::string csv =
-      "17,oops\n"                                           // before any row: the month's first day
-      "1704153540000,1,1,1,1,1,1704153599999,1,1,1,1,0\n"  // 2024-01-01 23:59
-      "not,a,line\n"                                       // after it: the same day
-      "1704153600000,1,1,1,1,1,1704153659999,1,1,1,1,0\n"  // 2024-01-02 00:00
-      "garbage\n";
+  // Longer than the reader's 64 KiB chunks, so that lines straddle them.
+  const std::string csv = "17,oops\n" + minute_lines(first + kMillisPerDay - 2 * kMillisPerMinute, 2) +
+                          "not,a,line\n" + minute_lines(first + kMillisPerDay, 1500) + "garbage\n";
+  ASSERT_GT(csv.size(), 65536u);
+  const std::string zip = zip_of({{"BTCUSDT-1m-2024-01.csv", csv}});
+  const std::vector<ArchiveDaySlice> days = index_kline_archive_days(zip, first);
+  ASSERT_EQ(days.size(), 3u);
+  const auto at = [&](TimestampMs open) {
+    return static_cast<std::int64_t>(csv.find("\n" + std::to_string(open) + ",") + 1);
+  };
+  EXPECT_EQ(days[0].day, first);
+  EXPECT_EQ(days[0].from, 0);
+  EXPECT_EQ(days[0].first_row, 0);
+  EXPECT_EQ(days[0].rows, 4) << "the line before any row and the one after the day's last";
+  EXPECT_EQ(days[1].day, first + kMillisPerDay);
+  EXPECT_EQ(days[1].from, at(first + kMillisPerDay));
+  EXPECT_EQ(days[1].to, at(first + 2 * kMillisPerDay));
+  EXPECT_EQ(days[1].first_row, 4);
+  EXPECT_EQ(days[1].rows, 1440);
+  EXPECT_EQ(days[2].first_row, 1444);
+  EXPECT_EQ(days[2].rows, 61);
+  EXPECT_EQ(days[2].to, static_cast<std::int64_t>(csv.size()));
+
+  std::string text;
   std::vector<RawCandle> rows;
-  parse_kline_csv(csv, rows);
-  ASSERT_EQ(rows.size(), 5u);
-  std::vector<TimestampMs> days;
-  TimestampMs day = first;
-  for (const RawCandle& row : rows) days.push_back(day = day_of_archive_row(row, day));
-  EXPECT_EQ(days, (std::vector<TimestampMs>{first, first, first, second, second}));
+  parse_kline_archive_slice(zip, days[1], text, rows);
+  ASSERT_EQ(rows.size(), 1440u);
+  EXPECT_EQ(rows.front().open_time, first + kMillisPerDay);
+  EXPECT_EQ(rows.back().open_time, first + 2 * kMillisPerDay - kMillisPerMinute);
+  parse_kline_archive_slice(zip, days[2], text, rows);
+  ASSERT_EQ(rows.size(), 61u);
+  EXPECT_EQ(rows.back().malformed, "line has too few fields");
+  parse_kline_archive_slice(zip, days[0], text, rows);
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_FALSE(rows[0].malformed.empty()) << "a bad first line of a slice is a row, not a header";
+}
+
+TEST(KlineMonthArchive, AHeaderIsNoRowAndScatteredDaysOrAMissingSliceAreRefused) {
+  const TimestampMs first = UtcDay::parse("2024-01-01").start_ms();
+  const std::string header = "open_time,open,high,low,close,volume\n";
+  const std::vector<ArchiveDaySlice> days =
+      index_kline_archive_days(zip_of({{"a.csv", header + minute_lines(first, 3)}}), first);
+  ASSERT_EQ(days.size(), 1u);
+  EXPECT_EQ(days[0].from, static_cast<std::int64_t>(header.size()));
+  EXPECT_EQ(days[0].rows, 3);
+
+  const std::string scattered = minute_lines(first, 1) + minute_lines(first + kMillisPerDay, 1) +
+                                minute_lines(first + kMillisPerMinute, 1);
+  EXPECT_TRUE(ThrowsError([&] { index_kline_archive_days(zip_of({{"a.csv", scattered}}), first); },
+                          ErrorKind::kBadPayload, {"the lines of 2024-01-01 are not together"}));
+  std::string text;
+  std::vector<RawCandle> rows;
+  const std::string zip = zip_of({{"a.csv", minute_lines(first, 3)}});
+  EXPECT_TRUE(ThrowsError(
+      [&] { parse_kline_archive_slice(zip, {.day = first, .from = 0, .to = 100000}, text, rows); },
+      ErrorKind::kBadPayload, {"has no bytes 0 to 100000"}));
+  EXPECT_TRUE(ThrowsError([&] { index_kline_archive_days("not a zip", first); },
+                          ErrorKind::kBadPayload, {"not a zip of one CSV file"}));
 }
 
 class ArchiveSite : public ::testing::Test {
