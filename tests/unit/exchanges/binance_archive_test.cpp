@@ -223,20 +223,20 @@ class ArchiveSite : public ::testing::Test {
     site_.start();
   }
 
-  std::optional<ArchiveFile> fetch() {
-    BinanceArchive archive(std::make_unique<RestSession>(
+  BinanceArchive client() {
+    return BinanceArchive(std::make_unique<RestSession>(
         "binance archive", RestSettings{.base_url = site_.base_url(), .http = {}, .retry = {}},
         limiter_, clock_, Logger("test", LogFormat::kJson, LogLevel::kError, log_.file())));
-    return archive.daily_klines(Symbol::parse("BTC/USDT"), Timeframe::parse("1m"),
-                                UtcDay::parse("2024-01-30"));
+  }
+
+  std::optional<ArchiveFile> fetch() {
+    return client().daily_klines(Symbol::parse("BTC/USDT"), Timeframe::parse("1m"),
+                                 UtcDay::parse("2024-01-30"));
   }
 
   std::optional<ArchiveFile> fetch_month() {
-    BinanceArchive archive(std::make_unique<RestSession>(
-        "binance archive", RestSettings{.base_url = site_.base_url(), .http = {}, .retry = {}},
-        limiter_, clock_, Logger("test", LogFormat::kJson, LogLevel::kError, log_.file())));
-    return archive.monthly_klines(Symbol::parse("BTC/USDT"), Timeframe::parse("1m"),
-                                  UtcDay::parse("2024-01-30"));
+    return client().monthly_klines(Symbol::parse("BTC/USDT"), Timeframe::parse("1m"),
+                                   UtcDay::parse("2024-01-30"));
   }
 
   void publish(const std::string& zip, const std::string& checksum) {
