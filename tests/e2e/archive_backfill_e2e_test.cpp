@@ -194,7 +194,8 @@ TEST_F(ArchiveBackfill, ADayOfAMonthNotOverWithoutItsDailyFileComesByRest) {
   for (const nlohmann::json& manifest : manifests(archived_)) {
     EXPECT_EQ(manifest.at("pages")[0].value("source", "rest"), "rest") << manifest.dump();
   }
-  for (const auto& [route, counts] : sim_.stats().at("routes").items()) {
+  const nlohmann::json stats = sim_.stats();  // iterated below: it must outlive the loop
+  for (const auto& [route, counts] : stats.at("routes").items()) {
     EXPECT_EQ(route.find("/monthly/"), std::string::npos) << route << " asked before its month ended";
   }
 }
